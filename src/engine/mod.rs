@@ -1,0 +1,21 @@
+//! The engine: the [`Orchestrator`] and its three managers.
+//!
+//! Architecture invariant: the engine knows async (futures) but not the browser. Its caller
+//! hands it a spawner ([`futures::task::LocalSpawn`]) and a [`Clock`]; natively the tests use a
+//! `LocalPool` and a [`ManualClock`], the wasm layer `spawn_local` and `setTimeout`.
+
+mod clock;
+mod error;
+mod events;
+mod lifecycle;
+mod managers;
+mod options;
+mod orchestrator;
+
+pub use clock::{Clock, ManualClock};
+pub use error::EngineError;
+pub use events::{Event, LearnKind, PlaySource, Subscription};
+pub use lifecycle::Stopped;
+pub use managers::{DIFF_LIMIT_REASON, TTL_REASON};
+pub use options::{OptionError, Options};
+pub use orchestrator::{Build, Orchestrator};

@@ -1,0 +1,38 @@
+use std::fmt;
+
+/// Why the model refused a call. A refused call changes nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelError {
+    /// The start node (0) was given as the target of an edge; it is only ever a source.
+    StartAsTarget,
+    /// An amount was NaN, infinite, negative or over [`crate::model::MAX_AMOUNT`].
+    InvalidAmount,
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelError::StartAsTarget => {
+                f.write_str("track 0 is the start node and cannot be a target")
+            }
+            ModelError::InvalidAmount => write!(
+                f,
+                "amount must be a finite number from 0 to {}",
+                crate::model::MAX_AMOUNT
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// Checks an edge's target and amount, the common precondition of every weight change.
+pub(crate) fn check_edge(to: crate::model::TrackId, amount: f64) -> Result<(), ModelError> {
+    if to == crate::model::START {
+        return Err(ModelError::StartAsTarget);
+    }
+    if !(amount.is_finite() && (0.0..=crate::model::MAX_AMOUNT).contains(&amount)) {
+        return Err(ModelError::InvalidAmount);
+    }
+    Ok(())
+}

@@ -1,0 +1,189 @@
+use super::selector::heaviest_first;
+use super::{select, Candidate, Recency, Rng, RuntimeGraph, SelectorConfig, TrackId, START};
+
+/// The rules of a generated pick.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PickConfig {
+    pub selector: SelectorConfig,
+    /// A track among the last `repeat_window` plays is held back while another candidate exists.
+    pub repeat_window: usize,
+}
+
+/// Where a pick's candidates come from.
+enum Source {
+    /// The positive-weight successors of this row (the current track's, or the start row's).
+    Row(TrackId),
+    /// No row had a positive weight: the least recently played known track.
+    Fallback(TrackId),
+    Nothing,
+}
+
+/// Which row the next pick draws from: the current track's; the start row when the current
+/// track has no positive successor (or nothing plays yet); else the least recently played
+/// known track. Candidates of the chosen row are left in `scratch`.
+fn source(
+    build: &RuntimeGraph,
+    current: Option<TrackId>,
+    recency: &Recency,
+    scratch: &mut Vec<Candidate>,
+) -> Source {
+    let rows = match current {
+        Some(id) => [Some(id), Some(START)],
+        None => [Some(START), None],
+    };
+    for from in rows.into_iter().flatten() {
+        scratch.clear();
+        build.for_each_edge(from, |e| {
+            let weight = e.fined();
+            if weight > 0.0 {
+                scratch.push(Candidate { id: e.to, weight });
+            }
+        });
+        if !scratch.is_empty() {
+            return Source::Row(from);
+        }
+    }
+    // Never-played tracks count as played at time 0, so they come first, lowest id first; the
+    // current track was played last and so comes last.
+    build
+        .ids()
+        .min_by_key(|id| (recency.last_played(*id).unwrap_or(0), *id))
+        .map_or(Source::Nothing, Source::Fallback)
+}
+
+/// Moves the candidates outside the repeat window to the front of `scratch` and returns how
+/// many there are.
+fn partition_fresh(scratch: &mut [Candidate], recency: &Recency, window: usize) -> usize {
+    let mut fresh = 0;
+    for i in 0..scratch.len() {
+        let recent = scratch
+            .get(i)
+            .is_some_and(|c| recency.is_recent(c.id, window));
+        if !recent {
+            scratch.swap(fresh, i);
+            fresh += 1;
+        }
+    }
+    fresh
+}
+
+/// The least recently played candidate (all of them are inside the repeat window).
+fn least_recent(candidates: &[Candidate], recency: &Recency) -> Option<TrackId> {
+    candidates
+        .iter()
+        .map(|c| c.id)
+        .min_by_key(|id| (recency.last_played(*id).unwrap_or(0), *id))
+}
+
+/// Chooses the next generated track, or `None` only when the build knows no track at all.
+///
+/// `scratch` is a buffer the caller keeps, so a pick allocates nothing in the steady state.
+pub fn choose_next(
+    build: &RuntimeGraph,
+    current: Option<TrackId>,
+    recency: &Recency,
+    config: PickConfig,
+    rng: &mut Rng,
+    scratch: &mut Vec<Candidate>,
+) -> Option<TrackId> {
+    match source(build, current, recency, scratch) {
+        Source::Nothing => None,
+        Source::Fallback(id) => Some(id),
+        Source::Row(_) => {
+            // The stable partition keeps the fresh candidates in target order, so picks stay
+            // reproducible.
+            let fresh = partition_fresh(scratch, recency, config.repeat_window);
+            if fresh == 0 {
+                return least_recent(scratch, recency);
+            }
+            scratch
+                .get_mut(..fresh)
+                .and_then(|fresh| select(fresh, config.selector, rng))
+        }
+    }
+}
+
+/// One candidate of the next generated pick, and why it is as likely as it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explained {
+    pub id: TrackId,
+    pub base: f64,
+    pub bonus: f64,
+    pub penalty: f64,
+    pub cooldown: u32,
+    /// Held back by the repeat window.
+    pub recent: bool,
+    /// The chance that the next generated pick is this track.
+    pub probability: f64,
+}
+
+/// The candidates the next generated pick would choose from (every edge of the row it would
+/// draw from, zero-weight ones included), with the chance of each. It consumes no randomness.
+pub fn explain_next(
+    build: &RuntimeGraph,
+    current: Option<TrackId>,
+    recency: &Recency,
+    config: PickConfig,
+) -> Vec<Explained> {
+    let mut scratch = Vec::new();
+    let from = match source(build, current, recency, &mut scratch) {
+        Source::Nothing => return Vec::new(),
+        Source::Fallback(id) => {
+            return vec![Explained {
+                id,
+                base: 0.0,
+                bonus: 0.0,
+                penalty: 0.0,
+                cooldown: 0,
+                recent: false,
+                probability: 1.0,
+            }]
+        }
+        Source::Row(from) => from,
+    };
+    let fresh_count = partition_fresh(&mut scratch, recency, config.repeat_window);
+    let chance = chances(&mut scratch, fresh_count, recency, config);
+    let mut out = Vec::new();
+    build.for_each_edge(from, |e| {
+        out.push(Explained {
+            id: e.to,
+            base: e.base,
+            bonus: e.bonus,
+            penalty: e.penalty,
+            cooldown: e.cooldown,
+            recent: recency.is_recent(e.to, config.repeat_window),
+            probability: chance(e.to),
+        });
+    });
+    out
+}
+
+/// The pick probability of each candidate under the selector's rules.
+fn chances(
+    scratch: &mut [Candidate],
+    fresh_count: usize,
+    recency: &Recency,
+    config: PickConfig,
+) -> impl Fn(TrackId) -> f64 {
+    let mut odds: Vec<(TrackId, f64)> = Vec::new();
+    if fresh_count == 0 {
+        odds.extend(least_recent(scratch, recency).map(|id| (id, 1.0)));
+    } else if let Some(fresh) = scratch.get_mut(..fresh_count) {
+        let total: f64 = fresh.iter().map(|c| c.weight).sum();
+        let g = super::gini(fresh.iter().map(|c| c.weight));
+        if g > config.selector.gini_threshold {
+            let k = config.selector.top_k.clamp(1, fresh.len());
+            fresh.sort_unstable_by(heaviest_first);
+            odds.extend(fresh.iter().take(k).map(|c| (c.id, 1.0 / k as f64)));
+        } else {
+            odds.extend(fresh.iter().map(|c| (c.id, c.weight / total)));
+        }
+    }
+    odds.sort_unstable_by_key(|(id, _)| *id);
+    move |id| {
+        odds.binary_search_by_key(&id, |(o, _)| *o)
+            .ok()
+            .and_then(|at| odds.get(at))
+            .map_or(0.0, |(_, p)| *p)
+    }
+}

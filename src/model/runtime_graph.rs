@@ -1,0 +1,344 @@
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::error::check_edge;
+use super::{BaseGraph, ModelError, TrackId, START};
+
+/// What one build learned about one edge since it was built.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Learned {
+    pub to: TrackId,
+    pub bonus: f64,
+    pub penalty: f64,
+    /// Plays left before the edge's cooldown is gone; it fines the weight by this many units.
+    pub cooldown: u32,
+}
+
+impl Learned {
+    fn is_empty(&self) -> bool {
+        self.bonus == 0.0 && self.penalty == 0.0 && self.cooldown == 0
+    }
+}
+
+/// One edge as a build sees it: the base weight and what was learned on top.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EdgeView {
+    pub to: TrackId,
+    pub base: f64,
+    pub bonus: f64,
+    pub penalty: f64,
+    pub cooldown: u32,
+}
+
+impl EdgeView {
+    /// `max(0, base + bonus - penalty - cooldown)`: a fine larger than the weight clamps it to 0.
+    pub fn fined(&self) -> f64 {
+        (self.base + self.bonus - self.penalty - f64::from(self.cooldown)).max(0.0)
+    }
+}
+
+/// One build of the short-term view: a snapshot of the base weights plus the bonuses, penalties
+/// and cooldowns learned since the build.
+///
+/// Lessons are mirrored onto the start row exactly as [`BaseGraph::reinforce`] does, so a
+/// rebuild folds them edge by edge: every base weight becomes `max(0, w + bonus - penalty)`.
+#[derive(Clone, Debug)]
+pub struct RuntimeGraph {
+    base: BaseGraph,
+    /// Per source, sorted by target. Small: it holds only what was learned since the build.
+    learned: BTreeMap<TrackId, Vec<Learned>>,
+    /// Tracks known to this build but not to its base snapshot (taught since the build).
+    extra_ids: BTreeSet<TrackId>,
+    build_version: u64,
+    build_reason: String,
+    built_at: f64,
+    diffs: u64,
+}
+
+impl RuntimeGraph {
+    /// A build of `base` (an O(1) snapshot) with nothing learned yet.
+    pub fn new(base: BaseGraph, build_version: u64, build_reason: &str, built_at: f64) -> Self {
+        Self {
+            base,
+            learned: BTreeMap::new(),
+            extra_ids: BTreeSet::new(),
+            build_version,
+            build_reason: build_reason.to_owned(),
+            built_at,
+            diffs: 0,
+        }
+    }
+
+    pub fn build_version(&self) -> u64 {
+        self.build_version
+    }
+
+    pub fn build_reason(&self) -> &str {
+        &self.build_reason
+    }
+
+    /// Clock milliseconds when the build was made.
+    pub fn built_at(&self) -> f64 {
+        self.built_at
+    }
+
+    /// Learning mutations since the build.
+    pub fn diffs(&self) -> u64 {
+        self.diffs
+    }
+
+    /// The base snapshot this build was made from.
+    pub fn base(&self) -> &BaseGraph {
+        &self.base
+    }
+
+    /// A bonus of `amount` on `from -> to` (and `0 -> to`); one diff.
+    pub fn reinforce(&mut self, from: TrackId, to: TrackId, amount: f64) -> Result<(), ModelError> {
+        check_edge(to, amount)?;
+        self.mirror(from, to, |l| l.bonus += amount);
+        self.diffs += 1;
+        Ok(())
+    }
+
+    /// A penalty of `amount` on `from -> to` (and `0 -> to`); one diff.
+    pub fn penalty(&mut self, from: TrackId, to: TrackId, amount: f64) -> Result<(), ModelError> {
+        check_edge(to, amount)?;
+        self.mirror(from, to, |l| l.penalty += amount);
+        self.diffs += 1;
+        Ok(())
+    }
+
+    /// Raises the cooldown of the one edge `from -> to` to at least `plays`. Not a diff: a
+    /// cooldown is never folded into the base; it wears off.
+    pub fn add_cooldown(
+        &mut self,
+        from: TrackId,
+        to: TrackId,
+        plays: u32,
+    ) -> Result<(), ModelError> {
+        check_edge(to, 0.0)?;
+        if let Some(l) = self.entry(from, to) {
+            l.cooldown = l.cooldown.max(plays);
+        }
+        Ok(())
+    }
+
+    fn mirror(&mut self, from: TrackId, to: TrackId, change: impl Fn(&mut Learned)) {
+        if let Some(l) = self.entry(from, to) {
+            change(l);
+        }
+        if from != START {
+            if let Some(l) = self.entry(START, to) {
+                change(l);
+            }
+        }
+    }
+
+    /// The learned entry of one edge, created empty when absent (always `Some`).
+    fn entry(&mut self, from: TrackId, to: TrackId) -> Option<&mut Learned> {
+        for id in [from, to] {
+            if id != START && !self.base.contains(id) {
+                self.extra_ids.insert(id);
+            }
+        }
+        let row = self.learned.entry(from).or_default();
+        let at = match row.binary_search_by_key(&to, |l| l.to) {
+            Ok(at) => at,
+            Err(at) => {
+                row.insert(
+                    at,
+                    Learned {
+                        to,
+                        ..Learned::default()
+                    },
+                );
+                at
+            }
+        };
+        row.get_mut(at)
+    }
+
+    /// Every cooldown loses `steps` plays; at 0 it is gone.
+    pub fn reduce_cooldowns(&mut self, steps: u32) {
+        if steps == 0 {
+            return;
+        }
+        for row in self.learned.values_mut() {
+            for l in row.iter_mut() {
+                l.cooldown = l.cooldown.saturating_sub(steps);
+            }
+            row.retain(|l| !l.is_empty());
+        }
+        self.learned.retain(|_, row| !row.is_empty());
+    }
+
+    /// What this build learned, per source in id order.
+    pub fn learned(&self) -> impl Iterator<Item = (TrackId, &[Learned])> + '_ {
+        self.learned
+            .iter()
+            .map(|(from, row)| (*from, row.as_slice()))
+    }
+
+    /// What was learned on one edge, if anything.
+    pub fn learned_edge(&self, from: TrackId, to: TrackId) -> Option<&Learned> {
+        let row = self.learned.get(&from)?;
+        row.binary_search_by_key(&to, |l| l.to)
+            .ok()
+            .and_then(|at| row.get(at))
+    }
+
+    /// Calls `f` for every edge out of `from`, in target order: the base row merged with what
+    /// was learned. Zero-weight edges are included; [`EdgeView::fined`] tells their weight.
+    pub fn for_each_edge(&self, from: TrackId, mut f: impl FnMut(EdgeView)) {
+        let mut base = self
+            .base
+            .row(from)
+            .into_iter()
+            .flat_map(|r| r.iter())
+            .peekable();
+        let mut learned = self.learned.get(&from).into_iter().flatten().peekable();
+        loop {
+            let view = match (base.peek().copied(), learned.peek().copied()) {
+                (None, None) => break,
+                (Some((to, w)), None) => {
+                    base.next();
+                    EdgeView {
+                        to,
+                        base: w,
+                        bonus: 0.0,
+                        penalty: 0.0,
+                        cooldown: 0,
+                    }
+                }
+                (None, Some(l)) => {
+                    learned.next();
+                    EdgeView {
+                        to: l.to,
+                        base: 0.0,
+                        bonus: l.bonus,
+                        penalty: l.penalty,
+                        cooldown: l.cooldown,
+                    }
+                }
+                (Some((to, w)), Some(l)) => {
+                    if to < l.to {
+                        base.next();
+                        EdgeView {
+                            to,
+                            base: w,
+                            bonus: 0.0,
+                            penalty: 0.0,
+                            cooldown: 0,
+                        }
+                    } else if l.to < to {
+                        learned.next();
+                        EdgeView {
+                            to: l.to,
+                            base: 0.0,
+                            bonus: l.bonus,
+                            penalty: l.penalty,
+                            cooldown: l.cooldown,
+                        }
+                    } else {
+                        base.next();
+                        learned.next();
+                        EdgeView {
+                            to,
+                            base: w,
+                            bonus: l.bonus,
+                            penalty: l.penalty,
+                            cooldown: l.cooldown,
+                        }
+                    }
+                }
+            };
+            f(view);
+        }
+    }
+
+    /// The fined weights out of `from`, normalised, in target order; zero-weight edges are
+    /// left out, so the result is empty when every fined weight is 0.
+    pub fn probabilities(&self, from: TrackId) -> Vec<(TrackId, f64)> {
+        let mut out = Vec::new();
+        let mut total = 0.0;
+        self.for_each_edge(from, |e| {
+            let w = e.fined();
+            if w > 0.0 {
+                total += w;
+                out.push((e.to, w));
+            }
+        });
+        for (_, w) in &mut out {
+            *w /= total;
+        }
+        out
+    }
+
+    /// True when the track is known to this build.
+    pub fn contains(&self, id: TrackId) -> bool {
+        self.base.contains(id) || self.extra_ids.contains(&id)
+    }
+
+    /// Every track known to this build, ascending.
+    pub fn ids(&self) -> impl Iterator<Item = TrackId> + '_ {
+        let mut base = self.base.ids().peekable();
+        let mut extra = self.extra_ids.iter().copied().peekable();
+        std::iter::from_fn(
+            move || match (base.peek().copied(), extra.peek().copied()) {
+                (Some(a), Some(b)) if b < a => extra.next(),
+                (Some(_), _) => base.next(),
+                (None, _) => extra.next(),
+            },
+        )
+    }
+
+    /// Folds this build's bonuses and penalties into `base`, edge by edge:
+    /// `w = max(0, w + bonus - penalty)`. Edges that only carry a cooldown are created at
+    /// weight 0 when absent, so every track the build knew stays known.
+    pub fn fold_into(&self, base: &mut BaseGraph) {
+        for (from, row) in &self.learned {
+            for l in row {
+                base.adjust_edge(*from, l.to, l.bonus - l.penalty);
+            }
+        }
+    }
+
+    /// A new build of `base`, carrying over this build's still-active cooldowns.
+    pub fn rebuild(
+        &self,
+        base: BaseGraph,
+        build_version: u64,
+        build_reason: &str,
+        built_at: f64,
+    ) -> Self {
+        let mut next = Self::new(base, build_version, build_reason, built_at);
+        for (from, row) in &self.learned {
+            let carried: Vec<Learned> = row
+                .iter()
+                .filter(|l| l.cooldown > 0)
+                .map(|l| Learned {
+                    to: l.to,
+                    bonus: 0.0,
+                    penalty: 0.0,
+                    cooldown: l.cooldown,
+                })
+                .collect();
+            if !carried.is_empty() {
+                next.learned.insert(*from, carried);
+            }
+        }
+        next
+    }
+
+    /// Removes a track from this build: from its base snapshot (as source and target), from
+    /// what was learned, and from its cooldowns.
+    pub fn forget(&mut self, id: TrackId) -> bool {
+        let mut known = self.base.forget(id);
+        known |= self.extra_ids.remove(&id);
+        self.learned.remove(&id);
+        for row in self.learned.values_mut() {
+            row.retain(|l| l.to != id);
+        }
+        self.learned.retain(|_, row| !row.is_empty());
+        known
+    }
+}

@@ -1,0 +1,165 @@
+use std::cmp::Ordering;
+
+use super::{Rng, TrackId};
+
+/// A track the selector may pick, with its (positive) fined weight.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Candidate {
+    pub id: TrackId,
+    pub weight: f64,
+}
+
+/// How the selector trades variety against preference.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SelectorConfig {
+    /// Above this Gini impurity the choice is uniform among the `top_k` most probable.
+    pub gini_threshold: f64,
+    pub top_k: usize,
+}
+
+impl Default for SelectorConfig {
+    fn default() -> Self {
+        Self {
+            gini_threshold: 0.5,
+            top_k: 10,
+        }
+    }
+}
+
+/// Gini impurity `1 - sum(p^2)` of weights (normalised here): 0 when one candidate holds all the
+/// weight, close to 1 when many share it evenly.
+pub fn gini(weights: impl Iterator<Item = f64> + Clone) -> f64 {
+    let total: f64 = weights.clone().sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    1.0 - weights.map(|w| (w / total) * (w / total)).sum::<f64>()
+}
+
+/// Heaviest first, ties by lower id: the total order that defines the "top k".
+pub(crate) fn heaviest_first(a: &Candidate, b: &Candidate) -> Ordering {
+    b.weight
+        .partial_cmp(&a.weight)
+        .unwrap_or(Ordering::Equal)
+        .then(a.id.cmp(&b.id))
+}
+
+/// Picks one candidate. A spread-out distribution (Gini above the threshold) picks uniformly
+/// among the `top_k` heaviest, so a long tail of weak edges cannot dominate; a peaked one picks
+/// at random weighted by probability. Candidates must be in a defined order (the callers give
+/// target order) and have positive weights; ties among the heaviest break by lower id.
+///
+/// The slice is reordered in place (a partial selection, never a full sort of a large row).
+pub fn select(
+    candidates: &mut [Candidate],
+    config: SelectorConfig,
+    rng: &mut Rng,
+) -> Option<TrackId> {
+    if candidates.is_empty() {
+        return None;
+    }
+    let total: f64 = candidates.iter().map(|c| c.weight).sum();
+    let g = 1.0
+        - candidates
+            .iter()
+            .map(|c| (c.weight / total) * (c.weight / total))
+            .sum::<f64>();
+    if g > config.gini_threshold {
+        let k = config.top_k.clamp(1, candidates.len());
+        if k < candidates.len() {
+            candidates.select_nth_unstable_by(k - 1, heaviest_first);
+        }
+        let top = candidates.get_mut(..k)?;
+        top.sort_unstable_by(heaviest_first);
+        return top.get(rng.below(k)).map(|c| c.id);
+    }
+    let mut r = rng.next_f64() * total;
+    for c in candidates.iter() {
+        if r < c.weight {
+            return Some(c.id);
+        }
+        r -= c.weight;
+    }
+    // Rounding can leave `r` a hair above the last weight: the last candidate takes it.
+    candidates.last().map(|c| c.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cands(ws: &[(TrackId, f64)]) -> Vec<Candidate> {
+        ws.iter()
+            .map(|&(id, weight)| Candidate { id, weight })
+            .collect()
+    }
+
+    #[test]
+    fn gini_is_zero_for_one_and_high_for_many() {
+        assert_eq!(gini([5.0].into_iter()), 0.0);
+        assert!((gini([1.0, 1.0].into_iter()) - 0.5).abs() < 1e-12);
+        assert!(gini([1.0; 10].into_iter()) > 0.89);
+    }
+
+    #[test]
+    fn peaked_distribution_picks_by_weight() {
+        // Gini of (0.9, 0.1) is 0.18: weighted mode, so the heavy edge wins most picks.
+        let mut rng = Rng::new(3);
+        let mut heavy = 0;
+        for _ in 0..1000 {
+            let mut c = cands(&[(1, 9.0), (2, 1.0)]);
+            if select(&mut c, SelectorConfig::default(), &mut rng) == Some(1) {
+                heavy += 1;
+            }
+        }
+        assert!((850..950).contains(&heavy), "{heavy}");
+    }
+
+    #[test]
+    fn spread_distribution_picks_uniformly_among_top_k() {
+        // 20 candidates, weights 1..=20: Gini is high, so only the 3 heaviest are ever picked,
+        // each about a third of the time.
+        let config = SelectorConfig {
+            gini_threshold: 0.5,
+            top_k: 3,
+        };
+        let mut rng = Rng::new(9);
+        let mut counts = [0u32; 21];
+        for _ in 0..3000 {
+            let mut c: Vec<Candidate> = (1..=20)
+                .map(|i| Candidate {
+                    id: i,
+                    weight: f64::from(i),
+                })
+                .collect();
+            let id = select(&mut c, config, &mut rng).unwrap();
+            counts[id as usize] += 1;
+        }
+        assert_eq!(counts[..18].iter().sum::<u32>(), 0);
+        for n in &counts[18..] {
+            assert!((850..1150).contains(n), "{counts:?}");
+        }
+    }
+
+    #[test]
+    fn ties_at_the_top_k_boundary_break_by_lower_id() {
+        let config = SelectorConfig {
+            gini_threshold: 0.0,
+            top_k: 2,
+        };
+        let mut rng = Rng::new(1);
+        for _ in 0..100 {
+            let mut c = cands(&[(4, 1.0), (3, 1.0), (2, 1.0), (1, 1.0)]);
+            let id = select(&mut c, config, &mut rng).unwrap();
+            assert!(id == 1 || id == 2);
+        }
+    }
+
+    #[test]
+    fn empty_gives_none() {
+        assert_eq!(
+            select(&mut [], SelectorConfig::default(), &mut Rng::new(0)),
+            None
+        );
+    }
+}
