@@ -11,4 +11,4 @@ pub mod engine;
 pub mod model;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;

@@ -1,0 +1,115 @@
+//! Conversions between JS values and engine types, and the errors thrown for bad input.
+
+use js_sys::{Array, Map, Object, RangeError, Reflect, TypeError};
+use wasm_bindgen::prelude::*;
+
+use crate::model::{TrackId, MAX_AMOUNT};
+
+pub(crate) fn type_error(message: &str) -> JsValue {
+    TypeError::new(message).into()
+}
+
+pub(crate) fn range_error(message: &str) -> JsValue {
+    RangeError::new(message).into()
+}
+
+/// What `typeof` would say, for error messages.
+pub(crate) fn type_name(value: &JsValue) -> String {
+    if value.is_null() {
+        "null".into()
+    } else {
+        value.js_typeof().as_string().unwrap_or_default()
+    }
+}
+
+/// A number argument, or a `TypeError` naming it.
+pub(crate) fn number(value: &JsValue, name: &str) -> Result<f64, JsValue> {
+    value.as_f64().ok_or_else(|| {
+        type_error(&format!(
+            "{name} must be a number, got {}",
+            type_name(value)
+        ))
+    })
+}
+
+/// An integer from `min` to `max`, or a `TypeError`/`RangeError` naming it.
+pub(crate) fn integer(value: &JsValue, name: &str, min: f64, max: f64) -> Result<f64, JsValue> {
+    let n = number(value, name)?;
+    if n.fract() == 0.0 && n >= min && n <= max {
+        Ok(n)
+    } else {
+        Err(range_error(&format!(
+            "{name} must be an integer from {min} to {max}, got {n}"
+        )))
+    }
+}
+
+/// A track id as a target: 1 to 2^32 - 1.
+pub(crate) fn track(value: &JsValue, name: &str) -> Result<TrackId, JsValue> {
+    Ok(integer(value, name, 1.0, f64::from(u32::MAX))? as TrackId)
+}
+
+/// A track id as a source: 0 (the start node) to 2^32 - 1.
+pub(crate) fn source(value: &JsValue, name: &str) -> Result<TrackId, JsValue> {
+    Ok(integer(value, name, 0.0, f64::from(u32::MAX))? as TrackId)
+}
+
+/// An optional amount (default 1): a finite number from 0 to [`MAX_AMOUNT`].
+pub(crate) fn amount(value: &JsValue, name: &str) -> Result<f64, JsValue> {
+    if value.is_undefined() {
+        return Ok(1.0);
+    }
+    let n = number(value, name)?;
+    if n.is_finite() && (0.0..=MAX_AMOUNT).contains(&n) {
+        Ok(n)
+    } else {
+        Err(range_error(&format!(
+            "{name} must be a finite number from 0 to {MAX_AMOUNT}, got {n}"
+        )))
+    }
+}
+
+/// A plain object from key/value pairs.
+pub(crate) fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let obj = Object::new();
+    for (key, value) in fields {
+        // Setting a data property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&obj, &JsValue::from_str(key), value);
+    }
+    obj.into()
+}
+
+/// A `Map<number, number>`.
+pub(crate) fn number_map(entries: impl IntoIterator<Item = (TrackId, f64)>) -> Map {
+    let map = Map::new();
+    for (k, v) in entries {
+        map.set(&JsValue::from(k), &JsValue::from(v));
+    }
+    map
+}
+
+/// A `number[]`.
+pub(crate) fn id_array(ids: impl IntoIterator<Item = TrackId>) -> Array {
+    ids.into_iter().map(JsValue::from).collect()
+}
+
+/// Reports an exception thrown by a listener without letting it into the engine.
+pub(crate) fn report(error: &JsValue) {
+    let global = js_sys::global();
+    let report_error = Reflect::get(&global, &JsValue::from_str("reportError")).ok();
+    if let Some(f) = report_error.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+        if f.call1(&JsValue::UNDEFINED, error).is_ok() {
+            return;
+        }
+    }
+    let console =
+        Reflect::get(&global, &JsValue::from_str("console")).unwrap_or(JsValue::UNDEFINED);
+    let log = Reflect::get(&console, &JsValue::from_str("error")).ok();
+    if let Some(f) = log.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+        let _ = f.call2(
+            &console,
+            &JsValue::from_str("memory-player: a listener threw:"),
+            error,
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! `Orchestrator`, the package's main class.
+
+use js_sys::{Array, Function, Promise};
+use wasm_bindgen::prelude::*;
+
+use super::base_graph::BaseGraph;
+use super::events::{self, TYPES};
+use super::js::{self, number, object, range_error, report, source, track, type_error};
+use super::options;
+use super::runtime::{BrowserClock, BrowserSpawner};
+use super::runtime_graph::RuntimeGraph;
+use crate::engine::{self, EngineError};
+
+/// The engine: what plays next, what it learns, and its managers.
+#[wasm_bindgen(js_name = Orchestrator)]
+#[derive(Debug)]
+pub struct Orchestrator {
+    engine: engine::Orchestrator,
+}
+
+impl Drop for Orchestrator {
+    fn drop(&mut self) {
+        // `free()` (or garbage collection) ends the managers; other handles keep working.
+        drop(self.engine.stop());
+    }
+}
+
+/// The error thrown for an engine refusal, naming the JS argument.
+fn engine_error(e: EngineError) -> JsValue {
+    match e {
+        EngineError::InvalidFeedback {
+            argument: "listened",
+        } => range_error("listenedSeconds must be a finite number >= 0"),
+        EngineError::InvalidFeedback { .. } => {
+            range_error("durationSeconds must be a finite number > 0")
+        }
+        EngineError::Model(e) => range_error(&e.to_string()),
+        EngineError::Spawn => js::type_error(&e.to_string()),
+    }
+}
+
+#[wasm_bindgen(js_class = Orchestrator)]
+impl Orchestrator {
+    /// Makes an engine; every option is optional.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Options")] options: JsValue,
+    ) -> Result<Orchestrator, JsValue> {
+        let options = options::parse(&options)?;
+        let engine = engine::Orchestrator::new(options, BrowserSpawner, BrowserClock)
+            .map_err(|e| range_error(&e.to_string()))?;
+        Ok(Self { engine })
+    }
+
+    /// Spawns the managers on this page's event loop. Idempotent.
+    pub fn start(&self) -> Result<(), JsValue> {
+        self.engine.start().map_err(engine_error)
+    }
+
+    /// Stops the managers; resolves once every one has exited.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn stop(&self) -> Promise {
+        let stopped = self.engine.stop();
+        wasm_bindgen_futures::future_to_promise(async move {
+            stopped.await;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// True between `start()` and `stop()`.
+    #[wasm_bindgen(getter)]
+    pub fn running(&self) -> bool {
+        self.engine.running()
+    }
+
+    /// Folds what was learned into the base graph and swaps in a new build.
+    #[wasm_bindgen(js_name = rebuildRuntime)]
+    pub fn rebuild_runtime(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] reason: JsValue,
+    ) -> Result<(), JsValue> {
+        let reason = reason.as_string().ok_or_else(|| {
+            type_error(&format!(
+                "reason must be a string, got {}",
+                js::type_name(&reason)
+            ))
+        })?;
+        self.engine.rebuild_runtime(&reason);
+        Ok(())
+    }
+
+    /// A bonus of 1 on `fromId -> toId`; nothing while learning is frozen.
+    pub fn learn(
+        &self,
+        #[wasm_bindgen(js_name = fromId, unchecked_param_type = "number")] from_id: JsValue,
+        #[wasm_bindgen(js_name = toId, unchecked_param_type = "number")] to_id: JsValue,
+    ) -> Result<(), JsValue> {
+        let from = source(&from_id, "fromId")?;
+        let to = track(&to_id, "toId")?;
+        self.engine.learn(from, to).map(drop).map_err(engine_error)
+    }
+
+    /// Learns from how much of `toId` was heard after `fromId`.
+    pub fn feedback(
+        &self,
+        #[wasm_bindgen(js_name = fromId, unchecked_param_type = "number")] from_id: JsValue,
+        #[wasm_bindgen(js_name = toId, unchecked_param_type = "number")] to_id: JsValue,
+        #[wasm_bindgen(js_name = listenedSeconds, unchecked_param_type = "number")]
+        listened: JsValue,
+        #[wasm_bindgen(js_name = durationSeconds, unchecked_param_type = "number")]
+        duration: JsValue,
+    ) -> Result<(), JsValue> {
+        let from = source(&from_id, "fromId")?;
+        let to = track(&to_id, "toId")?;
+        let listened = number(&listened, "listenedSeconds")?;
+        let duration = number(&duration, "durationSeconds")?;
+        self.engine
+            .feedback(from, to, listened, duration)
+            .map(drop)
+            .map_err(engine_error)
+    }
+
+    /// The next track, or `undefined` when no track is known.
+    #[wasm_bindgen(js_name = playNext)]
+    pub fn play_next(&self) -> Option<u32> {
+        self.engine.play_next()
+    }
+
+    /// The previous track, or `undefined` when there is none.
+    #[wasm_bindgen(js_name = playBack)]
+    pub fn play_back(&self) -> Option<u32> {
+        self.engine.play_back()
+    }
+
+    /// A live handle on the long-term graph.
+    #[wasm_bindgen(js_name = baseGraph)]
+    pub fn base_graph(&self) -> BaseGraph {
+        BaseGraph::new(self.engine.clone())
+    }
+
+    /// The current build; it keeps describing that build after a rebuild.
+    #[wasm_bindgen(js_name = runtimeGraph)]
+    pub fn runtime_graph(&self) -> RuntimeGraph {
+        RuntimeGraph::new(self.engine.clone(), self.engine.runtime_graph())
+    }
+
+    /// A copy of the playback chain.
+    #[wasm_bindgen(js_name = playbackChain, unchecked_return_type = "PlaybackChain")]
+    pub fn playback_chain(&self) -> JsValue {
+        let chain = self.engine.playback_chain();
+        object(&[
+            ("back", js::id_array(chain.back_stack()).into()),
+            (
+                "current",
+                chain.current().map_or(JsValue::UNDEFINED, JsValue::from),
+            ),
+            (
+                "forward",
+                js::id_array(chain.forward_stack().iter().copied()).into(),
+            ),
+            ("learningFrozen", JsValue::from(chain.learning_frozen())),
+        ])
+    }
+
+    /// The candidates of the next generated pick, and why each is as likely as it is.
+    #[wasm_bindgen(js_name = explainNext, unchecked_return_type = "Explanation[]")]
+    pub fn explain_next(&self) -> Array {
+        self.engine
+            .explain_next()
+            .into_iter()
+            .map(|e| {
+                object(&[
+                    ("id", JsValue::from(e.id)),
+                    ("base", JsValue::from(e.base)),
+                    ("bonus", JsValue::from(e.bonus)),
+                    ("penalty", JsValue::from(e.penalty)),
+                    ("cooldown", JsValue::from(e.cooldown)),
+                    ("recent", JsValue::from(e.recent)),
+                    ("probability", JsValue::from(e.probability)),
+                ])
+            })
+            .collect()
+    }
+
+    /// Deletes a track everywhere; true when it was known.
+    #[wasm_bindgen(js_name = forgetTrack)]
+    pub fn forget_track(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
+    ) -> Result<bool, JsValue> {
+        Ok(self.engine.forget_track(track(&id, "id")?))
+    }
+
+    /// The resolved options, every key present.
+    #[wasm_bindgen(unchecked_return_type = "Required<Options>")]
+    pub fn options(&self) -> JsValue {
+        options::to_js(self.engine.options())
+    }
+
+    /// Subscribes to `"play"`, `"rebuild"` or `"learn"`; returns the function that unsubscribes.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn on(&self, kind: JsValue, listener: JsValue) -> Result<Function, JsValue> {
+        let kind = kind
+            .as_string()
+            .filter(|k| TYPES.contains(&k.as_str()))
+            .ok_or_else(|| type_error(&format!("type must be one of {}", TYPES.join(", "))))?;
+        let listener: Function = listener.dyn_into().map_err(|v| {
+            type_error(&format!(
+                "listener must be a function, got {}",
+                js::type_name(&v)
+            ))
+        })?;
+        let subscription = self.engine.subscribe(move |event| {
+            if events::type_of(event) == kind {
+                if let Err(thrown) = listener.call1(&JsValue::UNDEFINED, &events::to_js(event)) {
+                    report(&thrown);
+                }
+            }
+        });
+        let engine = self.engine.clone();
+        let unsubscribe = Closure::<dyn Fn()>::new(move || {
+            engine.unsubscribe(subscription);
+        });
+        Ok(unsubscribe.into_js_value().unchecked_into())
+    }
+}
