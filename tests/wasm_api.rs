@@ -1,0 +1,284 @@
+//! The whole JS API, called through the binding as JS would call it.
+#![cfg(target_arch = "wasm32")]
+// Tests assert by unwrapping; clippy does not see `#[wasm_bindgen_test]` functions as tests.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+#[path = "wasm/common.rs"]
+mod common;
+
+use common::*;
+use js_sys::{Array, Map};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use memory_player::wasm::Orchestrator;
+
+#[wasm_bindgen_test]
+fn new_orchestrator_has_an_empty_graph_and_build_zero() {
+    let o = Orchestrator::new(undef()).unwrap();
+    assert_eq!(o.base_graph().edge_count(), 0.0);
+    assert_eq!(o.base_graph().ids().length(), 0);
+    let rt = o.runtime_graph();
+    assert_eq!(rt.build_version(), 0.0);
+    assert_eq!(rt.build_reason(), "initialization");
+    assert_eq!(rt.diffs(), 0.0);
+    assert!(!o.running());
+    assert_eq!(o.play_next(), None);
+}
+
+#[wasm_bindgen_test]
+fn options_are_resolved_with_defaults() {
+    let o = Orchestrator::new(opts(&[
+        ("seed", n(42.0)),
+        ("topK", n(3.0)),
+        ("giniThreshold", n(0.25)),
+    ]))
+    .unwrap();
+    let resolved = o.options();
+    assert_eq!(get(&resolved, "seed").as_f64(), Some(42.0));
+    assert_eq!(get(&resolved, "topK").as_f64(), Some(3.0));
+    assert_eq!(get(&resolved, "giniThreshold").as_f64(), Some(0.25));
+    assert_eq!(get(&resolved, "maxRuntimeDiffs").as_f64(), Some(50.0));
+    assert_eq!(get(&resolved, "repeatWindow").as_f64(), Some(8.0));
+    assert_eq!(get(&resolved, "skipCooldown").as_f64(), Some(3.0));
+}
+
+#[wasm_bindgen_test]
+fn base_graph_is_a_live_handle() {
+    let o = seeded(1.0);
+    let g = o.base_graph();
+    g.reinforce(n(0.0), n(1.0), undef()).unwrap();
+    g.reinforce(n(1.0), n(2.0), n(4.0)).unwrap();
+    let later = o.base_graph();
+    assert_eq!(
+        later.edges(n(1.0)).unwrap().get(&n(2.0)).as_f64(),
+        Some(4.0)
+    );
+    // The start row counts arrivals from anywhere.
+    assert_eq!(g.edges(n(0.0)).unwrap().get(&n(2.0)).as_f64(), Some(4.0));
+    assert_eq!(g.edges(n(0.0)).unwrap().get(&n(1.0)).as_f64(), Some(1.0));
+    g.penalty(n(1.0), n(2.0), n(10.0)).unwrap();
+    assert_eq!(g.edges(n(1.0)).unwrap().get(&n(2.0)).as_f64(), Some(0.0));
+    let ids: Vec<u32> = g.ids().iter().map(|v| as_u32(&v)).collect();
+    assert_eq!(ids, vec![1, 2]);
+    assert_eq!(g.edge_count(), 3.0);
+}
+
+#[wasm_bindgen_test]
+fn rebuild_swaps_in_a_new_build_and_the_old_one_keeps_its_view() {
+    let o = seeded(1.0);
+    catalogue(&o, 5);
+    let before = o.runtime_graph();
+    assert_eq!(before.build_version(), 1.0);
+    assert_eq!(before.build_reason(), "catalogue loaded");
+    o.learn(n(1.0), n(2.0)).unwrap();
+    o.feedback(n(1.0), n(3.0), n(1.0), n(100.0)).unwrap();
+    assert_eq!(before.diffs(), 2.0);
+    o.rebuild_runtime(JsValue::from_str("by hand")).unwrap();
+    let after = o.runtime_graph();
+    assert_eq!(after.build_version(), 2.0);
+    assert_eq!(after.build_reason(), "by hand");
+    assert_eq!(after.diffs(), 0.0);
+    assert!(after.built_at() > 1.6e12, "builtAt is epoch milliseconds");
+    // The old build still describes itself.
+    assert_eq!(before.build_version(), 1.0);
+    assert_eq!(before.diffs(), 2.0);
+    // Bonus and penalty were folded: 1->2 was 3, +1; 1->3 was 1, -2 -> 0.
+    let edges = o.base_graph().edges(n(1.0)).unwrap();
+    assert_eq!(edges.get(&n(2.0)).as_f64(), Some(4.0));
+    assert_eq!(edges.get(&n(3.0)).as_f64(), Some(0.0));
+    // The skip's cooldown was carried over.
+    let cooldowns = after.cooldowns();
+    let row: Map = cooldowns.get(&n(1.0)).unchecked_into();
+    assert_eq!(row.get(&n(3.0)).as_f64(), Some(3.0));
+}
+
+#[wasm_bindgen_test]
+fn runtime_graph_reports_probabilities_and_learned_values() {
+    let o = seeded(2.0);
+    catalogue(&o, 6);
+    let rt = o.runtime_graph();
+    let p = rt.probabilities(n(1.0)).unwrap();
+    assert!((map_sum(&p) - 1.0).abs() < 1e-12);
+    assert!((p.get(&n(2.0)).as_f64().unwrap() - 0.75).abs() < 1e-12);
+    rt.reinforce(n(1.0), n(3.0)).unwrap();
+    rt.penalty(n(1.0), n(2.0), n(2.0)).unwrap();
+    rt.add_cooldown(n(1.0), n(2.0), n(5.0)).unwrap();
+    assert_eq!(rt.diffs(), 2.0);
+    let bonus: Map = rt.bonuses().get(&n(1.0)).unchecked_into();
+    assert_eq!(bonus.get(&n(3.0)).as_f64(), Some(1.0));
+    let penalty: Map = rt.penalties().get(&n(1.0)).unchecked_into();
+    assert_eq!(penalty.get(&n(2.0)).as_f64(), Some(2.0));
+    // A fine larger than the weight clamps 1 -> 2 to zero: only 1 -> 3 is left.
+    let p = rt.probabilities(n(1.0)).unwrap();
+    assert_eq!(p.size(), 1);
+    assert_eq!(p.get(&n(3.0)).as_f64(), Some(1.0));
+    assert_eq!(rt.probabilities(n(999.0)).unwrap().size(), 0);
+}
+
+#[wasm_bindgen_test]
+fn play_next_back_and_the_chain() {
+    let o = seeded(3.0);
+    catalogue(&o, 10);
+    let a = o.play_next().unwrap();
+    let b = o.play_next().unwrap();
+    let c = o.play_next().unwrap();
+    assert_eq!(o.play_back(), Some(b));
+    let chain = o.playback_chain();
+    let back: Vec<u32> = Array::from(&get(&chain, "back"))
+        .iter()
+        .map(|v| as_u32(&v))
+        .collect();
+    let forward: Vec<u32> = Array::from(&get(&chain, "forward"))
+        .iter()
+        .map(|v| as_u32(&v))
+        .collect();
+    assert_eq!(back, vec![a]);
+    assert_eq!(get(&chain, "current").as_f64(), Some(f64::from(b)));
+    assert_eq!(forward, vec![c]);
+    assert_eq!(get(&chain, "learningFrozen").as_bool(), Some(true));
+    // The forward stack comes first, and learning stays frozen.
+    assert_eq!(o.play_next(), Some(c));
+    assert_eq!(
+        get(&o.playback_chain(), "learningFrozen").as_bool(),
+        Some(true)
+    );
+    // A generated pick thaws it.
+    o.play_next().unwrap();
+    assert_eq!(
+        get(&o.playback_chain(), "learningFrozen").as_bool(),
+        Some(false)
+    );
+    assert_eq!(Orchestrator::new(undef()).unwrap().play_back(), None);
+    assert!(get(
+        &Orchestrator::new(undef()).unwrap().playback_chain(),
+        "current"
+    )
+    .is_undefined());
+}
+
+#[wasm_bindgen_test]
+fn learning_is_frozen_while_revisiting() {
+    let o = seeded(3.0);
+    catalogue(&o, 10);
+    o.play_next();
+    o.play_next();
+    o.play_back();
+    o.learn(n(1.0), n(2.0)).unwrap();
+    o.feedback(n(1.0), n(2.0), n(1.0), n(100.0)).unwrap();
+    assert_eq!(o.runtime_graph().diffs(), 0.0);
+}
+
+#[wasm_bindgen_test]
+fn explain_next_lists_candidates_with_their_chances() {
+    let o = seeded(4.0);
+    catalogue(&o, 8);
+    let first = o.play_next().unwrap();
+    o.feedback(
+        n(f64::from(first)),
+        n(f64::from(first % 8 + 1)),
+        n(1.0),
+        n(100.0),
+    )
+    .unwrap();
+    let explained = o.explain_next();
+    assert!(explained.length() >= 2);
+    let mut total = 0.0;
+    let mut saw_penalty = false;
+    for e in explained.iter() {
+        for key in ["id", "base", "bonus", "penalty", "cooldown", "probability"] {
+            assert!(get(&e, key).as_f64().is_some(), "{key}");
+        }
+        assert!(get(&e, "recent").as_bool().is_some());
+        saw_penalty |=
+            get(&e, "penalty").as_f64() == Some(2.0) && get(&e, "cooldown").as_f64() == Some(3.0);
+        total += get(&e, "probability").as_f64().unwrap();
+    }
+    assert!(saw_penalty, "the skip shows as penalty 2 and cooldown 3");
+    assert!((total - 1.0).abs() < 1e-9);
+}
+
+#[wasm_bindgen_test]
+fn forget_track_removes_it_everywhere() {
+    let o = seeded(5.0);
+    catalogue(&o, 6);
+    assert_eq!(o.forget_track(n(3.0)), Ok(true));
+    assert!(o
+        .base_graph()
+        .edges(n(2.0))
+        .unwrap()
+        .get(&n(3.0))
+        .is_undefined());
+    assert_eq!(o.base_graph().edges(n(3.0)).unwrap().size(), 0);
+    assert!(!o.base_graph().ids().includes(&n(3.0), 0));
+    for _ in 0..200 {
+        assert_ne!(o.play_next(), Some(3));
+    }
+    assert_eq!(o.forget_track(n(3.0)), Ok(false));
+}
+
+#[wasm_bindgen_test]
+fn events_reach_listeners_and_unsubscribe_works() {
+    let o = seeded(6.0);
+    catalogue(&o, 6);
+    let (plays, on_play) = recorder();
+    let (rebuilds, on_rebuild) = recorder();
+    let (lessons, on_learn) = recorder();
+    let off = o.on(JsValue::from_str("play"), on_play.into()).unwrap();
+    o.on(JsValue::from_str("rebuild"), on_rebuild.into())
+        .unwrap();
+    o.on(JsValue::from_str("learn"), on_learn.into()).unwrap();
+    let id = o.play_next().unwrap();
+    o.play_next();
+    o.play_back();
+    o.learn(n(0.0), n(1.0)).unwrap();
+    o.play_next(); // forward
+    o.play_next(); // generated: thaws
+    o.learn(n(0.0), n(1.0)).unwrap();
+    o.feedback(n(1.0), n(2.0), n(1.0), n(100.0)).unwrap();
+    o.rebuild_runtime(JsValue::from_str("test")).unwrap();
+    let seen = plays.borrow().clone();
+    assert_eq!(get(&seen[0], "id").as_f64(), Some(f64::from(id)));
+    let sources: Vec<String> = seen
+        .iter()
+        .map(|e| get(e, "source").as_string().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        ["generated", "generated", "back", "forward", "generated"]
+    );
+    let kinds: Vec<String> = lessons
+        .borrow()
+        .iter()
+        .map(|e| get(e, "kind").as_string().unwrap())
+        .collect();
+    assert_eq!(kinds, ["reinforce", "skip"]);
+    let rebuild = &rebuilds.borrow()[0];
+    assert_eq!(get(rebuild, "buildVersion").as_f64(), Some(2.0));
+    assert_eq!(get(rebuild, "reason").as_string().as_deref(), Some("test"));
+    assert_eq!(get(rebuild, "diffs").as_f64(), Some(2.0));
+    off.call0(&JsValue::UNDEFINED).unwrap();
+    off.call0(&JsValue::UNDEFINED).unwrap();
+    o.play_next();
+    assert_eq!(
+        plays.borrow().len(),
+        5,
+        "an unsubscribed listener hears nothing more"
+    );
+}
+
+#[wasm_bindgen_test]
+fn same_seed_same_picks() {
+    let picks = |seed: f64| {
+        let o = seeded(seed);
+        catalogue(&o, 30);
+        (0..100).map(|_| o.play_next().unwrap()).collect::<Vec<_>>()
+    };
+    assert_eq!(picks(9.0), picks(9.0));
+    assert_ne!(picks(9.0), picks(10.0));
+}
+
+#[wasm_bindgen_test]
+fn wasm_memory_is_reported() {
+    assert!(memory_player::wasm::wasm_memory_bytes() >= 65536.0);
+}
