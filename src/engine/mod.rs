@@ -11,6 +11,7 @@ mod lifecycle;
 mod managers;
 mod options;
 mod orchestrator;
+mod snapshot;
 
 pub use clock::{Clock, ManualClock};
 pub use error::EngineError;
@@ -19,3 +20,7 @@ pub use lifecycle::Stopped;
 pub use managers::{DIFF_LIMIT_REASON, TTL_REASON};
 pub use options::{OptionError, Options};
 pub use orchestrator::{Build, Orchestrator};
+pub use snapshot::{
+    BuildSnapshot, ChainSnapshot, SavedRow, Snapshot, SnapshotError, MAX_SNAPSHOT_EDGES,
+    SNAPSHOT_VERSION,
+};

@@ -7,13 +7,14 @@ use futures::task::LocalSpawn;
 
 use super::events::EventHub;
 use super::lifecycle::Lifecycle;
+use super::snapshot::{BuildSnapshot, ChainSnapshot, Snapshot, SnapshotError};
 use super::{
     managers, Clock, EngineError, Event, LearnKind, OptionError, Options, PlaySource, Stopped,
     Subscription,
 };
 use crate::model::{
     check_edge, choose_next, explain_next, BaseGraph, Candidate, Explained, ModelError, PickConfig,
-    PlaybackChain, Recency, Rng, RuntimeGraph, TrackId,
+    PlaybackChain, Recency, Rng, Row, RuntimeGraph, TrackId,
 };
 
 /// One build of the runtime graph, shared: whoever holds a build keeps a consistent view of it
@@ -54,6 +55,8 @@ pub(crate) struct Inner {
     lifecycle: RefCell<Option<Rc<Lifecycle>>>,
     stopping: RefCell<Vec<Rc<Lifecycle>>>,
     pub(crate) live_managers: Rc<Cell<usize>>,
+    /// Counts every mutation, so a saver can tell cheaply whether anything changed.
+    changes: Cell<u64>,
 }
 
 struct State {
@@ -92,11 +95,8 @@ impl Orchestrator {
         clock: impl Clock + 'static,
     ) -> Result<Self, OptionError> {
         options.validate()?;
-        let clock: Rc<dyn Clock> = Rc::new(clock);
         let base = BaseGraph::new();
         let build = RuntimeGraph::new(base.clone(), 0, "initialization", clock.now_ms());
-        let (diff_tx, diff_rx) = mpsc::channel(DIFF_CAPACITY - 1);
-        let (cooldown_tx, cooldown_rx) = mpsc::channel(COOLDOWN_CAPACITY - 1);
         let state = State {
             base,
             build: Rc::new(RefCell::new(build)),
@@ -105,11 +105,56 @@ impl Orchestrator {
             rng: Rng::new(options.seed),
             scratch: Vec::new(),
         };
-        Ok(Self {
+        Ok(Self::from_state(
+            options,
+            Box::new(spawner),
+            Rc::new(clock),
+            state,
+            0,
+        ))
+    }
+
+    /// An engine resumed from a snapshot, exactly where it was saved; managers not running.
+    /// A snapshot that fails any check is refused whole.
+    pub fn restore(
+        snapshot: &Snapshot,
+        spawner: impl LocalSpawn + 'static,
+        clock: impl Clock + 'static,
+    ) -> Result<Self, SnapshotError> {
+        let restored = snapshot.validate()?;
+        let state = State {
+            base: restored.base,
+            build: Rc::new(RefCell::new(restored.build)),
+            chain: restored.chain,
+            recency: restored.recency,
+            rng: Rng::from_state(snapshot.rng_state),
+            scratch: Vec::new(),
+        };
+        let options = snapshot.options.clone();
+        let pending = snapshot.pending_cooldown_steps;
+        Ok(Self::from_state(
+            options,
+            Box::new(spawner),
+            Rc::new(clock),
+            state,
+            pending,
+        ))
+    }
+
+    fn from_state(
+        options: Options,
+        spawner: Box<dyn LocalSpawn>,
+        clock: Rc<dyn Clock>,
+        state: State,
+        pending_steps: u32,
+    ) -> Self {
+        let (diff_tx, diff_rx) = mpsc::channel(DIFF_CAPACITY - 1);
+        let (cooldown_tx, cooldown_rx) = mpsc::channel(COOLDOWN_CAPACITY - 1);
+        Self {
             inner: Rc::new(Inner {
                 pick: options.pick_config(),
                 options,
-                spawner: Box::new(spawner),
+                spawner,
                 clock,
                 state: RefCell::new(state),
                 events: EventHub::default(),
@@ -117,12 +162,66 @@ impl Orchestrator {
                 diff_rx: RefCell::new(diff_rx),
                 cooldown_tx: RefCell::new(cooldown_tx),
                 cooldown_rx: RefCell::new(cooldown_rx),
-                pending_steps: Cell::new(0),
+                pending_steps: Cell::new(pending_steps),
                 lifecycle: RefCell::new(None),
                 stopping: RefCell::new(Vec::new()),
                 live_managers: Rc::new(Cell::new(0)),
+                changes: Cell::new(0),
             }),
-        })
+        }
+    }
+
+    /// Everything needed to resume this engine exactly (see [`Orchestrator::restore`]).
+    pub fn snapshot(&self) -> Snapshot {
+        let state = self.inner.state.borrow();
+        let build = state.build.borrow();
+        let saved = |row: &Row| row.iter().collect::<Vec<_>>();
+        let chain = &state.chain;
+        Snapshot {
+            options: self.inner.options.clone(),
+            base: state
+                .base
+                .all_rows()
+                .map(|(id, row)| (id, saved(row)))
+                .collect(),
+            build: BuildSnapshot {
+                version: build.build_version(),
+                reason: build.build_reason().to_owned(),
+                built_at: build.built_at(),
+                diffs: build.diffs(),
+                base_changes: build
+                    .base()
+                    .diff_from(&state.base)
+                    .into_iter()
+                    .map(|(id, row)| (id, row.as_ref().map(saved)))
+                    .collect(),
+                learned: build
+                    .learned()
+                    .map(|(from, row)| (from, row.to_vec()))
+                    .collect(),
+            },
+            chain: ChainSnapshot {
+                back: chain.back_stack().collect(),
+                current: chain.current(),
+                forward: chain.forward_stack().to_vec(),
+                learning_frozen: chain.learning_frozen(),
+                current_removed: chain.current_removed(),
+            },
+            plays: state.recency.plays(),
+            last_played: state.recency.entries(),
+            rng_state: state.rng.state(),
+            pending_cooldown_steps: self.inner.pending_steps.get(),
+        }
+    }
+
+    /// A number that grows with every change to the engine's state (plays, lessons, rebuilds,
+    /// edits, forgetting): a saver compares it with the value at its last save.
+    pub fn changes(&self) -> u64 {
+        self.inner.changes.get()
+    }
+
+    fn changed(&self) {
+        self.inner.changes.set(self.inner.changes.get() + 1);
     }
 
     pub fn options(&self) -> &Options {
@@ -255,11 +354,16 @@ impl Orchestrator {
         } else {
             (LearnKind::Penalty, o.penalty_amount, o.penalty_cooldown)
         };
+        if self.inner.state.borrow().chain.learning_frozen() {
+            return Ok(None);
+        }
+        if cooldown > 0 {
+            // Steps still pending belong to plays made before this cooldown: apply them first,
+            // or they would shorten it (a cooldown of 3 plays lasting 2).
+            self.apply_pending_cooldowns();
+        }
         {
             let state = self.inner.state.borrow();
-            if state.chain.learning_frozen() {
-                return Ok(None);
-            }
             let mut build = state.build.borrow_mut();
             match kind {
                 LearnKind::Reinforce => build.reinforce(from, to, amount)?,
@@ -343,6 +447,7 @@ impl Orchestrator {
         let state = &mut *state;
         let mut known = state.base.forget(id);
         known |= state.build.borrow_mut().forget(id);
+        self.changed();
         state.chain.remove(id);
         if state.chain.current() != Some(id) {
             state.recency.forget(id);
@@ -366,12 +471,20 @@ impl Orchestrator {
             .state
             .borrow_mut()
             .base
-            .reinforce(from, to, amount)
+            .reinforce(from, to, amount)?;
+        self.changed();
+        Ok(())
     }
 
     /// Penalises the live base graph, never below 0.
     pub fn penalty_base(&self, from: TrackId, to: TrackId, amount: f64) -> Result<(), ModelError> {
-        self.inner.state.borrow_mut().base.penalty(from, to, amount)
+        self.inner
+            .state
+            .borrow_mut()
+            .base
+            .penalty(from, to, amount)?;
+        self.changed();
+        Ok(())
     }
 
     /// The current build.
@@ -386,7 +499,12 @@ impl Orchestrator {
         build: &Build,
         edit: impl FnOnce(&mut RuntimeGraph) -> Result<R, ModelError>,
     ) -> Result<R, ModelError> {
+        if Rc::ptr_eq(build, &self.inner.state.borrow().build) {
+            // Pending steps belong to earlier plays: a cooldown set here must not pay for them.
+            self.apply_pending_cooldowns();
+        }
         let result = edit(&mut build.borrow_mut())?;
+        self.changed();
         if Rc::ptr_eq(build, &self.inner.state.borrow().build) {
             self.signal_diffs();
         }
@@ -408,7 +526,9 @@ impl Orchestrator {
         self.inner.events.unsubscribe(subscription)
     }
 
+    /// Every event marks a change of state; then listeners hear of it.
     fn emit(&self, event: Event) {
+        self.changed();
         self.inner.events.queue(event);
         self.inner.events.deliver();
     }

@@ -1,6 +1,6 @@
 use std::rc::Rc;
 
-use im_rc::{OrdMap, OrdSet};
+use im_rc::OrdMap;
 
 use super::error::check_edge;
 use super::{ModelError, Row, TrackId, START};
@@ -10,13 +10,15 @@ use super::{ModelError, Row, TrackId, START};
 /// The start node's row (`from == 0`) counts how often each track was arrived at from anywhere,
 /// so [`BaseGraph::reinforce`] and [`BaseGraph::penalty`] change it too.
 ///
-/// Cloning is O(1): rows are shared (`Rc`) and the maps are persistent, so a runtime build takes
+/// Every known track has an entry in `rows`, with an empty row when it has no successor, so the
+/// map's keys are also the set of known tracks (one persistent map instead of two).
+///
+/// Cloning is O(1): rows are shared (`Rc`) and the map is persistent, so a runtime build takes
 /// a snapshot of the base for free, and a later change copies only the row it touches. That is
 /// what lets a rebuild cost what changed rather than the size of the graph.
 #[derive(Clone, Debug, Default)]
 pub struct BaseGraph {
     rows: OrdMap<TrackId, Rc<Row>>,
-    ids: OrdSet<TrackId>,
     edges: usize,
 }
 
@@ -50,19 +52,71 @@ impl BaseGraph {
     /// Adds `delta` to exactly one edge (creating it), clamped at 0: how a rebuild folds what a
     /// build learned, edge by edge, since the build already mirrored its lessons onto the start row.
     pub(crate) fn adjust_edge(&mut self, from: TrackId, to: TrackId, delta: f64) {
+        self.note_track(to);
         let row = self.rows.entry(from).or_default();
         if Rc::make_mut(row).adjust(to, delta) {
             self.edges += 1;
         }
-        if from != START {
-            self.ids.insert(from);
+    }
+
+    /// Makes `id` known (with no successor yet) if it is not already.
+    pub(crate) fn note_track(&mut self, id: TrackId) {
+        if !self.rows.contains_key(&id) {
+            self.rows.insert(id, Rc::default());
         }
-        self.ids.insert(to);
+    }
+
+    /// Puts a whole row in place, replacing what `from` had: how a snapshot is restored without
+    /// an insertion per edge. Targets must already be known (see [`BaseGraph::note_track`]).
+    pub(crate) fn set_row(&mut self, from: TrackId, row: Row) {
+        self.edges += row.len();
+        if let Some(old) = self.rows.insert(from, Rc::new(row)) {
+            self.edges -= old.len();
+        }
+    }
+
+    /// Every known track with its row, empty ones included, the start row first: what a
+    /// snapshot saves.
+    pub fn all_rows(&self) -> impl Iterator<Item = (TrackId, &Row)> + '_ {
+        self.rows.iter().map(|(from, row)| (*from, &**row))
+    }
+
+    /// The rows where `self` differs from `other`: `Some(row)` where `self` has a row that is
+    /// not the very same shared row in `other`, `None` where only `other` has one. Shared rows
+    /// are compared by pointer, so this costs O(tracks), not O(edges).
+    pub fn diff_from(&self, other: &BaseGraph) -> Vec<(TrackId, Option<Row>)> {
+        let mut out = Vec::new();
+        for (id, row) in &self.rows {
+            if !other.rows.get(id).is_some_and(|o| Rc::ptr_eq(o, row)) {
+                out.push((*id, Some((**row).clone())));
+            }
+        }
+        for id in other.rows.keys() {
+            if !self.rows.contains_key(id) {
+                out.push((*id, None));
+            }
+        }
+        out.sort_unstable_by_key(|(id, _)| *id);
+        out
+    }
+
+    /// Applies what [`BaseGraph::diff_from`] found.
+    pub(crate) fn apply_diff(&mut self, diff: Vec<(TrackId, Option<Row>)>) {
+        for (id, row) in diff {
+            match row {
+                Some(row) => self.set_row(id, row),
+                None => {
+                    if let Some(old) = self.rows.remove(&id) {
+                        self.edges -= old.len();
+                    }
+                }
+            }
+        }
     }
 
     /// The weights out of `from`, or `None` when it has no edge.
     pub fn row(&self, from: TrackId) -> Option<&Row> {
-        self.rows.get(&from).map(|r| &**r)
+        self.rows.get(&from).map(|r| &**r).filter(|r| !r.is_empty())
     }
 
     /// The weight of one edge; absent edges weigh 0.
@@ -72,17 +126,17 @@ impl BaseGraph {
 
     /// Every track id the graph knows, in ascending order (the start node is not a track).
     pub fn ids(&self) -> impl Iterator<Item = TrackId> + '_ {
-        self.ids.iter().copied()
+        self.rows.keys().copied().filter(|id| *id != START)
     }
 
     /// True when the track has appeared in the graph (even at weight 0) and was not forgotten.
     pub fn contains(&self, id: TrackId) -> bool {
-        self.ids.contains(&id)
+        id != START && self.rows.contains_key(&id)
     }
 
     /// The number of tracks known.
     pub fn track_count(&self) -> usize {
-        self.ids.len()
+        self.rows.len() - usize::from(self.rows.contains_key(&START))
     }
 
     /// The number of edges, zero-weight ones and the start row's included.
@@ -90,9 +144,12 @@ impl BaseGraph {
         self.edges
     }
 
-    /// Every row in source order, the start row first.
+    /// Every non-empty row in source order, the start row first.
     pub fn rows(&self) -> impl Iterator<Item = (TrackId, &Row)> + '_ {
-        self.rows.iter().map(|(from, row)| (*from, &**row))
+        self.rows
+            .iter()
+            .map(|(from, row)| (*from, &**row))
+            .filter(|(_, row)| !row.is_empty())
     }
 
     /// Removes a track everywhere: its row, every edge into it, and its id. Rows that do not
@@ -101,10 +158,10 @@ impl BaseGraph {
         if id == START {
             return false;
         }
-        let known = self.ids.remove(&id).is_some();
-        if let Some(row) = self.rows.remove(&id) {
-            self.edges -= row.len();
-        }
+        let Some(row) = self.rows.remove(&id) else {
+            return false;
+        };
+        self.edges -= row.len();
         let sources: Vec<TrackId> = self
             .rows
             .iter()
@@ -116,11 +173,8 @@ impl BaseGraph {
                 if Rc::make_mut(row).remove(id) {
                     self.edges -= 1;
                 }
-                if row.is_empty() {
-                    self.rows.remove(&from);
-                }
             }
         }
-        known
+        true
     }
 }

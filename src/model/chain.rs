@@ -14,6 +14,10 @@ pub struct PlaybackChain {
     forward: Vec<TrackId>,
     learning_frozen: bool,
     history_limit: usize,
+    /// The current track was removed (deleted) while playing: it plays on, but when the
+    /// listener moves away from it, it goes onto neither stack, or a deleted track would come
+    /// back through back() or forward().
+    current_removed: bool,
 }
 
 impl PlaybackChain {
@@ -25,17 +29,28 @@ impl PlaybackChain {
             forward: Vec::new(),
             learning_frozen: false,
             history_limit,
+            current_removed: false,
         }
     }
 
     /// A newly generated track: current goes onto the back stack, `id` becomes current, the
     /// forward stack is cleared and learning thaws.
     pub fn next(&mut self, id: TrackId) {
-        if let Some(current) = self.current.replace(id) {
+        if let Some(current) = self.leave_current(id) {
             self.push_back(current);
         }
         self.forward.clear();
         self.learning_frozen = false;
+    }
+
+    /// Makes `id` current and returns the track left, unless that one was removed.
+    fn leave_current(&mut self, id: TrackId) -> Option<TrackId> {
+        let left = self.current.replace(id);
+        if std::mem::take(&mut self.current_removed) {
+            None
+        } else {
+            left
+        }
     }
 
     fn push_back(&mut self, id: TrackId) {
@@ -47,10 +62,11 @@ impl PlaybackChain {
 
     /// Steps back: `None` when nothing plays or nothing is behind. Freezes learning.
     pub fn back(&mut self) -> Option<TrackId> {
-        let current = self.current?;
+        self.current?;
         let previous = self.back.pop_back()?;
-        self.forward.push(current);
-        self.current = Some(previous);
+        if let Some(current) = self.leave_current(previous) {
+            self.forward.push(current);
+        }
         self.learning_frozen = true;
         Some(previous)
     }
@@ -58,7 +74,7 @@ impl PlaybackChain {
     /// Steps forward again: `None` when the forward stack is empty. Freezes learning.
     pub fn forward(&mut self) -> Option<TrackId> {
         let next = self.forward.pop()?;
-        if let Some(current) = self.current.replace(next) {
+        if let Some(current) = self.leave_current(next) {
             self.push_back(current);
         }
         self.learning_frozen = true;
@@ -87,11 +103,43 @@ impl PlaybackChain {
         self.history_limit
     }
 
+    /// True when the current track was deleted while playing (it goes onto neither stack).
+    pub fn current_removed(&self) -> bool {
+        self.current_removed
+    }
+
+    /// A chain rebuilt from saved parts (see [`crate::engine::Snapshot`]). The back stack is
+    /// cut to `history_limit`, oldest first, as [`PlaybackChain::next`] would have.
+    pub fn restore(
+        history_limit: usize,
+        back: Vec<TrackId>,
+        current: Option<TrackId>,
+        forward: Vec<TrackId>,
+        learning_frozen: bool,
+        current_removed: bool,
+    ) -> Self {
+        let mut back: std::collections::VecDeque<TrackId> = back.into();
+        while back.len() > history_limit {
+            back.pop_front();
+        }
+        Self {
+            back,
+            current,
+            forward,
+            learning_frozen,
+            history_limit,
+            current_removed: current_removed && current.is_some(),
+        }
+    }
+
     /// Removes a forgotten track from both stacks; if it is playing it stays current until the
-    /// next play.
+    /// next move, and then goes onto neither stack.
     pub fn remove(&mut self, id: TrackId) {
         self.back.retain(|t| *t != id);
         self.forward.retain(|t| *t != id);
+        if self.current == Some(id) {
+            self.current_removed = true;
+        }
     }
 }
 

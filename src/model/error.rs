@@ -15,11 +15,10 @@ impl fmt::Display for ModelError {
             ModelError::StartAsTarget => {
                 f.write_str("track 0 is the start node and cannot be a target")
             }
-            ModelError::InvalidAmount => write!(
-                f,
-                "amount must be a finite number from 0 to {}",
-                crate::model::MAX_AMOUNT
-            ),
+            // The bound is spelled out: formatting a float would weigh kilobytes in the wasm.
+            ModelError::InvalidAmount => {
+                f.write_str("amount must be a finite number from 0 to 1e9")
+            }
         }
     }
 }

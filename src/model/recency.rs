@@ -37,6 +37,28 @@ impl Recency {
         self.plays
     }
 
+    /// Every (track, last play) pair in id order, for saving.
+    pub fn entries(&self) -> Vec<(TrackId, u64)> {
+        let mut out: Vec<_> = self.last.iter().map(|(id, at)| (*id, *at)).collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Rebuilt from saved parts. Returns `None` when a last play lies after `plays`.
+    pub fn restore(plays: u64, last: impl IntoIterator<Item = (TrackId, u64)>) -> Option<Self> {
+        let mut r = Self {
+            plays,
+            last: HashMap::new(),
+        };
+        for (id, at) in last {
+            if at == 0 || at > plays {
+                return None;
+            }
+            r.last.insert(id, at);
+        }
+        Some(r)
+    }
+
     pub fn forget(&mut self, id: TrackId) {
         self.last.remove(&id);
     }

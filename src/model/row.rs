@@ -34,6 +34,21 @@ impl Row {
         self.targets.is_empty()
     }
 
+    /// A row from `(target, weight)` pairs, which must be in strictly ascending target order
+    /// with finite, non-negative weights; otherwise the index of the first bad pair.
+    pub fn from_sorted(pairs: impl IntoIterator<Item = (TrackId, f64)>) -> Result<Self, usize> {
+        let mut row = Row::default();
+        for (i, (to, w)) in pairs.into_iter().enumerate() {
+            let ascending = row.targets.last().is_none_or(|last| *last < to);
+            if !(ascending && w.is_finite() && w >= 0.0) {
+                return Err(i);
+            }
+            row.targets.push(to);
+            row.weights.push(w);
+        }
+        Ok(row)
+    }
+
     /// Adds `delta` to the edge (creating it at 0 first), never going below 0.
     /// Returns true when the edge is new.
     pub(crate) fn adjust(&mut self, to: TrackId, delta: f64) -> bool {

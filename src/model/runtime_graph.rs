@@ -1,5 +1,3 @@
-use std::collections::{BTreeMap, BTreeSet};
-
 use super::error::check_edge;
 use super::{BaseGraph, ModelError, TrackId, START};
 
@@ -44,10 +42,9 @@ impl EdgeView {
 #[derive(Clone, Debug)]
 pub struct RuntimeGraph {
     base: BaseGraph,
-    /// Per source, sorted by target. Small: it holds only what was learned since the build.
-    learned: BTreeMap<TrackId, Vec<Learned>>,
-    /// Tracks known to this build but not to its base snapshot (taught since the build).
-    extra_ids: BTreeSet<TrackId>,
+    /// Per source (sorted by source), each row sorted by target. Small: it holds only what
+    /// was learned since the build, so sorted vectors beat a tree (and weigh less in the wasm).
+    learned: Vec<(TrackId, Vec<Learned>)>,
     build_version: u64,
     build_reason: String,
     built_at: f64,
@@ -59,8 +56,7 @@ impl RuntimeGraph {
     pub fn new(base: BaseGraph, build_version: u64, build_reason: &str, built_at: f64) -> Self {
         Self {
             base,
-            learned: BTreeMap::new(),
-            extra_ids: BTreeSet::new(),
+            learned: Vec::new(),
             build_version,
             build_reason: build_reason.to_owned(),
             built_at,
@@ -135,12 +131,14 @@ impl RuntimeGraph {
 
     /// The learned entry of one edge, created empty when absent (always `Some`).
     fn entry(&mut self, from: TrackId, to: TrackId) -> Option<&mut Learned> {
+        // A track taught since the build becomes known to this build's own base snapshot (a
+        // path copy of the persistent map; the live base learns it at the next rebuild).
         for id in [from, to] {
-            if id != START && !self.base.contains(id) {
-                self.extra_ids.insert(id);
+            if id != START {
+                self.base.note_track(id);
             }
         }
-        let row = self.learned.entry(from).or_default();
+        let row = self.learned_row_mut(from)?;
         let at = match row.binary_search_by_key(&to, |l| l.to) {
             Ok(at) => at,
             Err(at) => {
@@ -157,18 +155,35 @@ impl RuntimeGraph {
         row.get_mut(at)
     }
 
+    /// The learned row of `from`, created empty when absent (always `Some`).
+    fn learned_row_mut(&mut self, from: TrackId) -> Option<&mut Vec<Learned>> {
+        let at = match self.learned.binary_search_by_key(&from, |(f, _)| *f) {
+            Ok(at) => at,
+            Err(at) => {
+                self.learned.insert(at, (from, Vec::new()));
+                at
+            }
+        };
+        self.learned.get_mut(at).map(|(_, row)| row)
+    }
+
+    fn learned_row(&self, from: TrackId) -> Option<&[Learned]> {
+        let at = self.learned.binary_search_by_key(&from, |(f, _)| *f).ok()?;
+        self.learned.get(at).map(|(_, row)| row.as_slice())
+    }
+
     /// Every cooldown loses `steps` plays; at 0 it is gone.
     pub fn reduce_cooldowns(&mut self, steps: u32) {
         if steps == 0 {
             return;
         }
-        for row in self.learned.values_mut() {
+        for (_, row) in &mut self.learned {
             for l in row.iter_mut() {
                 l.cooldown = l.cooldown.saturating_sub(steps);
             }
             row.retain(|l| !l.is_empty());
         }
-        self.learned.retain(|_, row| !row.is_empty());
+        self.learned.retain(|(_, row)| !row.is_empty());
     }
 
     /// What this build learned, per source in id order.
@@ -180,7 +195,7 @@ impl RuntimeGraph {
 
     /// What was learned on one edge, if anything.
     pub fn learned_edge(&self, from: TrackId, to: TrackId) -> Option<&Learned> {
-        let row = self.learned.get(&from)?;
+        let row = self.learned_row(from)?;
         row.binary_search_by_key(&to, |l| l.to)
             .ok()
             .and_then(|at| row.get(at))
@@ -195,7 +210,7 @@ impl RuntimeGraph {
             .into_iter()
             .flat_map(|r| r.iter())
             .peekable();
-        let mut learned = self.learned.get(&from).into_iter().flatten().peekable();
+        let mut learned = self.learned_row(from).into_iter().flatten().peekable();
         loop {
             let view = match (base.peek().copied(), learned.peek().copied()) {
                 (None, None) => break,
@@ -273,22 +288,30 @@ impl RuntimeGraph {
         out
     }
 
+    /// A build restored from saved parts (see [`crate::engine::Snapshot`]): `learned` must be
+    /// sorted by source, each row by target.
+    pub fn restore(
+        base: BaseGraph,
+        build_version: u64,
+        build_reason: &str,
+        built_at: f64,
+        diffs: u64,
+        learned: Vec<(TrackId, Vec<Learned>)>,
+    ) -> Self {
+        let mut build = Self::new(base, build_version, build_reason, built_at);
+        build.learned = learned;
+        build.diffs = diffs;
+        build
+    }
+
     /// True when the track is known to this build.
     pub fn contains(&self, id: TrackId) -> bool {
-        self.base.contains(id) || self.extra_ids.contains(&id)
+        self.base.contains(id)
     }
 
     /// Every track known to this build, ascending.
     pub fn ids(&self) -> impl Iterator<Item = TrackId> + '_ {
-        let mut base = self.base.ids().peekable();
-        let mut extra = self.extra_ids.iter().copied().peekable();
-        std::iter::from_fn(
-            move || match (base.peek().copied(), extra.peek().copied()) {
-                (Some(a), Some(b)) if b < a => extra.next(),
-                (Some(_), _) => base.next(),
-                (None, _) => extra.next(),
-            },
-        )
+        self.base.ids()
     }
 
     /// Folds this build's bonuses and penalties into `base`, edge by edge:
@@ -323,7 +346,7 @@ impl RuntimeGraph {
                 })
                 .collect();
             if !carried.is_empty() {
-                next.learned.insert(*from, carried);
+                next.learned.push((*from, carried));
             }
         }
         next
@@ -331,14 +354,19 @@ impl RuntimeGraph {
 
     /// Removes a track from this build: from its base snapshot (as source and target), from
     /// what was learned, and from its cooldowns.
+    ///
+    /// The start node is not a track: forgetting it is refused, since wiping its row would
+    /// drop the lessons mirrored there and the next rebuild would lose them.
     pub fn forget(&mut self, id: TrackId) -> bool {
-        let mut known = self.base.forget(id);
-        known |= self.extra_ids.remove(&id);
-        self.learned.remove(&id);
-        for row in self.learned.values_mut() {
+        if id == START {
+            return false;
+        }
+        let known = self.base.forget(id);
+        self.learned.retain(|(from, _)| *from != id);
+        for (_, row) in &mut self.learned {
             row.retain(|l| l.to != id);
         }
-        self.learned.retain(|_, row| !row.is_empty());
+        self.learned.retain(|(_, row)| !row.is_empty());
         known
     }
 }

@@ -11,6 +11,7 @@ mod options;
 mod orchestrator;
 mod runtime;
 mod runtime_graph;
+mod snapshot;
 mod types;
 
 use wasm_bindgen::prelude::*;

@@ -7,7 +7,9 @@ use super::js::{integer, number, object, range_error, type_error, type_name};
 use crate::engine::Options;
 
 /// The largest integer a JS number holds exactly.
-const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+const MAX_SAFE: u64 = 9_007_199_254_740_991;
+/// The largest u32.
+const MAX_U32: u64 = 4_294_967_295;
 
 /// The JS name of each option, in the order `options()` lists them.
 const NAMES: [&str; 15] = [
@@ -32,8 +34,14 @@ const NAMES: [&str; 15] = [
 /// `TypeError`, a value of the wrong type or range a `TypeError` or `RangeError` naming it.
 pub(crate) fn parse(value: &JsValue) -> Result<Options, JsValue> {
     let mut o = Options::default();
+    apply(&mut o, value)?;
+    Ok(o)
+}
+
+/// Sets the options that `value` names on top of `o`, then checks the whole.
+pub(crate) fn apply(o: &mut Options, value: &JsValue) -> Result<(), JsValue> {
     if value.is_undefined() || value.is_null() {
-        return Ok(o);
+        return Ok(());
     }
     if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
         return Err(type_error(&format!(
@@ -48,45 +56,47 @@ pub(crate) fn parse(value: &JsValue) -> Result<Options, JsValue> {
         if v.is_undefined() {
             continue;
         }
-        let n = |what: &str| format!("option {what}");
+        let n = |what: &str| ["option ", what].concat();
         match name.as_str() {
-            "seed" => o.seed = integer(&v, &n("seed"), 0.0, MAX_SAFE)? as u64,
+            "seed" => o.seed = integer(&v, &n("seed"), 0, MAX_SAFE)? as u64,
             "maxRuntimeDiffs" => {
-                o.max_runtime_diffs = integer(&v, &n("maxRuntimeDiffs"), 0.0, MAX_SAFE)? as u64
+                o.max_runtime_diffs = integer(&v, &n("maxRuntimeDiffs"), 0, MAX_SAFE)? as u64
             }
             "maxRuntimeAgeMs" => {
-                o.max_runtime_age_ms = integer(&v, &n("maxRuntimeAgeMs"), 0.0, MAX_SAFE)? as u64
+                o.max_runtime_age_ms = integer(&v, &n("maxRuntimeAgeMs"), 0, MAX_SAFE)? as u64
             }
             "ttlCheckIntervalMs" => {
                 // setTimeout holds at most 2^31 - 1 ms.
                 o.ttl_check_interval_ms =
-                    integer(&v, &n("ttlCheckIntervalMs"), 1.0, 2_147_483_647.0)? as u64
+                    integer(&v, &n("ttlCheckIntervalMs"), 1, 2_147_483_647)? as u64
             }
             "giniThreshold" => o.gini_threshold = number(&v, &n("giniThreshold"))?,
-            "topK" => o.top_k = integer(&v, &n("topK"), 1.0, 4_294_967_295.0)? as usize,
+            "topK" => o.top_k = integer(&v, &n("topK"), 1, MAX_U32)? as usize,
             "repeatWindow" => {
-                o.repeat_window = integer(&v, &n("repeatWindow"), 0.0, 4_294_967_295.0)? as usize
+                o.repeat_window = integer(&v, &n("repeatWindow"), 0, MAX_U32)? as usize
             }
             "historyLimit" => {
-                o.history_limit = integer(&v, &n("historyLimit"), 0.0, 4_294_967_295.0)? as usize
+                o.history_limit = integer(&v, &n("historyLimit"), 0, MAX_U32)? as usize
             }
             "reinforceThreshold" => o.reinforce_threshold = number(&v, &n("reinforceThreshold"))?,
             "skipThreshold" => o.skip_threshold = number(&v, &n("skipThreshold"))?,
             "reinforceAmount" => o.reinforce_amount = number(&v, &n("reinforceAmount"))?,
             "penaltyAmount" => o.penalty_amount = number(&v, &n("penaltyAmount"))?,
             "penaltyCooldown" => {
-                o.penalty_cooldown =
-                    integer(&v, &n("penaltyCooldown"), 0.0, 4_294_967_295.0)? as u32
+                o.penalty_cooldown = integer(&v, &n("penaltyCooldown"), 0, MAX_U32)? as u32
             }
             "skipPenalty" => o.skip_penalty = number(&v, &n("skipPenalty"))?,
-            "skipCooldown" => {
-                o.skip_cooldown = integer(&v, &n("skipCooldown"), 0.0, 4_294_967_295.0)? as u32
-            }
+            "skipCooldown" => o.skip_cooldown = integer(&v, &n("skipCooldown"), 0, MAX_U32)? as u32,
             _ => {
-                return Err(type_error(&format!(
-                    "unknown option {name:?}; the options are {}",
-                    NAMES.join(", ")
-                )))
+                return Err(type_error(
+                    &[
+                        "unknown option \"",
+                        &name,
+                        "\"; the options are ",
+                        &NAMES.join(", "),
+                    ]
+                    .concat(),
+                ))
             }
         }
     }
@@ -97,7 +107,7 @@ pub(crate) fn parse(value: &JsValue) -> Result<Options, JsValue> {
             camel(e.expected)
         ))
     })?;
-    Ok(o)
+    Ok(())
 }
 
 /// `snake_case` words to `camelCase`, so engine messages name options as JS spells them.
@@ -108,7 +118,7 @@ fn camel(snake: &str) -> String {
         if c == '_' {
             upper = true;
         } else if upper {
-            out.extend(c.to_uppercase());
+            out.push(c.to_ascii_uppercase());
             upper = false;
         } else {
             out.push(c);

@@ -9,6 +9,7 @@ use super::js::{self, number, object, range_error, report, source, track, type_e
 use super::options;
 use super::runtime::{BrowserClock, BrowserSpawner};
 use super::runtime_graph::RuntimeGraph;
+use super::snapshot;
 use crate::engine::{self, EngineError};
 
 /// The engine: what plays next, what it learns, and its managers.
@@ -50,6 +51,32 @@ impl Orchestrator {
         let engine = engine::Orchestrator::new(options, BrowserSpawner, BrowserClock)
             .map_err(|e| range_error(&e.to_string()))?;
         Ok(Self { engine })
+    }
+
+    /// Resumes an engine from `snapshot()`'s output; `options` override saved ones key by key.
+    /// A snapshot that is malformed, from another format version or inconsistent is refused
+    /// whole with an error saying what is wrong.
+    #[wasm_bindgen(js_name = fromSnapshot)]
+    pub fn from_snapshot(
+        #[wasm_bindgen(unchecked_param_type = "Snapshot")] snapshot: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Options")] options: JsValue,
+    ) -> Result<Orchestrator, JsValue> {
+        let snapshot = snapshot::from_js(&snapshot, &options)?;
+        let engine = engine::Orchestrator::restore(&snapshot, BrowserSpawner, BrowserClock)
+            .map_err(|e| range_error(&e.to_string()))?;
+        Ok(Self { engine })
+    }
+
+    /// Everything needed to resume this engine exactly, as a plain JSON-serialisable object.
+    #[wasm_bindgen(unchecked_return_type = "Snapshot")]
+    pub fn snapshot(&self) -> JsValue {
+        snapshot::to_js(&self.engine.snapshot())
+    }
+
+    /// Grows with every change of state; compare it with the value at a save.
+    #[wasm_bindgen(getter)]
+    pub fn changes(&self) -> f64 {
+        self.engine.changes() as f64
     }
 
     /// Spawns the managers on this page's event loop. Idempotent.

@@ -130,7 +130,7 @@ impl RuntimeGraph {
         #[wasm_bindgen(unchecked_param_type = "number")] value: JsValue,
     ) -> Result<(), JsValue> {
         let (from, to) = edge(&from, &to)?;
-        let plays = integer(&value, "value", 0.0, f64::from(u32::MAX))? as u32;
+        let plays = integer(&value, "value", 0, u32::MAX.into())? as u32;
         self.edit(|b| b.add_cooldown(from, to, plays))
     }
 }

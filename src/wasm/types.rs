@@ -65,8 +65,49 @@ export interface RebuildEvent { buildVersion: number; reason: string; diffs: num
 export interface LearnEvent { from: number; to: number; kind: "reinforce" | "penalty" | "skip"; }
 export interface OrchestratorEventMap { play: PlayEvent; rebuild: RebuildEvent; learn: LearnEvent; }
 
+/** Everything needed to resume an engine exactly; plain and JSON-serialisable. */
+export interface Snapshot {
+  format: "memory-player";
+  version: 1;
+  options: Required<Options>;
+  /** Flat rows: [id, edgeCount, to, weight, ..., id, edgeCount, ...], every known track. */
+  base: number[];
+  build: {
+    version: number;
+    reason: string;
+    builtAt: number;
+    diffs: number;
+    /** Rows the build sees differently from the base: [id, edgeCount | -1, to, weight, ...]. */
+    baseChanges: number[];
+    /** [from, to, bonus, penalty, cooldown, ...] */
+    learned: number[];
+  };
+  chain: { back: number[]; current: number | null; forward: number[]; learningFrozen: boolean; currentRemoved?: boolean };
+  recency: { plays: number; last: number[] };
+  /** The PRNG state, 16 hexadecimal digits. */
+  rng: string;
+  pendingCooldownSteps: number;
+}
+
+/** Options of a profile: the engine's, plus how soon a change is saved. */
+export interface ProfileOptions extends Options {
+  /** A change is saved within this many milliseconds (default 2000). */
+  saveDelayMs?: number;
+}
+
 export interface Orchestrator {
   /** Subscribes to an event type; returns the function that unsubscribes. */
   on<K extends keyof OrchestratorEventMap>(type: K, listener: (event: OrchestratorEventMap[K]) => void): () => void;
+  /** Saves the profile now (resolves once committed); resolves at once when not opened from a profile. */
+  flush(): Promise<void>;
+  /** True when another tab holds the same profile open. */
+  readonly profileShared?: boolean;
+}
+
+export namespace Orchestrator {
+  /** Opens (or creates) a listener profile in IndexedDB; the orchestrator saves itself. */
+  function open(name: string, options?: ProfileOptions): Promise<Orchestrator>;
+  /** Deletes a saved profile. */
+  function deleteProfile(name: string): Promise<void>;
 }
 "#;

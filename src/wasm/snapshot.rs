@@ -1,0 +1,389 @@
+//! Snapshots as plain JS objects: JSON-serialisable, with the big parts as flat number arrays
+//! (copied across the boundary in one go rather than value by value).
+//!
+//! ```text
+//! { format: "memory-player", version: 1, options: {...},
+//!   base: [id, n, to1, w1, ..., to_n, w_n, id, n, ...],           every known track, ascending
+//!   build: { version, reason, builtAt, diffs,
+//!            baseChanges: [id, n | -1, to, w, ...],              rows the build sees otherwise
+//!            learned: [from, to, bonus, penalty, cooldown, ...] },
+//!   chain: { back: [...], current: id | null, forward: [...], learningFrozen, currentRemoved },
+//!   recency: { plays, last: [id, at, ...] }, rng: "16 hex digits", pendingCooldownSteps }
+//! ```
+
+use js_sys::{Array, Float64Array, Reflect};
+use wasm_bindgen::prelude::*;
+
+use super::js::{integer, number, object, range_error, type_error, type_name};
+use super::options;
+use crate::engine::{
+    BuildSnapshot, ChainSnapshot, SavedRow, Snapshot, MAX_SNAPSHOT_EDGES, SNAPSHOT_VERSION,
+};
+use crate::model::{Learned, TrackId};
+
+const FORMAT: &str = "memory-player";
+const MAX_SAFE: u64 = 9_007_199_254_740_991;
+/// The longest flat array read: two numbers an edge at the edge limit, plus two a track.
+const MAX_FLAT: u32 = (MAX_SNAPSHOT_EDGES as u32) * 3;
+
+#[wasm_bindgen(
+    inline_js = "export function allNumbers(a) { for (const x of a) if (typeof x !== 'number') return false; return true; }"
+)]
+extern "C" {
+    #[wasm_bindgen(js_name = allNumbers)]
+    fn all_numbers(array: &Array) -> bool;
+}
+
+fn flat(values: &[f64]) -> JsValue {
+    Array::from(&Float64Array::from(values)).into()
+}
+
+fn rows_into(out: &mut Vec<f64>, id: TrackId, row: Option<&SavedRow>) {
+    out.push(f64::from(id));
+    match row {
+        Some(row) => {
+            out.push(row.len() as f64);
+            for (to, w) in row {
+                out.push(f64::from(*to));
+                out.push(*w);
+            }
+        }
+        None => out.push(-1.0),
+    }
+}
+
+/// The snapshot as a plain object.
+pub(crate) fn to_js(s: &Snapshot) -> JsValue {
+    let mut base = Vec::new();
+    for (id, row) in &s.base {
+        rows_into(&mut base, *id, Some(row));
+    }
+    let mut changes = Vec::new();
+    for (id, row) in &s.build.base_changes {
+        rows_into(&mut changes, *id, row.as_ref());
+    }
+    let mut learned = Vec::new();
+    for (from, row) in &s.build.learned {
+        for l in row {
+            learned.extend([
+                f64::from(*from),
+                f64::from(l.to),
+                l.bonus,
+                l.penalty,
+                f64::from(l.cooldown),
+            ]);
+        }
+    }
+    let last: Vec<f64> = s
+        .last_played
+        .iter()
+        .flat_map(|(id, at)| [f64::from(*id), *at as f64])
+        .collect();
+    let ids = |ids: &[TrackId]| -> JsValue {
+        ids.iter()
+            .map(|id| JsValue::from(*id))
+            .collect::<Array>()
+            .into()
+    };
+    let b = &s.build;
+    let c = &s.chain;
+    object(&[
+        ("format", JsValue::from_str(FORMAT)),
+        ("version", JsValue::from(SNAPSHOT_VERSION)),
+        ("options", options::to_js(&s.options)),
+        ("base", flat(&base)),
+        (
+            "build",
+            object(&[
+                ("version", JsValue::from(b.version as f64)),
+                ("reason", JsValue::from_str(&b.reason)),
+                ("builtAt", JsValue::from(b.built_at)),
+                ("diffs", JsValue::from(b.diffs as f64)),
+                ("baseChanges", flat(&changes)),
+                ("learned", flat(&learned)),
+            ]),
+        ),
+        (
+            "chain",
+            object(&[
+                ("back", ids(&c.back)),
+                ("current", c.current.map_or(JsValue::NULL, JsValue::from)),
+                ("forward", ids(&c.forward)),
+                ("learningFrozen", JsValue::from(c.learning_frozen)),
+                ("currentRemoved", JsValue::from(c.current_removed)),
+            ]),
+        ),
+        (
+            "recency",
+            object(&[
+                ("plays", JsValue::from(s.plays as f64)),
+                ("last", flat(&last)),
+            ]),
+        ),
+        ("rng", JsValue::from_str(&format!("{:016x}", s.rng_state))),
+        (
+            "pendingCooldownSteps",
+            JsValue::from(s.pending_cooldown_steps),
+        ),
+    ])
+}
+
+fn field(obj: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+    Reflect::get(obj, &JsValue::from_str(key))
+}
+
+fn object_at(obj: &JsValue, key: &str, path: &str) -> Result<JsValue, JsValue> {
+    let v = field(obj, key)?;
+    if v.is_object() && !Array::is_array(&v) {
+        Ok(v)
+    } else {
+        Err(type_error(
+            &[path, " must be an object, got ", &type_name(&v)].concat(),
+        ))
+    }
+}
+
+/// A flat array of numbers, copied out in one go.
+fn numbers(obj: &JsValue, key: &str, path: &str) -> Result<Vec<f64>, JsValue> {
+    let v = field(obj, key)?;
+    let Some(array) = v.dyn_ref::<Array>() else {
+        return Err(type_error(
+            &[path, " must be an array of numbers, got ", &type_name(&v)].concat(),
+        ));
+    };
+    if array.length() > MAX_FLAT {
+        return Err(range_error(
+            &[path, " is too large to be a memory-player snapshot"].concat(),
+        ));
+    }
+    if !all_numbers(array) {
+        return Err(type_error(&[path, " must hold only numbers"].concat()));
+    }
+    let typed = Float64Array::new(array);
+    let mut out = vec![0.0; typed.length() as usize];
+    typed.copy_to(&mut out);
+    Ok(out)
+}
+
+/// Reads numbers off a flat array, naming the array and the index of anything wrong.
+struct Cursor<'a> {
+    values: &'a [f64],
+    at: usize,
+    path: &'a str,
+}
+
+impl Cursor<'_> {
+    fn done(&self) -> bool {
+        self.at >= self.values.len()
+    }
+
+    fn next(&mut self, what: &str) -> Result<f64, JsValue> {
+        let v = self.values.get(self.at).copied().ok_or_else(|| {
+            range_error(&format!(
+                "{} is truncated: {what} missing at index {}",
+                self.path, self.at
+            ))
+        })?;
+        self.at += 1;
+        Ok(v)
+    }
+
+    fn int(&mut self, what: &str, min: f64, max: f64) -> Result<f64, JsValue> {
+        let at = self.at;
+        let v = self.next(what)?;
+        if v.fract() == 0.0 && v >= min && v <= max {
+            Ok(v)
+        } else {
+            Err(range_error(&format!(
+                "{}[{at}]: {what} out of range or not an integer",
+                self.path
+            )))
+        }
+    }
+
+    fn id(&mut self, what: &str, min: f64) -> Result<TrackId, JsValue> {
+        Ok(self.int(what, min, f64::from(u32::MAX))? as TrackId)
+    }
+
+    /// `[id, n, to, w, ...]` rows; `n = -1` (only where `allow_absent`) is a missing row.
+    fn rows(&mut self, allow_absent: bool) -> Result<Vec<(TrackId, Option<SavedRow>)>, JsValue> {
+        let mut out = Vec::new();
+        while !self.done() {
+            let id = self.id("a track id", 0.0)?;
+            let left = ((self.values.len() - self.at).saturating_sub(1) / 2) as f64;
+            let n = self.int("an edge count", if allow_absent { -1.0 } else { 0.0 }, left)?;
+            if n < 0.0 {
+                out.push((id, None));
+                continue;
+            }
+            let mut row = Vec::with_capacity(n as usize);
+            for _ in 0..n as usize {
+                let to = self.id("a target id", 1.0)?;
+                row.push((to, self.next("a weight")?));
+            }
+            out.push((id, Some(row)));
+        }
+        Ok(out)
+    }
+}
+
+fn id_list(obj: &JsValue, key: &str, path: &str) -> Result<Vec<TrackId>, JsValue> {
+    let values = numbers(obj, key, path)?;
+    let mut c = Cursor {
+        values: &values,
+        at: 0,
+        path,
+    };
+    let mut out = Vec::with_capacity(values.len());
+    while !c.done() {
+        out.push(c.id("a track id", 1.0)?);
+    }
+    Ok(out)
+}
+
+fn boolean(obj: &JsValue, key: &str, path: &str, default: Option<bool>) -> Result<bool, JsValue> {
+    let v = field(obj, key)?;
+    match (v.as_bool(), default) {
+        (Some(b), _) => Ok(b),
+        (None, Some(d)) if v.is_undefined() => Ok(d),
+        _ => Err(type_error(
+            &[path, " must be a boolean, got ", &type_name(&v)].concat(),
+        )),
+    }
+}
+
+/// Reads a snapshot object; `overrides` are options that replace the saved ones key by key.
+pub(crate) fn from_js(value: &JsValue, overrides: &JsValue) -> Result<Snapshot, JsValue> {
+    if !value.is_object() || Array::is_array(value) {
+        return Err(type_error(
+            &["snapshot must be an object, got ", &type_name(value)].concat(),
+        ));
+    }
+    if field(value, "format")?.as_string().as_deref() != Some(FORMAT) {
+        return Err(type_error(
+            "snapshot is not a memory-player snapshot (its format field is missing or wrong)",
+        ));
+    }
+    let version = field(value, "version")?;
+    let version = integer(&version, "snapshot.version", 0, MAX_SAFE)?;
+    if version != f64::from(SNAPSHOT_VERSION) {
+        return Err(range_error(&format!(
+            "snapshot format version {} is not supported: this memory-player reads version {SNAPSHOT_VERSION}",
+            version as u64
+        )));
+    }
+    let mut opts = options::parse(&object_at(value, "options", "snapshot.options")?)?;
+    options::apply(&mut opts, overrides)?;
+
+    let base_values = numbers(value, "base", "snapshot.base")?;
+    let base = Cursor {
+        values: &base_values,
+        at: 0,
+        path: "snapshot.base",
+    }
+    .rows(false)?
+    .into_iter()
+    .map(|(id, row)| (id, row.unwrap_or_default()))
+    .collect();
+
+    let b = object_at(value, "build", "snapshot.build")?;
+    let changes = numbers(&b, "baseChanges", "snapshot.build.baseChanges")?;
+    let learned_values = numbers(&b, "learned", "snapshot.build.learned")?;
+    let mut learned: Vec<(TrackId, Vec<Learned>)> = Vec::new();
+    let mut c = Cursor {
+        values: &learned_values,
+        at: 0,
+        path: "snapshot.build.learned",
+    };
+    while !c.done() {
+        let from = c.id("a source id", 0.0)?;
+        let to = c.id("a target id", 1.0)?;
+        let l = Learned {
+            to,
+            bonus: c.next("a bonus")?,
+            penalty: c.next("a penalty")?,
+            cooldown: c.int("a cooldown", 0.0, f64::from(u32::MAX))? as u32,
+        };
+        match learned.last_mut() {
+            Some((last, row)) if *last == from => row.push(l),
+            _ => learned.push((from, vec![l])),
+        }
+    }
+    let reason = field(&b, "reason")?
+        .as_string()
+        .ok_or_else(|| type_error("snapshot.build.reason must be a string"))?;
+    let build = BuildSnapshot {
+        version: integer(
+            &field(&b, "version")?,
+            "snapshot.build.version",
+            0,
+            MAX_SAFE,
+        )? as u64,
+        reason,
+        built_at: number(&field(&b, "builtAt")?, "snapshot.build.builtAt")?,
+        diffs: integer(&field(&b, "diffs")?, "snapshot.build.diffs", 0, MAX_SAFE)? as u64,
+        base_changes: Cursor {
+            values: &changes,
+            at: 0,
+            path: "snapshot.build.baseChanges",
+        }
+        .rows(true)?,
+        learned,
+    };
+
+    let ch = object_at(value, "chain", "snapshot.chain")?;
+    let current = field(&ch, "current")?;
+    let chain = ChainSnapshot {
+        back: id_list(&ch, "back", "snapshot.chain.back")?,
+        current: if current.is_null() || current.is_undefined() {
+            None
+        } else {
+            Some(integer(&current, "snapshot.chain.current", 1, u32::MAX.into())? as TrackId)
+        },
+        forward: id_list(&ch, "forward", "snapshot.chain.forward")?,
+        learning_frozen: boolean(&ch, "learningFrozen", "snapshot.chain.learningFrozen", None)?,
+        current_removed: boolean(
+            &ch,
+            "currentRemoved",
+            "snapshot.chain.currentRemoved",
+            Some(false),
+        )?,
+    };
+
+    let r = object_at(value, "recency", "snapshot.recency")?;
+    let plays = integer(&field(&r, "plays")?, "snapshot.recency.plays", 0, MAX_SAFE)? as u64;
+    let last_values = numbers(&r, "last", "snapshot.recency.last")?;
+    let mut c = Cursor {
+        values: &last_values,
+        at: 0,
+        path: "snapshot.recency.last",
+    };
+    let mut last_played = Vec::new();
+    while !c.done() {
+        let id = c.id("a track id", 1.0)?;
+        last_played.push((id, c.int("a play number", 1.0, MAX_SAFE as f64)? as u64));
+    }
+
+    let rng = field(value, "rng")?;
+    let rng_state = rng
+        .as_string()
+        .filter(|s| s.len() == 16)
+        .and_then(|s| u64::from_str_radix(&s, 16).ok())
+        .ok_or_else(|| type_error("snapshot.rng must be a string of 16 hexadecimal digits"))?;
+    let pending = field(value, "pendingCooldownSteps")?;
+    Ok(Snapshot {
+        options: opts,
+        base,
+        build,
+        chain,
+        plays,
+        last_played,
+        rng_state,
+        pending_cooldown_steps: integer(
+            &pending,
+            "snapshot.pendingCooldownSteps",
+            0,
+            u32::MAX.into(),
+        )? as u32,
+    })
+}
