@@ -1,0 +1,245 @@
+//! Snapshots through the JS API: plain JSON round trips, format versions, and refusals of
+//! malformed, truncated or hostile snapshots.
+#![cfg(target_arch = "wasm32")]
+// Tests assert by unwrapping; clippy does not see `#[wasm_bindgen_test]` functions as tests.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+#[path = "wasm/common.rs"]
+mod common;
+
+use common::*;
+use js_sys::{Array, Reflect, JSON};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use memory_player::wasm::Orchestrator;
+
+fn session() -> Orchestrator {
+    let o = seeded(21.0);
+    catalogue(&o, 12);
+    for i in 0..15 {
+        let prev = get(&o.playback_chain(), "current").as_f64().unwrap_or(0.0);
+        let id = o.play_next().unwrap();
+        let listened = if i % 4 == 0 { 2.0 } else { 180.0 };
+        o.feedback(n(prev), n(f64::from(id)), n(listened), n(200.0))
+            .unwrap();
+    }
+    o.play_back();
+    o.base_graph().reinforce(n(2.0), n(7.0), n(2.0)).unwrap();
+    o
+}
+
+/// A deep copy through JSON, as a store would keep it.
+fn through_json(v: &JsValue) -> JsValue {
+    JSON::parse(&JSON::stringify(v).unwrap().as_string().unwrap()).unwrap()
+}
+
+fn with(snapshot: &JsValue, path: &[&str], value: JsValue) -> JsValue {
+    let copy = through_json(snapshot);
+    let mut target = copy.clone();
+    for key in &path[..path.len() - 1] {
+        target = get(&target, key);
+    }
+    Reflect::set(&target, &JsValue::from_str(path[path.len() - 1]), &value).unwrap();
+    copy
+}
+
+#[wasm_bindgen_test]
+fn a_json_round_trip_resumes_exactly() {
+    let o = session();
+    let saved = through_json(&o.snapshot());
+    let r = Orchestrator::from_snapshot(saved, undef()).unwrap();
+    assert_eq!(
+        JSON::stringify(&r.snapshot()).unwrap(),
+        JSON::stringify(&o.snapshot()).unwrap()
+    );
+    for _ in 0..40 {
+        assert_eq!(o.play_next(), r.play_next());
+        o.learn(n(1.0), n(2.0)).unwrap();
+        r.learn(n(1.0), n(2.0)).unwrap();
+    }
+    assert_eq!(
+        JSON::stringify(&r.snapshot()).unwrap(),
+        JSON::stringify(&o.snapshot()).unwrap()
+    );
+}
+
+#[wasm_bindgen_test]
+fn options_given_on_restore_override_the_saved_ones() {
+    let o = session();
+    let r =
+        Orchestrator::from_snapshot(o.snapshot(), opts(&[("maxRuntimeDiffs", n(7.0))])).unwrap();
+    assert_eq!(get(&r.options(), "maxRuntimeDiffs").as_f64(), Some(7.0));
+    assert_eq!(get(&r.options(), "seed").as_f64(), Some(21.0));
+    assert_error(
+        Orchestrator::from_snapshot(o.snapshot(), opts(&[("bogus", n(1.0))])),
+        "TypeError",
+        "bogus",
+    );
+}
+
+#[wasm_bindgen_test]
+fn other_format_versions_are_refused_clearly() {
+    let s = session().snapshot();
+    assert_error(
+        Orchestrator::from_snapshot(with(&s, &["version"], n(2.0)), undef()),
+        "RangeError",
+        "version 2",
+    );
+    assert_error(
+        Orchestrator::from_snapshot(with(&s, &["version"], n(0.0)), undef()),
+        "RangeError",
+        "version 0",
+    );
+    assert_error(
+        Orchestrator::from_snapshot(with(&s, &["format"], JsValue::from_str("x")), undef()),
+        "TypeError",
+        "not a memory-player snapshot",
+    );
+}
+
+#[wasm_bindgen_test]
+fn malformed_snapshots_are_refused_saying_what_is_wrong() {
+    let s = session().snapshot();
+    let cases: Vec<(JsValue, &str, &str)> = vec![
+        (JsValue::NULL, "TypeError", "snapshot must be an object"),
+        (n(1.0), "TypeError", "snapshot must be an object"),
+        (
+            with(&s, &["base"], JsValue::from_str("1,2")),
+            "TypeError",
+            "snapshot.base",
+        ),
+        (
+            with(
+                &s,
+                &["base"],
+                Array::of3(&n(1.0), &JsValue::from_str("0"), &n(1.0)).into(),
+            ),
+            "TypeError",
+            "snapshot.base",
+        ),
+        (
+            with(&s, &["base"], Array::of3(&n(0.0), &n(2.0), &n(1.0)).into()),
+            "RangeError",
+            "snapshot.base",
+        ),
+        (
+            with(&s, &["base"], Array::of2(&n(-4.0), &n(0.0)).into()),
+            "RangeError",
+            "snapshot.base",
+        ),
+        (
+            with(
+                &s,
+                &["base"],
+                Array::of4(&n(0.0), &n(1.0), &n(5.0), &n(f64::NAN)).into(),
+            ),
+            "RangeError",
+            "snapshot.base",
+        ),
+        (
+            with(
+                &s,
+                &["base"],
+                Array::of4(&n(0.0), &n(1.0), &n(5.0), &n(-1.0)).into(),
+            ),
+            "RangeError",
+            "snapshot.base",
+        ),
+        (
+            with(
+                &s,
+                &["base"],
+                Array::of4(&n(5.0), &n(0.0), &n(5.0), &n(0.0)).into(),
+            ),
+            "RangeError",
+            "duplicated",
+        ),
+        (
+            with(
+                &s,
+                &["base"],
+                Array::of4(&n(0.0), &n(1.0), &n(9.0), &n(1.0)).into(),
+            ),
+            "RangeError",
+            "not in the graph",
+        ),
+        (with(&s, &["rng"], n(5.0)), "TypeError", "snapshot.rng"),
+        (
+            with(&s, &["chain", "back"], Array::of1(&n(1.5)).into()),
+            "RangeError",
+            "snapshot.chain.back",
+        ),
+        (
+            with(&s, &["chain", "learningFrozen"], n(1.0)),
+            "TypeError",
+            "learningFrozen",
+        ),
+        (
+            with(&s, &["chain", "current"], n(0.0)),
+            "RangeError",
+            "snapshot.chain.current",
+        ),
+        (
+            with(&s, &["build", "reason"], n(1.0)),
+            "TypeError",
+            "snapshot.build.reason",
+        ),
+        (
+            with(
+                &s,
+                &["build", "learned"],
+                Array::of3(&n(1.0), &n(2.0), &n(1.0)).into(),
+            ),
+            "RangeError",
+            "truncated",
+        ),
+        (
+            with(&s, &["recency", "plays"], n(-1.0)),
+            "RangeError",
+            "snapshot.recency.plays",
+        ),
+        (with(&s, &["options", "topK"], n(0.0)), "RangeError", "topK"),
+        (
+            with(&s, &["pendingCooldownSteps"], undef()),
+            "TypeError",
+            "pendingCooldownSteps",
+        ),
+    ];
+    for (bad, class, says) in cases {
+        assert_error(Orchestrator::from_snapshot(bad, undef()), class, says);
+    }
+}
+
+#[wasm_bindgen_test]
+fn hostile_snapshots_are_refused_without_trapping() {
+    let s = session().snapshot();
+    // A cycle: the chain refers to the snapshot itself.
+    let cyclic = through_json(&s);
+    Reflect::set(&get(&cyclic, "chain"), &JsValue::from_str("back"), &cyclic).unwrap();
+    assert_error(
+        Orchestrator::from_snapshot(cyclic, undef()),
+        "TypeError",
+        "snapshot.chain.back",
+    );
+    // A huge array is refused by its length before anything is copied.
+    let huge = Array::new_with_length(70_000_000);
+    assert_error(
+        Orchestrator::from_snapshot(with(&s, &["base"], huge.into()), undef()),
+        "RangeError",
+        "too large",
+    );
+    // A truncated flat array.
+    let base = Array::from(&get(&s, "base"));
+    let cut = base.slice(0, base.length() - 1);
+    assert_error(
+        Orchestrator::from_snapshot(with(&s, &["base"], cut.into()), undef()),
+        "RangeError",
+        "snapshot.base",
+    );
+    // The module still answers.
+    assert!(Orchestrator::from_snapshot(s, undef())
+        .unwrap()
+        .play_next()
+        .is_some());
+}
