@@ -1,6 +1,8 @@
 //! Snapshots: a restored engine goes on exactly as the saved one would have, and a bad
 //! snapshot is refused whole.
 #![cfg(not(target_arch = "wasm32"))]
+// Test helpers assert by unwrapping.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use futures::executor::LocalPool;
 use memory_player::engine::{ManualClock, Options, Orchestrator, Snapshot, SnapshotError};

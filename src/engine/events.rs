@@ -85,6 +85,12 @@ impl EventHub {
         listeners.len() != before
     }
 
+    pub(crate) fn clear(&self) {
+        // Taken out first: dropping a listener must not happen while the list is borrowed.
+        let listeners = std::mem::take(&mut *self.listeners.borrow_mut());
+        drop(listeners);
+    }
+
     pub(crate) fn queue(&self, event: Event) {
         if !self.listeners.borrow().is_empty() {
             self.queue.borrow_mut().push_back(event);

@@ -383,6 +383,9 @@ impl Orchestrator {
     /// The next track: the forward stack first (learning stays frozen), else a generated pick
     /// that thaws learning and is one cooldown step. `None` only when no track is known.
     pub fn play_next(&self) -> Option<TrackId> {
+        // Steps of earlier plays that the cooldown manager has not applied yet (a burst before
+        // the executor ran) are applied first, so a pick never depends on executor timing.
+        self.apply_pending_cooldowns();
         let (id, source) = {
             let mut state = self.inner.state.borrow_mut();
             let state = &mut *state;
@@ -430,6 +433,7 @@ impl Orchestrator {
 
     /// The candidates of the next generated pick and the chance of each.
     pub fn explain_next(&self) -> Vec<Explained> {
+        self.apply_pending_cooldowns();
         let state = self.inner.state.borrow();
         let build = state.build.borrow();
         explain_next(
@@ -524,6 +528,12 @@ impl Orchestrator {
     /// True when the subscription existed.
     pub fn unsubscribe(&self, subscription: Subscription) -> bool {
         self.inner.events.unsubscribe(subscription)
+    }
+
+    /// Ends every subscription: a listener that holds a handle on this engine keeps it alive,
+    /// so whoever disposes of the engine breaks that cycle here.
+    pub fn unsubscribe_all(&self) {
+        self.inner.events.clear();
     }
 
     /// Every event marks a change of state; then listeners hear of it.

@@ -1,7 +1,6 @@
 use std::rc::Rc;
 
-use im_rc::OrdMap;
-
+use super::chunked_map::ChunkedMap;
 use super::error::check_edge;
 use super::{ModelError, Row, TrackId, START};
 
@@ -13,12 +12,12 @@ use super::{ModelError, Row, TrackId, START};
 /// Every known track has an entry in `rows`, with an empty row when it has no successor, so the
 /// map's keys are also the set of known tracks (one persistent map instead of two).
 ///
-/// Cloning is O(1): rows are shared (`Rc`) and the map is persistent, so a runtime build takes
+/// Cloning is O(1): rows are shared (`Rc`) and the map is persistent ([`ChunkedMap`]), so a runtime build takes
 /// a snapshot of the base for free, and a later change copies only the row it touches. That is
 /// what lets a rebuild cost what changed rather than the size of the graph.
 #[derive(Clone, Debug, Default)]
 pub struct BaseGraph {
-    rows: OrdMap<TrackId, Rc<Row>>,
+    rows: ChunkedMap<Rc<Row>>,
     edges: usize,
 }
 
@@ -53,15 +52,16 @@ impl BaseGraph {
     /// build learned, edge by edge, since the build already mirrored its lessons onto the start row.
     pub(crate) fn adjust_edge(&mut self, from: TrackId, to: TrackId, delta: f64) {
         self.note_track(to);
-        let row = self.rows.entry(from).or_default();
-        if Rc::make_mut(row).adjust(to, delta) {
-            self.edges += 1;
+        if let Some(row) = self.rows.get_or_insert_with(from, Rc::default) {
+            if Rc::make_mut(row).adjust(to, delta) {
+                self.edges += 1;
+            }
         }
     }
 
     /// Makes `id` known (with no successor yet) if it is not already.
     pub(crate) fn note_track(&mut self, id: TrackId) {
-        if !self.rows.contains_key(&id) {
+        if !self.rows.contains_key(id) {
             self.rows.insert(id, Rc::default());
         }
     }
@@ -78,25 +78,41 @@ impl BaseGraph {
     /// Every known track with its row, empty ones included, the start row first: what a
     /// snapshot saves.
     pub fn all_rows(&self) -> impl Iterator<Item = (TrackId, &Row)> + '_ {
-        self.rows.iter().map(|(from, row)| (*from, &**row))
+        self.rows.iter().map(|(from, row)| (from, &**row))
     }
 
     /// The rows where `self` differs from `other`: `Some(row)` where `self` has a row that is
     /// not the very same shared row in `other`, `None` where only `other` has one. Shared rows
     /// are compared by pointer, so this costs O(tracks), not O(edges).
     pub fn diff_from(&self, other: &BaseGraph) -> Vec<(TrackId, Option<Row>)> {
+        // Both key sequences ascend: one merge pass gives the differences in key order.
         let mut out = Vec::new();
-        for (id, row) in &self.rows {
-            if !other.rows.get(id).is_some_and(|o| Rc::ptr_eq(o, row)) {
-                out.push((*id, Some((**row).clone())));
+        let mut mine = self.rows.iter().peekable();
+        let mut theirs = other.rows.iter().peekable();
+        loop {
+            match (mine.peek().copied(), theirs.peek().copied()) {
+                (None, None) => break,
+                (Some((id, row)), Some((other_id, other_row))) if id == other_id => {
+                    if !Rc::ptr_eq(row, other_row) {
+                        out.push((id, Some((**row).clone())));
+                    }
+                    mine.next();
+                    theirs.next();
+                }
+                (Some((id, row)), Some((other_id, _))) if id < other_id => {
+                    out.push((id, Some((**row).clone())));
+                    mine.next();
+                }
+                (Some((id, row)), None) => {
+                    out.push((id, Some((**row).clone())));
+                    mine.next();
+                }
+                (_, Some((other_id, _))) => {
+                    out.push((other_id, None));
+                    theirs.next();
+                }
             }
         }
-        for id in other.rows.keys() {
-            if !self.rows.contains_key(id) {
-                out.push((*id, None));
-            }
-        }
-        out.sort_unstable_by_key(|(id, _)| *id);
         out
     }
 
@@ -106,7 +122,7 @@ impl BaseGraph {
             match row {
                 Some(row) => self.set_row(id, row),
                 None => {
-                    if let Some(old) = self.rows.remove(&id) {
+                    if let Some(old) = self.rows.remove(id) {
                         self.edges -= old.len();
                     }
                 }
@@ -116,7 +132,7 @@ impl BaseGraph {
 
     /// The weights out of `from`, or `None` when it has no edge.
     pub fn row(&self, from: TrackId) -> Option<&Row> {
-        self.rows.get(&from).map(|r| &**r).filter(|r| !r.is_empty())
+        self.rows.get(from).map(|r| &**r).filter(|r| !r.is_empty())
     }
 
     /// The weight of one edge; absent edges weigh 0.
@@ -126,17 +142,17 @@ impl BaseGraph {
 
     /// Every track id the graph knows, in ascending order (the start node is not a track).
     pub fn ids(&self) -> impl Iterator<Item = TrackId> + '_ {
-        self.rows.keys().copied().filter(|id| *id != START)
+        self.rows.keys().filter(|id| *id != START)
     }
 
     /// True when the track has appeared in the graph (even at weight 0) and was not forgotten.
     pub fn contains(&self, id: TrackId) -> bool {
-        id != START && self.rows.contains_key(&id)
+        id != START && self.rows.contains_key(id)
     }
 
     /// The number of tracks known.
     pub fn track_count(&self) -> usize {
-        self.rows.len() - usize::from(self.rows.contains_key(&START))
+        self.rows.len() - usize::from(self.rows.contains_key(START))
     }
 
     /// The number of edges, zero-weight ones and the start row's included.
@@ -148,7 +164,7 @@ impl BaseGraph {
     pub fn rows(&self) -> impl Iterator<Item = (TrackId, &Row)> + '_ {
         self.rows
             .iter()
-            .map(|(from, row)| (*from, &**row))
+            .map(|(from, row)| (from, &**row))
             .filter(|(_, row)| !row.is_empty())
     }
 
@@ -158,7 +174,7 @@ impl BaseGraph {
         if id == START {
             return false;
         }
-        let Some(row) = self.rows.remove(&id) else {
+        let Some(row) = self.rows.remove(id) else {
             return false;
         };
         self.edges -= row.len();
@@ -166,10 +182,10 @@ impl BaseGraph {
             .rows
             .iter()
             .filter(|(_, row)| row.contains(id))
-            .map(|(from, _)| *from)
+            .map(|(from, _)| from)
             .collect();
         for from in sources {
-            if let Some(row) = self.rows.get_mut(&from) {
+            if let Some(row) = self.rows.get_mut(from) {
                 if Rc::make_mut(row).remove(id) {
                     self.edges -= 1;
                 }

@@ -1,5 +1,3 @@
-use std::collections::VecDeque;
-
 use super::TrackId;
 
 /// Where the listener is: what played before (back), what plays now (current), and what they
@@ -9,7 +7,9 @@ use super::TrackId;
 /// choosing; a newly generated next track thaws it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlaybackChain {
-    back: VecDeque<TrackId>,
+    /// Oldest first. A plain vector: dropping the oldest when full is a short memmove of at
+    /// most `history_limit` ids, and it weighs less in the wasm than a ring buffer.
+    back: Vec<TrackId>,
     current: Option<TrackId>,
     forward: Vec<TrackId>,
     learning_frozen: bool,
@@ -24,7 +24,7 @@ impl PlaybackChain {
     /// An empty chain whose back stack keeps at most `history_limit` tracks.
     pub fn new(history_limit: usize) -> Self {
         Self {
-            back: VecDeque::new(),
+            back: Vec::new(),
             current: None,
             forward: Vec::new(),
             learning_frozen: false,
@@ -54,16 +54,15 @@ impl PlaybackChain {
     }
 
     fn push_back(&mut self, id: TrackId) {
-        self.back.push_back(id);
-        while self.back.len() > self.history_limit {
-            self.back.pop_front();
-        }
+        self.back.push(id);
+        let excess = self.back.len().saturating_sub(self.history_limit);
+        self.back.drain(..excess);
     }
 
     /// Steps back: `None` when nothing plays or nothing is behind. Freezes learning.
     pub fn back(&mut self) -> Option<TrackId> {
         self.current?;
-        let previous = self.back.pop_back()?;
+        let previous = self.back.pop()?;
         if let Some(current) = self.leave_current(previous) {
             self.forward.push(current);
         }
@@ -118,10 +117,9 @@ impl PlaybackChain {
         learning_frozen: bool,
         current_removed: bool,
     ) -> Self {
-        let mut back: std::collections::VecDeque<TrackId> = back.into();
-        while back.len() > history_limit {
-            back.pop_front();
-        }
+        let mut back = back;
+        let excess = back.len().saturating_sub(history_limit);
+        back.drain(..excess);
         Self {
             back,
             current,

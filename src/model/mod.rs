@@ -6,6 +6,7 @@
 
 mod base_graph;
 mod chain;
+mod chunked_map;
 mod error;
 mod next;
 mod recency;

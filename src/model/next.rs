@@ -1,4 +1,4 @@
-use super::selector::heaviest_first;
+use super::selector::heaviest;
 use super::{select, Candidate, Recency, Rng, RuntimeGraph, SelectorConfig, TrackId, START};
 
 /// The rules of a generated pick.
@@ -129,15 +129,24 @@ pub fn explain_next(
     let from = match source(build, current, recency, &mut scratch) {
         Source::Nothing => return Vec::new(),
         Source::Fallback(id) => {
-            return vec![Explained {
+            // No row has a positive weight: the least recently played track is certain. Its
+            // components are those of its (drained) edge on the start row, if it has one.
+            let mut explained = Explained {
                 id,
                 base: 0.0,
                 bonus: 0.0,
                 penalty: 0.0,
                 cooldown: 0,
-                recent: false,
+                recent: recency.is_recent(id, config.repeat_window),
                 probability: 1.0,
-            }]
+            };
+            build.for_each_edge(START, |e| {
+                if e.to == id {
+                    (explained.base, explained.bonus) = (e.base, e.bonus);
+                    (explained.penalty, explained.cooldown) = (e.penalty, e.cooldown);
+                }
+            });
+            return vec![explained];
         }
         Source::Row(from) => from,
     };
@@ -165,25 +174,30 @@ fn chances(
     recency: &Recency,
     config: PickConfig,
 ) -> impl Fn(TrackId) -> f64 {
-    let mut odds: Vec<(TrackId, f64)> = Vec::new();
-    if fresh_count == 0 {
-        odds.extend(least_recent(scratch, recency).map(|id| (id, 1.0)));
+    // (the ids that may be picked, the chance of each or None for "by weight", total weight)
+    let (ids, uniform, total): (Vec<Candidate>, Option<f64>, f64) = if fresh_count == 0 {
+        let id = least_recent(scratch, recency);
+        (
+            id.map(|id| Candidate { id, weight: 1.0 })
+                .into_iter()
+                .collect(),
+            Some(1.0),
+            1.0,
+        )
     } else if let Some(fresh) = scratch.get_mut(..fresh_count) {
         let total: f64 = fresh.iter().map(|c| c.weight).sum();
-        let g = super::gini(fresh.iter().map(|c| c.weight));
-        if g > config.selector.gini_threshold {
-            let k = config.selector.top_k.clamp(1, fresh.len());
-            fresh.sort_unstable_by(heaviest_first);
-            odds.extend(fresh.iter().take(k).map(|c| (c.id, 1.0 / k as f64)));
+        if super::gini(fresh.iter().map(|c| c.weight)) > config.selector.gini_threshold {
+            let top = heaviest(fresh, config.selector.top_k.max(1));
+            (top.to_vec(), Some(1.0 / top.len() as f64), total)
         } else {
-            odds.extend(fresh.iter().map(|c| (c.id, c.weight / total)));
+            (fresh.to_vec(), None, total)
         }
-    }
-    odds.sort_unstable_by_key(|(id, _)| *id);
+    } else {
+        (Vec::new(), None, 1.0)
+    };
     move |id| {
-        odds.binary_search_by_key(&id, |(o, _)| *o)
-            .ok()
-            .and_then(|at| odds.get(at))
-            .map_or(0.0, |(_, p)| *p)
+        ids.iter()
+            .find(|c| c.id == id)
+            .map_or(0.0, |c| uniform.unwrap_or(c.weight / total))
     }
 }

@@ -44,12 +44,51 @@ pub(crate) fn heaviest_first(a: &Candidate, b: &Candidate) -> Ordering {
         .then(a.id.cmp(&b.id))
 }
 
+/// Moves the `k` heaviest candidates (heaviest first, ties by lower id) to the front of the
+/// slice, in order, and returns them. One pass keeping a small sorted prefix: O(n) for the
+/// usual small `k`, never a sort of a whole large row, and far less code than a general sort.
+pub(crate) fn heaviest(candidates: &mut [Candidate], k: usize) -> &[Candidate] {
+    let k = k.min(candidates.len());
+    let mut kept: usize = 0;
+    for i in 0..candidates.len() {
+        let beats_last = match (
+            candidates.get(i),
+            kept.checked_sub(1).and_then(|l| candidates.get(l)),
+        ) {
+            (Some(c), Some(last)) => heaviest_first(c, last) == Ordering::Less,
+            _ => true,
+        };
+        let slot = if kept < k {
+            kept += 1;
+            kept - 1
+        } else if beats_last {
+            kept - 1
+        } else {
+            continue;
+        };
+        candidates.swap(slot, i);
+        let mut at = slot;
+        while at > 0 {
+            let out_of_order = match (candidates.get(at), candidates.get(at - 1)) {
+                (Some(c), Some(prev)) => heaviest_first(c, prev) == Ordering::Less,
+                _ => false,
+            };
+            if !out_of_order {
+                break;
+            }
+            candidates.swap(at, at - 1);
+            at -= 1;
+        }
+    }
+    candidates.get(..k).unwrap_or_default()
+}
+
 /// Picks one candidate. A spread-out distribution (Gini above the threshold) picks uniformly
 /// among the `top_k` heaviest, so a long tail of weak edges cannot dominate; a peaked one picks
 /// at random weighted by probability. Candidates must be in a defined order (the callers give
 /// target order) and have positive weights; ties among the heaviest break by lower id.
 ///
-/// The slice is reordered in place (a partial selection, never a full sort of a large row).
+/// The slice is reordered in place.
 pub fn select(
     candidates: &mut [Candidate],
     config: SelectorConfig,
@@ -59,19 +98,9 @@ pub fn select(
         return None;
     }
     let total: f64 = candidates.iter().map(|c| c.weight).sum();
-    let g = 1.0
-        - candidates
-            .iter()
-            .map(|c| (c.weight / total) * (c.weight / total))
-            .sum::<f64>();
-    if g > config.gini_threshold {
-        let k = config.top_k.clamp(1, candidates.len());
-        if k < candidates.len() {
-            candidates.select_nth_unstable_by(k - 1, heaviest_first);
-        }
-        let top = candidates.get_mut(..k)?;
-        top.sort_unstable_by(heaviest_first);
-        return top.get(rng.below(k)).map(|c| c.id);
+    if gini(candidates.iter().map(|c| c.weight)) > config.gini_threshold {
+        let top = heaviest(candidates, config.top_k.max(1));
+        return top.get(rng.below(top.len())).map(|c| c.id);
     }
     let mut r = rng.next_f64() * total;
     for c in candidates.iter() {
@@ -152,6 +181,26 @@ mod tests {
             let mut c = cands(&[(4, 1.0), (3, 1.0), (2, 1.0), (1, 1.0)]);
             let id = select(&mut c, config, &mut rng).unwrap();
             assert!(id == 1 || id == 2);
+        }
+    }
+
+    #[test]
+    fn heaviest_matches_a_full_sort() {
+        let mut rng = Rng::new(4);
+        for n in 0..60 {
+            let all: Vec<Candidate> = (0..n)
+                .map(|i| Candidate {
+                    id: i,
+                    weight: f64::from(rng.below(5) as u32) + 0.5,
+                })
+                .collect();
+            for k in [1, 3, 10, 100] {
+                let mut sorted = all.clone();
+                sorted.sort_by(heaviest_first);
+                sorted.truncate(k);
+                let mut work = all.clone();
+                assert_eq!(heaviest(&mut work, k), sorted.as_slice());
+            }
         }
     }
 

@@ -21,8 +21,11 @@ pub struct Orchestrator {
 
 impl Drop for Orchestrator {
     fn drop(&mut self) {
-        // `free()` (or garbage collection) ends the managers; other handles keep working.
+        // `free()` (or garbage collection) ends the managers and the subscriptions (a listener
+        // that captures this object would otherwise keep the engine alive); other handles
+        // keep working.
         drop(self.engine.stop());
+        self.engine.unsubscribe_all();
     }
 }
 
