@@ -3,7 +3,7 @@
 use js_sys::{Array, Map};
 use wasm_bindgen::prelude::*;
 
-use super::js::{amount, id_array, number_map, range_error, source, track};
+use super::js::{self, id_array, number_map, range_error, source, track};
 use crate::engine::Orchestrator;
 
 /// The long-term graph of the orchestrator it came from; it always shows the current state.
@@ -26,12 +26,12 @@ impl BaseGraph {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number | undefined")] amount_: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] amount: JsValue,
     ) -> Result<(), JsValue> {
         let (from, to, amount) = (
             source(&from, "from")?,
             track(&to, "to")?,
-            amount(&amount_, "amount")?,
+            js::amount(&amount, "amount")?,
         );
         self.engine
             .reinforce_base(from, to, amount)
@@ -43,12 +43,12 @@ impl BaseGraph {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number | undefined")] amount_: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] amount: JsValue,
     ) -> Result<(), JsValue> {
         let (from, to, amount) = (
             source(&from, "from")?,
             track(&to, "to")?,
-            amount(&amount_, "amount")?,
+            js::amount(&amount, "amount")?,
         );
         self.engine
             .penalty_base(from, to, amount)

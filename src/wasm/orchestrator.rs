@@ -48,7 +48,7 @@ impl Orchestrator {
     /// Makes an engine; every option is optional.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "Options")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: JsValue,
     ) -> Result<Orchestrator, JsValue> {
         let options = options::parse(&options)?;
         let engine = engine::Orchestrator::new(options, BrowserSpawner, BrowserClock)
@@ -62,7 +62,7 @@ impl Orchestrator {
     #[wasm_bindgen(js_name = fromSnapshot)]
     pub fn from_snapshot(
         #[wasm_bindgen(unchecked_param_type = "Snapshot")] snapshot: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Options")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: JsValue,
     ) -> Result<Orchestrator, JsValue> {
         let snapshot = snapshot::from_js(&snapshot, &options)?;
         let engine = engine::Orchestrator::restore(&snapshot, BrowserSpawner, BrowserClock)

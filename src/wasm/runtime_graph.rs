@@ -3,7 +3,7 @@
 use js_sys::Map;
 use wasm_bindgen::prelude::*;
 
-use super::js::{amount, integer, number_map, range_error, source, track};
+use super::js::{self, integer, number_map, range_error, source, track};
 use crate::engine::{Build, Orchestrator};
 use crate::model::{Learned, TrackId};
 
@@ -114,10 +114,10 @@ impl RuntimeGraph {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number | undefined")] amount_: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] amount: JsValue,
     ) -> Result<(), JsValue> {
         let (from, to) = edge(&from, &to)?;
-        let amount = amount(&amount_, "amount")?;
+        let amount = js::amount(&amount, "amount")?;
         self.edit(|b| b.penalty(from, to, amount))
     }
 

@@ -1,0 +1,147 @@
+// Typed usage of the whole JS API in docs/js-api.md. `npm test` runs
+// `tsc --noEmit -p tests/types`: this file must compile, and every @ts-expect-error
+// must hit an error, so wrong or `any` types fail the build. Nothing here runs.
+import { BaseGraph, Orchestrator, RuntimeGraph, wasmMemoryBytes } from "memory-player";
+import init, { Orchestrator as WebOrchestrator } from "memory-player/web";
+
+// Exact type equality (no `any` slips through): assertType<Equals<A, B>>().
+type Equals<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function assertType<T extends true>(): T | void {}
+
+type Source = "generated" | "forward" | "back";
+type LearnKind = "reinforce" | "penalty" | "skip";
+
+export async function usage(): Promise<void> {
+  // Options: all optional, camelCase, each a number.
+  new Orchestrator();
+  new Orchestrator({});
+  const o = new Orchestrator({ seed: 42 });
+  new Orchestrator({
+    seed: 1,
+    maxRuntimeDiffs: 50,
+    maxRuntimeAgeMs: 3_600_000,
+    ttlCheckIntervalMs: 60_000,
+    giniThreshold: 0.5,
+    topK: 10,
+    repeatWindow: 8,
+    historyLimit: 1000,
+    reinforceThreshold: 1 / 3,
+    skipThreshold: 0.1,
+    reinforceAmount: 1,
+    penaltyAmount: 1,
+    penaltyCooldown: 1,
+    skipPenalty: 2,
+    skipCooldown: 3,
+  });
+  // @ts-expect-error an unknown option
+  new Orchestrator({ sed: 42 });
+  // @ts-expect-error an option of the wrong type
+  new Orchestrator({ seed: "42" });
+
+  // The resolved options carry every key.
+  const resolved: {
+    seed: number;
+    maxRuntimeDiffs: number;
+    maxRuntimeAgeMs: number;
+    ttlCheckIntervalMs: number;
+    giniThreshold: number;
+    topK: number;
+    repeatWindow: number;
+    historyLimit: number;
+    reinforceThreshold: number;
+    skipThreshold: number;
+    reinforceAmount: number;
+    penaltyAmount: number;
+    penaltyCooldown: number;
+    skipPenalty: number;
+    skipCooldown: number;
+  } = o.options();
+  assertType<Equals<ReturnType<Orchestrator["options"]>["skipCooldown"], number>>(); // not `any`
+
+  // BaseGraph: live.
+  const base: BaseGraph = o.baseGraph();
+  base.reinforce(0, 1);
+  base.reinforce(0, 1, 2);
+  base.penalty(0, 1);
+  base.penalty(0, 1, 3);
+  assertType<Equals<ReturnType<BaseGraph["edges"]>, Map<number, number>>>();
+  assertType<Equals<ReturnType<BaseGraph["ids"]>, number[]>>();
+  assertType<Equals<typeof base.edgeCount, number>>();
+  // @ts-expect-error a track id is a number
+  base.reinforce("0", 1);
+
+  // Orchestrator.
+  o.rebuildRuntime("catalogue loaded");
+  o.start();
+  assertType<Equals<typeof o.running, boolean>>();
+  const next = o.playNext();
+  assertType<Equals<typeof next, number | undefined>>();
+  const back = o.playBack();
+  assertType<Equals<typeof back, number | undefined>>();
+  o.learn(0, 1);
+  o.feedback(0, 1, 185.2, 201.0);
+  o.forgetTrack(1);
+
+  const chain = o.playbackChain();
+  assertType<Equals<typeof chain.back, number[]>>();
+  assertType<Equals<typeof chain.current, number | undefined>>();
+  assertType<Equals<typeof chain.forward, number[]>>();
+  assertType<Equals<typeof chain.learningFrozen, boolean>>();
+
+  for (const row of o.explainNext()) {
+    assertType<Equals<typeof row.id, number>>();
+    assertType<Equals<typeof row.base, number>>();
+    assertType<Equals<typeof row.bonus, number>>();
+    assertType<Equals<typeof row.penalty, number>>();
+    assertType<Equals<typeof row.cooldown, number>>();
+    assertType<Equals<typeof row.recent, boolean>>();
+    assertType<Equals<typeof row.probability, number>>();
+  }
+
+  // RuntimeGraph: one build.
+  const rt: RuntimeGraph = o.runtimeGraph();
+  assertType<Equals<typeof rt.buildVersion, number>>();
+  assertType<Equals<typeof rt.buildReason, string>>();
+  assertType<Equals<typeof rt.builtAt, number>>();
+  assertType<Equals<typeof rt.diffs, number>>();
+  assertType<Equals<ReturnType<RuntimeGraph["probabilities"]>, Map<number, number>>>();
+  assertType<Equals<ReturnType<RuntimeGraph["bonuses"]>, Map<number, Map<number, number>>>>();
+  assertType<Equals<ReturnType<RuntimeGraph["penalties"]>, Map<number, Map<number, number>>>>();
+  assertType<Equals<ReturnType<RuntimeGraph["cooldowns"]>, Map<number, Map<number, number>>>>();
+  rt.reinforce(0, 1);
+  rt.penalty(0, 1);
+  rt.penalty(0, 1, 2);
+  rt.addCooldown(0, 1, 3);
+
+  // Events: typed payloads, and the returned function unsubscribes.
+  const offPlay: () => void = o.on("play", (e) => {
+    assertType<Equals<typeof e.id, number>>();
+    assertType<Equals<typeof e.source, Source>>();
+  });
+  o.on("rebuild", (e) => {
+    assertType<Equals<typeof e.buildVersion, number>>();
+    assertType<Equals<typeof e.reason, string>>();
+    assertType<Equals<typeof e.diffs, number>>();
+  });
+  o.on("learn", (e) => {
+    assertType<Equals<typeof e.from, number>>();
+    assertType<Equals<typeof e.to, number>>();
+    assertType<Equals<typeof e.kind, LearnKind>>();
+  });
+  offPlay();
+  // @ts-expect-error an unknown event type
+  o.on("pause", () => {});
+  // @ts-expect-error a "play" payload has no `kind`
+  o.on("play", (e) => e.kind);
+
+  assertType<Equals<ReturnType<Orchestrator["stop"]>, Promise<void>>>();
+  await o.stop();
+  o.free();
+
+  assertType<Equals<ReturnType<typeof wasmMemoryBytes>, number>>();
+
+  // "memory-player/web": the raw web build, for a page without a bundler.
+  await init();
+  new WebOrchestrator({ seed: 1 }).free();
+}
