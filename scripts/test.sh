@@ -12,7 +12,7 @@ export CHROMEDRIVER=/usr/bin/chromedriver
 # the long randomized test in an unoptimized build).
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}"
 
-STEPS=11
+STEPS=12
 FROM=1
 if [ "${1:-}" = --from ]; then FROM=${2:?--from needs a step number}; fi
 n=0
@@ -65,6 +65,7 @@ step "wasm-pack test --node" wasm-pack test --node
 step "wasm-pack test --headless --chrome" wasm_test_chrome
 step "npm run build (release package)" env MEMORY_PLAYER_SETUP_DONE=1 bash scripts/build.sh
 step "tsc --noEmit -p tests/types" tsc --noEmit -p tests/types
+step "README example and the benchmark's plain-JS reference" node --test tests/readme/readme.test.mjs bench/plain.test.mjs
 step "consumer test (packed tarball in Node, Vite and Chromium)" node --test tests/consumer/run.mjs
 step "demo end-to-end tests (tests/e2e)" e2e
 
