@@ -5,7 +5,7 @@ use super::TrackId;
 ///
 /// Going back or forward freezes learning, since the listener is revisiting rather than
 /// choosing; a newly generated next track thaws it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct PlaybackChain {
     /// Oldest first. A plain vector: dropping the oldest when full is a short memmove of at
     /// most `history_limit` ids, and it weighs less in the wasm than a ring buffer.
@@ -18,6 +18,18 @@ pub struct PlaybackChain {
     /// listener moves away from it, it goes onto neither stack, or a deleted track would come
     /// back through back() or forward().
     current_removed: bool,
+}
+
+/// Equal when they hold the same stacks (whatever stale entries `back` still carries).
+impl PartialEq for PlaybackChain {
+    fn eq(&self, other: &Self) -> bool {
+        self.live_back() == other.live_back()
+            && self.current == other.current
+            && self.forward == other.forward
+            && self.learning_frozen == other.learning_frozen
+            && self.history_limit == other.history_limit
+            && self.current_removed == other.current_removed
+    }
 }
 
 impl PlaybackChain {
@@ -53,15 +65,33 @@ impl PlaybackChain {
         }
     }
 
+    /// The back stack is the last `history_limit` entries of `back`: older ones are dropped
+    /// in bulk once there are as many again, so a play costs O(1), not a shift of the stack.
     fn push_back(&mut self, id: TrackId) {
         self.back.push(id);
+        if self.back.len() >= self.history_limit.saturating_mul(2).max(1) {
+            let excess = self.back.len().saturating_sub(self.history_limit);
+            self.back.drain(..excess);
+        }
+    }
+
+    /// Drops the entries older than the back stack, before anything that shortens `back`
+    /// could bring them back into view.
+    fn compact(&mut self) {
         let excess = self.back.len().saturating_sub(self.history_limit);
         self.back.drain(..excess);
+    }
+
+    fn live_back(&self) -> &[TrackId] {
+        self.back
+            .get(self.back.len().saturating_sub(self.history_limit)..)
+            .unwrap_or_default()
     }
 
     /// Steps back: `None` when nothing plays or nothing is behind. Freezes learning.
     pub fn back(&mut self) -> Option<TrackId> {
         self.current?;
+        self.compact();
         let previous = self.back.pop()?;
         if let Some(current) = self.leave_current(previous) {
             self.forward.push(current);
@@ -86,7 +116,7 @@ impl PlaybackChain {
 
     /// Oldest first; the last element is the track before the current one.
     pub fn back_stack(&self) -> impl ExactSizeIterator<Item = TrackId> + '_ {
-        self.back.iter().copied()
+        self.live_back().iter().copied()
     }
 
     /// Bottom first; the last element is the track `forward()` returns next.
@@ -133,6 +163,7 @@ impl PlaybackChain {
     /// Removes a forgotten track from both stacks; if it is playing it stays current until the
     /// next move, and then goes onto neither stack.
     pub fn remove(&mut self, id: TrackId) {
+        self.compact();
         self.back.retain(|t| *t != id);
         self.forward.retain(|t| *t != id);
         if self.current == Some(id) {

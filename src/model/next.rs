@@ -51,18 +51,41 @@ fn source(
         .map_or(Source::Nothing, Source::Fallback)
 }
 
-/// Moves the candidates outside the repeat window to the front of `scratch` and returns how
-/// many there are.
+/// Moves the candidates outside the repeat window to the front of `scratch` (keeping their
+/// order) and returns how many there are. `scratch` arrives in ascending id order.
 fn partition_fresh(scratch: &mut [Candidate], recency: &Recency, window: usize) -> usize {
+    // Few tracks are recent: look each of them up among the candidates (binary search) and
+    // mark it by negating its weight, rather than asking about every candidate.
+    let mut marked = false;
+    if let Some(recent) = recency.recent(window) {
+        for id in recent {
+            if let Ok(at) = scratch.binary_search_by_key(&id, |c| c.id) {
+                if let Some(c) = scratch.get_mut(at).filter(|c| c.weight > 0.0) {
+                    c.weight = -c.weight;
+                    marked = true;
+                }
+            }
+        }
+    } else {
+        for c in scratch.iter_mut() {
+            if recency.is_recent(c.id, window) {
+                c.weight = -c.weight;
+                marked = true;
+            }
+        }
+    }
+    if !marked {
+        return scratch.len();
+    }
     let mut fresh = 0;
     for i in 0..scratch.len() {
-        let recent = scratch
-            .get(i)
-            .is_some_and(|c| recency.is_recent(c.id, window));
-        if !recent {
+        if scratch.get(i).is_some_and(|c| c.weight > 0.0) {
             scratch.swap(fresh, i);
             fresh += 1;
         }
+    }
+    for c in scratch.iter_mut().skip(fresh) {
+        c.weight = -c.weight;
     }
     fresh
 }

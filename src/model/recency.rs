@@ -1,13 +1,49 @@
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::TrackId;
 
+/// A hasher for track ids: one multiplication (Fibonacci hashing) spreads sequential ids over
+/// the high bits the table uses. The default SipHash guards against hash flooding, which a
+/// listener's own play history cannot mount, and cost most of a pick's time.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u32(&mut self, id: u32) {
+        self.0 = u64::from(id).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 /// When each track last played, counted in plays, for the repeat window and for "least recently
 /// played". Only looked up by id, never iterated, so hash order cannot leak into a pick.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Recency {
     plays: u64,
-    last: HashMap<TrackId, u64>,
+    last: HashMap<TrackId, u64, BuildHasherDefault<IdHasher>>,
+    /// The track of each of the last [`RING`] plays, at `play % RING` (0: none). The usual
+    /// repeat window is small, and scanning it beats a hash lookup per candidate.
+    ring: [TrackId; RING],
+}
+
+/// Plays remembered in the ring; larger repeat windows use the map.
+const RING: usize = 16;
+
+/// Equal when they would answer every question alike: the ring is a cache of the map.
+impl PartialEq for Recency {
+    fn eq(&self, other: &Self) -> bool {
+        self.plays == other.plays && self.last == other.last
+    }
 }
 
 impl Recency {
@@ -19,6 +55,9 @@ impl Recency {
     pub fn record(&mut self, id: TrackId) {
         self.plays += 1;
         self.last.insert(id, self.plays);
+        if let Some(slot) = self.ring.get_mut(self.plays as usize % RING) {
+            *slot = id;
+        }
     }
 
     /// The play number (1-based) of the last play of `id`.
@@ -28,8 +67,25 @@ impl Recency {
 
     /// True when `id` is among the last `window` plays (the current track counts).
     pub fn is_recent(&self, id: TrackId, window: usize) -> bool {
+        let window = window.min(self.plays as usize);
+        if window <= RING {
+            return (0..window).any(|back| {
+                let play = self.plays as usize - back;
+                self.ring.get(play % RING) == Some(&id)
+            });
+        }
         self.last_played(id)
             .is_some_and(|at| at + window as u64 > self.plays)
+    }
+
+    /// The tracks of the last `window` plays (repeats possible), when the window is small
+    /// enough to be read from the ring; `None` for a larger window.
+    pub fn recent(&self, window: usize) -> Option<impl Iterator<Item = TrackId> + '_> {
+        let window = window.min(self.plays as usize);
+        (window <= RING).then(|| {
+            (0..window)
+                .filter_map(move |back| self.ring.get((self.plays as usize - back) % RING).copied())
+        })
     }
 
     /// Total plays recorded.
@@ -48,19 +104,30 @@ impl Recency {
     pub fn restore(plays: u64, last: impl IntoIterator<Item = (TrackId, u64)>) -> Option<Self> {
         let mut r = Self {
             plays,
-            last: HashMap::new(),
+            last: HashMap::default(),
+            ring: [0; RING],
         };
         for (id, at) in last {
             if at == 0 || at > plays {
                 return None;
             }
             r.last.insert(id, at);
+            if at + RING as u64 > plays {
+                if let Some(slot) = r.ring.get_mut(at as usize % RING) {
+                    *slot = id;
+                }
+            }
         }
         Some(r)
     }
 
     pub fn forget(&mut self, id: TrackId) {
         self.last.remove(&id);
+        for slot in &mut self.ring {
+            if *slot == id {
+                *slot = 0;
+            }
+        }
     }
 }
 
@@ -80,5 +147,27 @@ mod tests {
         assert!(!r.is_recent(1, 2));
         assert!(!r.is_recent(9, 8));
         assert!(!r.is_recent(3, 0));
+    }
+
+    #[test]
+    fn the_ring_and_the_map_agree_for_every_window() {
+        let mut rng = crate::model::Rng::new(2);
+        let mut r = Recency::new();
+        for _ in 0..500 {
+            r.record(1 + rng.below(30) as TrackId);
+            if rng.below(20) == 0 {
+                r.forget(1 + rng.below(30) as TrackId);
+            }
+            let restored = Recency::restore(r.plays(), r.entries()).unwrap();
+            for window in [0, 1, 5, 8, 16, 17, 40] {
+                for id in 1..=30 {
+                    let by_map = r
+                        .last_played(id)
+                        .is_some_and(|at| at + window as u64 > r.plays());
+                    assert_eq!(r.is_recent(id, window), by_map, "window {window}, id {id}");
+                    assert_eq!(restored.is_recent(id, window), by_map);
+                }
+            }
+        }
     }
 }

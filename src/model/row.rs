@@ -17,6 +17,11 @@ impl Row {
         self.weights.get(at).copied()
     }
 
+    /// The targets (ascending) and their weights, side by side.
+    pub fn parts(&self) -> (&[TrackId], &[f64]) {
+        (&self.targets, &self.weights)
+    }
+
     /// Edges in target order.
     pub fn iter(&self) -> impl Iterator<Item = (TrackId, f64)> + '_ {
         self.targets

@@ -1,5 +1,5 @@
 use super::error::check_edge;
-use super::{BaseGraph, ModelError, TrackId, START};
+use super::{BaseGraph, ModelError, Row, TrackId, START};
 
 /// What one build learned about one edge since it was built.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -204,67 +204,54 @@ impl RuntimeGraph {
     /// Calls `f` for every edge out of `from`, in target order: the base row merged with what
     /// was learned. Zero-weight edges are included; [`EdgeView::fined`] tells their weight.
     pub fn for_each_edge(&self, from: TrackId, mut f: impl FnMut(EdgeView)) {
-        let mut base = self
-            .base
-            .row(from)
-            .into_iter()
-            .flat_map(|r| r.iter())
+        let (targets, weights) = self.base.row(from).map_or((&[][..], &[][..]), Row::parts);
+        let learned = self.learned_row(from).unwrap_or_default();
+        let plain = |to, base| EdgeView {
+            to,
+            base,
+            bonus: 0.0,
+            penalty: 0.0,
+            cooldown: 0,
+        };
+        // The hot path of every pick: most rows have learned nothing since the build.
+        if learned.is_empty() {
+            for (to, w) in targets.iter().zip(weights) {
+                f(plain(*to, *w));
+            }
+            return;
+        }
+        let mut base = targets
+            .iter()
+            .copied()
+            .zip(weights.iter().copied())
             .peekable();
-        let mut learned = self.learned_row(from).into_iter().flatten().peekable();
+        let mut learned = learned.iter().peekable();
         loop {
-            let view = match (base.peek().copied(), learned.peek().copied()) {
+            let (b, l) = (base.peek().copied(), learned.peek().copied());
+            let view = match (b, l) {
                 (None, None) => break,
-                (Some((to, w)), None) => {
+                (Some((to, w)), l) if l.is_none_or(|l| to < l.to) => {
                     base.next();
-                    EdgeView {
-                        to,
-                        base: w,
-                        bonus: 0.0,
-                        penalty: 0.0,
-                        cooldown: 0,
-                    }
+                    plain(to, w)
                 }
-                (None, Some(l)) => {
+                (b, Some(l)) => {
                     learned.next();
+                    let w = match b {
+                        Some((to, w)) if to == l.to => {
+                            base.next();
+                            w
+                        }
+                        _ => 0.0,
+                    };
                     EdgeView {
                         to: l.to,
-                        base: 0.0,
+                        base: w,
                         bonus: l.bonus,
                         penalty: l.penalty,
                         cooldown: l.cooldown,
                     }
                 }
-                (Some((to, w)), Some(l)) => {
-                    if to < l.to {
-                        base.next();
-                        EdgeView {
-                            to,
-                            base: w,
-                            bonus: 0.0,
-                            penalty: 0.0,
-                            cooldown: 0,
-                        }
-                    } else if l.to < to {
-                        learned.next();
-                        EdgeView {
-                            to: l.to,
-                            base: 0.0,
-                            bonus: l.bonus,
-                            penalty: l.penalty,
-                            cooldown: l.cooldown,
-                        }
-                    } else {
-                        base.next();
-                        learned.next();
-                        EdgeView {
-                            to,
-                            base: w,
-                            bonus: l.bonus,
-                            penalty: l.penalty,
-                            cooldown: l.cooldown,
-                        }
-                    }
-                }
+                (Some(_), None) => break,
             };
             f(view);
         }

@@ -28,12 +28,13 @@ impl Default for SelectorConfig {
 
 /// Gini impurity `1 - sum(p^2)` of weights (normalised here): 0 when one candidate holds all the
 /// weight, close to 1 when many share it evenly.
-pub fn gini(weights: impl Iterator<Item = f64> + Clone) -> f64 {
-    let total: f64 = weights.clone().sum();
+pub fn gini(weights: impl Iterator<Item = f64>) -> f64 {
+    // sum(p^2) = sum(w^2) / total^2: one pass and one division.
+    let (total, squares) = weights.fold((0.0, 0.0), |(t, q), w| (t + w, q + w * w));
     if total <= 0.0 {
         return 0.0;
     }
-    1.0 - weights.map(|w| (w / total) * (w / total)).sum::<f64>()
+    1.0 - squares / (total * total)
 }
 
 /// Heaviest first, ties by lower id: the total order that defines the "top k".
@@ -48,36 +49,46 @@ pub(crate) fn heaviest_first(a: &Candidate, b: &Candidate) -> Ordering {
 /// slice, in order, and returns them. One pass keeping a small sorted prefix: O(n) for the
 /// usual small `k`, never a sort of a whole large row, and far less code than a general sort.
 pub(crate) fn heaviest(candidates: &mut [Candidate], k: usize) -> &[Candidate] {
+    // `a` comes before `b`: heavier, or as heavy with a lower id. Weights are finite.
+    let before =
+        |a: &Candidate, b: &Candidate| a.weight > b.weight || (a.weight == b.weight && a.id < b.id);
     let k = k.min(candidates.len());
     let mut kept: usize = 0;
     for i in 0..candidates.len() {
-        let beats_last = match (
-            candidates.get(i),
-            kept.checked_sub(1).and_then(|l| candidates.get(l)),
-        ) {
-            (Some(c), Some(last)) => heaviest_first(c, last) == Ordering::Less,
-            _ => true,
-        };
+        let Some(&c) = candidates.get(i) else { break };
         let slot = if kept < k {
             kept += 1;
             kept - 1
-        } else if beats_last {
+        } else if candidates
+            .get(kept - 1)
+            .is_some_and(|last| before(&c, last))
+        {
             kept - 1
         } else {
+            // The usual case once the prefix is full: one comparison and on.
             continue;
         };
-        candidates.swap(slot, i);
+        // Shift the lighter kept ones down one place and put `c` where it belongs; the one
+        // pushed out of the prefix takes `c`'s old place, so the slice stays a permutation.
+        let evicted = candidates.get(slot).copied();
         let mut at = slot;
         while at > 0 {
-            let out_of_order = match (candidates.get(at), candidates.get(at - 1)) {
-                (Some(c), Some(prev)) => heaviest_first(c, prev) == Ordering::Less,
-                _ => false,
-            };
-            if !out_of_order {
-                break;
+            match candidates.get(at - 1) {
+                Some(prev) if before(&c, prev) => {
+                    let prev = *prev;
+                    if let Some(here) = candidates.get_mut(at) {
+                        *here = prev;
+                    }
+                    at -= 1;
+                }
+                _ => break,
             }
-            candidates.swap(at, at - 1);
-            at -= 1;
+        }
+        if let Some(here) = candidates.get_mut(at) {
+            *here = c;
+        }
+        if let (Some(evicted), Some(old)) = (evicted.filter(|_| slot != i), candidates.get_mut(i)) {
+            *old = evicted;
         }
     }
     candidates.get(..k).unwrap_or_default()

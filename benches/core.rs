@@ -1,0 +1,99 @@
+//! Native benchmarks of the core's hot paths (`cargo bench`): medians of several runs, each a
+//! batch of calls, on a synthetic graph made with a fixed seed.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use futures::executor::LocalPool;
+use memory_player::engine::{ManualClock, Options, Orchestrator};
+use memory_player::model::Rng;
+
+const RUNS: usize = 7;
+
+/// Median nanoseconds per call of `f` over `RUNS` batches of `calls`.
+fn measure(calls: usize, mut f: impl FnMut(usize)) -> f64 {
+    let mut runs: Vec<f64> = (0..RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            for i in 0..calls {
+                f(i);
+            }
+            start.elapsed().as_nanos() as f64 / calls as f64
+        })
+        .collect();
+    runs.sort_by(f64::total_cmp);
+    runs[RUNS / 2]
+}
+
+fn graph(tracks: u32, successors: u32) -> Orchestrator {
+    let o = Orchestrator::new(
+        Options {
+            seed: 1,
+            ..Options::default()
+        },
+        LocalPool::new().spawner(),
+        ManualClock::new(0.0),
+    )
+    .expect("default options are valid");
+    let mut rng = Rng::new(7);
+    for from in 1..=tracks {
+        o.reinforce_base(0, from, 1.0).expect("valid edge");
+        for _ in 0..successors {
+            let to = 1 + rng.below(tracks as usize) as u32;
+            o.reinforce_base(from, to, 1.0 + rng.below(10) as f64)
+                .expect("valid edge");
+        }
+    }
+    o.rebuild_runtime("built");
+    o
+}
+
+fn main() {
+    // BENCH_SIZES=1000,10000 runs fewer sizes (e.g. under a profiler).
+    let sizes: Vec<u32> = std::env::var("BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
+    for tracks in sizes {
+        let o = graph(tracks, 50);
+        let edges = o.base_graph().edge_count();
+        println!("{tracks} tracks x 50 ({edges} edges)");
+        println!(
+            "  play_next          {:>10.0} ns",
+            measure(20_000, |_| drop(black_box(o.play_next())))
+        );
+        println!(
+            "  learn              {:>10.0} ns",
+            measure(20_000, |i| drop(
+                o.learn(1 + (i as u32 % tracks), 1 + (i as u32 * 7 % tracks))
+            ))
+        );
+        o.rebuild_runtime("reset");
+        println!(
+            "  feedback           {:>10.0} ns",
+            measure(20_000, |i| drop(o.feedback(
+                1 + (i as u32 % tracks),
+                1 + (i as u32 * 7 % tracks),
+                50.0,
+                100.0
+            )))
+        );
+        o.rebuild_runtime("reset");
+        let build = o.runtime_graph();
+        println!(
+            "  probabilities      {:>10.0} ns",
+            measure(20_000, |i| drop(black_box(
+                build.borrow().probabilities(1 + (i as u32 % tracks))
+            )))
+        );
+        println!(
+            "  rebuild after 50   {:>10.0} ns",
+            measure(20, |i| {
+                for k in 0..50u32 {
+                    drop(o.learn(1 + (k * 13 + i as u32) % tracks, 1 + (k * 31) % tracks));
+                }
+                o.rebuild_runtime("bench");
+            })
+        );
+    }
+}
