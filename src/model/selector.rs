@@ -1,5 +1,3 @@
-use std::cmp::Ordering;
-
 use super::{Rng, TrackId};
 
 /// A track the selector may pick, with its (positive) fined weight.
@@ -35,14 +33,6 @@ pub fn gini(weights: impl Iterator<Item = f64>) -> f64 {
         return 0.0;
     }
     1.0 - squares / (total * total)
-}
-
-/// Heaviest first, ties by lower id: the total order that defines the "top k".
-pub(crate) fn heaviest_first(a: &Candidate, b: &Candidate) -> Ordering {
-    b.weight
-        .partial_cmp(&a.weight)
-        .unwrap_or(Ordering::Equal)
-        .then(a.id.cmp(&b.id))
 }
 
 /// Moves the `k` heaviest candidates (heaviest first, ties by lower id) to the front of the
@@ -126,7 +116,17 @@ pub fn select(
 
 #[cfg(test)]
 mod tests {
+    use std::cmp::Ordering;
+
     use super::*;
+
+    /// The order `heaviest` implements, for checking it against a full sort.
+    fn heaviest_first(a: &Candidate, b: &Candidate) -> Ordering {
+        b.weight
+            .partial_cmp(&a.weight)
+            .unwrap_or(Ordering::Equal)
+            .then(a.id.cmp(&b.id))
+    }
 
     fn cands(ws: &[(TrackId, f64)]) -> Vec<Candidate> {
         ws.iter()
