@@ -33,7 +33,7 @@ fn source(
     };
     for from in rows.into_iter().flatten() {
         scratch.clear();
-        build.for_each_edge(from, |e| {
+        build.edges(from).into_iter().for_each(|e| {
             let weight = e.fined();
             if weight > 0.0 {
                 scratch.push(Candidate { id: e.to, weight });
@@ -163,7 +163,7 @@ pub fn explain_next(
                 recent: recency.is_recent(id, config.repeat_window),
                 probability: 1.0,
             };
-            build.for_each_edge(START, |e| {
+            build.edges(START).into_iter().for_each(|e| {
                 if e.to == id {
                     (explained.base, explained.bonus) = (e.base, e.bonus);
                     (explained.penalty, explained.cooldown) = (e.penalty, e.cooldown);
@@ -176,7 +176,7 @@ pub fn explain_next(
     let fresh_count = partition_fresh(&mut scratch, recency, config.repeat_window);
     let chance = chances(&mut scratch, fresh_count, recency, config);
     let mut out = Vec::new();
-    build.for_each_edge(from, |e| {
+    build.edges(from).into_iter().for_each(|e| {
         out.push(Explained {
             id: e.to,
             base: e.base,

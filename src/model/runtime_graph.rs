@@ -257,6 +257,14 @@ impl RuntimeGraph {
         }
     }
 
+    /// Every edge out of `from`, as [`RuntimeGraph::for_each_edge`] gives them, collected: for
+    /// the cold paths (explanations), so that only the hot ones get their own copy of the loop.
+    pub fn edges(&self, from: TrackId) -> Vec<EdgeView> {
+        let mut out = Vec::new();
+        self.for_each_edge(from, |e| out.push(e));
+        out
+    }
+
     /// The fined weights out of `from`, normalised, in target order; zero-weight edges are
     /// left out, so the result is empty when every fined weight is 0.
     pub fn probabilities(&self, from: TrackId) -> Vec<(TrackId, f64)> {

@@ -21,7 +21,9 @@ impl RuntimeGraph {
     }
 
     /// One `Map<from, Map<to, value>>` of a learned quantity.
-    fn learned_map(&self, value: impl Fn(&Learned) -> f64) -> Map {
+    /// One `Map<from, Map<to, value>>` of a learned quantity. Takes a plain function pointer:
+    /// one copy of this code serves all three quantities.
+    fn learned_map(&self, value: fn(&Learned) -> f64) -> Map {
         let outer = Map::new();
         for (from, row) in self.build.borrow().learned() {
             let inner = number_map(
