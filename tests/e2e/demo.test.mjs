@@ -1,0 +1,355 @@
+// End-to-end test of the demo (www/) in real headless Chromium: Debian's /usr/bin/chromium driven
+// by playwright-core (never a downloaded browser). It serves the repo with scripts/serve.mjs on a
+// free port, and assumes the package is built (npm test builds it first).
+//
+// Run alone: node --test tests/e2e/demo.test.mjs
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const SCREENSHOT_DIR = fileURLToPath(new URL("./screenshots/", import.meta.url));
+const SCREENSHOT = `${SCREENSHOT_DIR}demo.png`;
+const PHONE_SCREENSHOT = `${SCREENSHOT_DIR}demo-phone.png`;
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--autoplay-policy=no-user-gesture-required",
+];
+const SIM_PLAYS = 400;
+
+let server;
+let baseUrl;
+let browser;
+
+/** Starts scripts/serve.mjs with PORT=0 and resolves with the URL it prints. */
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${ROOT}scripts/serve.mjs`], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL within 10 s:\n${out}`)), 10_000);
+    const read = (chunk) => {
+      out += chunk;
+      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: `http://127.0.0.1:${m[1]}/` });
+      }
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve.mjs exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+/** A short mono 16-bit PCM WAV: a 440 Hz tone of `seconds`. */
+function toneWav(seconds = 1.5, rate = 8000) {
+  const samples = Math.round(seconds * rate);
+  const buf = Buffer.alloc(44 + samples * 2);
+  buf.write("RIFF", 0);
+  buf.writeUInt32LE(36 + samples * 2, 4);
+  buf.write("WAVEfmt ", 8);
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(rate, 24);
+  buf.writeUInt32LE(rate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write("data", 36);
+  buf.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
+  return buf;
+}
+
+/** Opens the demo and records console errors, page errors and failed requests. */
+async function openDemo(path = "", viewport = { width: 1440, height: 900 }) {
+  const page = await browser.newPage({ viewport });
+  const problems = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on("response", (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  await page.goto(new URL(path, baseUrl).href);
+  await page.waitForSelector("[data-testid=status][data-state=ready]", { timeout: 15_000 });
+  return { page, problems };
+}
+
+const tid = (id) => `[data-testid="${id}"]`;
+const currentId = async (page) => Number(await page.getAttribute(tid("now-playing"), "data-id"));
+const chipsOf = async (page, id) => (await page.locator(`${tid(id)} .chip`).allTextContents()).map(Number);
+
+/** Waits until the playing track is not `id` any more, and returns the new one. */
+async function waitForChange(page, id) {
+  await page.waitForFunction(
+    ([sel, old]) => {
+      const v = document.querySelector(sel)?.dataset.id;
+      return v !== "" && v !== undefined && Number(v) !== old;
+    },
+    [tid("now-playing"), id],
+    { timeout: 10_000 },
+  );
+  return currentId(page);
+}
+
+async function assertNoErrorsShown(page, problems) {
+  assert.deepEqual(problems, [], "no console errors, page errors or failed requests");
+  assert.equal(await page.locator(tid("errors")).isHidden(), true, `the error panel stays hidden: ${await page.locator(tid("error-list")).textContent()}`);
+}
+
+before(async () => {
+  for (const f of ["pkg/web/memory_player.js", "pkg/web/memory_player_bg.wasm", "js/browser.js"]) {
+    assert.ok(existsSync(`${ROOT}${f}`), `${f} is missing: build the package first (npm test does)`);
+  }
+  ({ child: server, url: baseUrl } = await startServer());
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill("SIGTERM");
+});
+
+test("serve.mjs: MIME types, and nothing outside the served folders", async () => {
+  const get = (path) => fetch(new URL(path, baseUrl), { redirect: "manual" });
+  assert.match((await get("/")).headers.get("content-type"), /^text\/html/);
+  assert.match((await get("/main.js")).headers.get("content-type"), /^text\/javascript/);
+  assert.match((await get("/memory-player/js/browser.js")).headers.get("content-type"), /^text\/javascript/);
+  assert.equal((await get("/memory-player/pkg/web/memory_player_bg.wasm")).headers.get("content-type"), "application/wasm");
+  for (const bad of ["/%2e%2e/scripts/serve.mjs", "/memory-player/%2e%2e/%2e%2e/Cargo.toml", "/..%2f..%2fCargo.toml", "/memory-player/Cargo.toml", "/memory-player/src/lib.rs"]) {
+    const res = await get(bad);
+    assert.equal(res.status, 404, `${bad} is refused`);
+  }
+});
+
+test("the demo plays, steers, learns, rebuilds and simulates a listener", async (t) => {
+  const { page, problems } = await openDemo();
+
+  await t.test("loads the catalogue, the graph and the managers", async () => {
+    assert.ok((await page.locator(tid("catalogue-track")).count()) >= 24, "at least 24 tracks");
+    assert.ok((await page.locator(tid("graph-node")).count()) >= 24, "every track on the graph");
+    assert.ok((await page.locator(tid("candidate-row")).count()) >= 24, "candidates from the start node");
+    assert.equal(await page.textContent(tid("managers-state")), "running");
+    const versions = await page.locator(tid("rebuild-entry")).evaluateAll((els) => els.map((e) => [e.dataset.version, e.dataset.reason]));
+    assert.deepEqual(versions, [["1", "catalogue loaded"], ["0", "initialization"]]);
+    assert.equal(await page.textContent(tid("build-version")), "#1");
+  });
+
+  let a;
+  let b;
+  let c;
+  await t.test("plays real sound from the first track", async () => {
+    await page.click(tid("btn-play"));
+    await page.waitForFunction((sel) => document.querySelector(sel).dataset.id !== "", tid("now-playing"));
+    a = await currentId(page);
+    assert.ok(a >= 1 && a <= 30, `a generated track: ${a}`);
+    // The audio clock moves: the progress bar advances.
+    await page.waitForFunction((sel) => Number(document.querySelector(sel).dataset.position) > 0.4, tid("progress"), { timeout: 10_000 });
+    assert.equal(await page.getAttribute(tid("btn-play"), "aria-pressed"), "true");
+    assert.deepEqual(await chipsOf(page, "chain-current"), [a]);
+    assert.equal(Number(await page.getAttribute(tid("graph-current"), "data-id")), a);
+    assert.ok((await page.locator(tid("graph-edge")).count()) > 0, "edges out of the current track");
+  });
+
+  await t.test("Next asks the engine, Skip teaches a skip", async () => {
+    await page.click(tid("btn-next"));
+    b = await waitForChange(page, a);
+    assert.deepEqual((await chipsOf(page, "chain-back")).slice(-1), [a]);
+    await page.waitForTimeout(300);
+    await page.click(tid("btn-skip"));
+    c = await waitForChange(page, b);
+    assert.match(await page.textContent(tid("last-action")), new RegExp(`feedback\\(${a}, ${b}, `));
+    await page.waitForFunction((sel) => document.querySelector(sel).textContent.startsWith("1 /"), tid("diff-count"));
+    assert.match(await page.textContent(tid("event-log")), new RegExp(`learn ${a} → ${b}: skip`));
+    assert.deepEqual((await chipsOf(page, "chain-back")).slice(-2), [a, b]);
+  });
+
+  await t.test("Back goes back, freezes learning, and shows the penalty and the cooldown", async () => {
+    await page.click(tid("btn-back"));
+    assert.equal(await waitForChange(page, c), b);
+    assert.deepEqual(await chipsOf(page, "chain-forward"), [c]);
+    assert.match(await page.textContent(tid("chain-frozen")), /frozen/);
+    await page.click(tid("btn-back"));
+    assert.equal(await waitForChange(page, b), a);
+    // a -> b was skipped: a penalty of 2 and a cooldown, on the table and on the drawn edge.
+    const row = page.locator(`${tid("candidate-row")}[data-id="${b}"]`);
+    await row.waitFor();
+    const cells = await row.locator("td").allTextContents();
+    assert.equal(cells[3], "−2", `penalty of ${a} → ${b}: ${cells}`);
+    assert.match(cells[4], /^❄[1-3]$/, `cooldown of ${a} → ${b}: ${cells}`);
+    assert.match(await page.getAttribute(`${tid("graph-edge")}[data-id="${b}"]`, "class"), /penalised/);
+  });
+
+  await t.test("the keyboard works: N walks forward, S skips, Space pauses", async () => {
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.keyboard.press("n");
+    assert.equal(await waitForChange(page, a), b, "forward stack first");
+    await page.keyboard.press("n");
+    assert.equal(await waitForChange(page, b), c);
+    await page.keyboard.press("s");
+    const d = await waitForChange(page, c);
+    assert.ok(d > 0);
+    await page.waitForFunction((sel) => document.querySelector(sel).textContent === "learning on", tid("chain-frozen"));
+    await page.keyboard.press(" ");
+    await page.waitForFunction((sel) => document.querySelector(sel).getAttribute("aria-pressed") === "false", tid("btn-play"));
+    await page.keyboard.press(" ");
+    await page.waitForFunction((sel) => document.querySelector(sel).getAttribute("aria-pressed") === "true", tid("btn-play"));
+  });
+
+  await t.test("Rebuild now adds a highlighted build to the timeline; managers stop and start", async () => {
+    const before = await page.locator(tid("rebuild-entry")).count();
+    await page.click(tid("rebuild-now"));
+    const newest = page.locator(`${tid("rebuild-entry")}.newest`);
+    await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length === n + 1, [tid("rebuild-entry"), before]);
+    assert.equal(await newest.getAttribute("data-reason"), "rebuilt by hand");
+    assert.equal(await newest.getAttribute("data-version"), "2");
+    assert.equal(await newest.locator(".folded").textContent(), "1 diff");
+    assert.equal(await page.textContent(tid("build-version")), "#2");
+    assert.match(await page.textContent(tid("diff-count")), /^0 \/ 50$/);
+    await page.click(tid("managers-toggle"));
+    await page.waitForFunction((sel) => document.querySelector(sel).textContent === "stopped", tid("managers-state"));
+    await page.click(tid("managers-toggle"));
+    await page.waitForFunction((sel) => document.querySelector(sel).textContent === "running", tid("managers-state"));
+  });
+
+  await t.test("an own audio file joins the catalogue, is picked, plays with <audio> and ends on its own", async () => {
+    await page.setInputFiles(tid("file-input"), { name: "test-tone.wav", mimeType: "audio/wav", buffer: toneWav(1.5) });
+    await page.locator(`${tid("own-file")}[data-id="1001"]`).waitFor();
+    await page.locator(`${tid("rebuild-entry")}[data-reason="1 file added"]`).waitFor();
+    await page.locator(`${tid("candidate-row")}[data-id="1001"]`).waitFor();
+    let id = await currentId(page);
+    for (let i = 0; i < 30 && id !== 1001; i++) {
+      await page.click(tid("btn-next"));
+      id = await waitForChange(page, id);
+    }
+    assert.equal(id, 1001, "the engine picks the new file");
+    // It ends on its own after 1.5 s: the demo tells the engine and plays the next track.
+    const next = await waitForChange(page, 1001);
+    assert.notEqual(next, 1001);
+    assert.match(await page.textContent(tid("event-log")), /learn \d+ → 1001: reinforce/);
+    assert.ok((await chipsOf(page, "chain-back")).includes(1001));
+    // Forget it: gone from the catalogue, the candidates and the chain.
+    await page.click(`${tid("own-file")}[data-id="1001"] button`);
+    await page.locator(`${tid("own-file")}[data-id="1001"]`).waitFor({ state: "detached" });
+    await page.locator(`${tid("candidate-row")}[data-id="1001"]`).waitFor({ state: "detached" });
+    assert.ok(!(await chipsOf(page, "chain-back")).includes(1001));
+    assert.match(await page.textContent(tid("last-action")), /forgetTrack\(1001\)/);
+    // Dropping a file anywhere on the page adds it too.
+    await page.evaluate((bytes) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(bytes)], "dropped-tone.wav", { type: "audio/wav" }));
+      for (const type of ["dragenter", "dragover", "drop"]) {
+        document.body.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+      }
+    }, [...toneWav(2)]);
+    await page.locator(`${tid("own-file")}[data-id="1002"]`).waitFor();
+    assert.match(await page.textContent(`${tid("own-file")}[data-id="1002"]`), /dropped-tone/);
+    assert.equal(await page.locator(tid("drop-overlay")).isHidden(), true);
+  });
+
+  await t.test("a bad option is shown on the page; good ones make a new orchestrator", async () => {
+    await page.fill(tid("opt-diffs"), "-1");
+    await page.click(tid("options-apply"));
+    await page.locator(tid("errors")).waitFor({ state: "visible" });
+    assert.match(await page.textContent(tid("error-list")), /maxRuntimeDiffs/);
+    await page.click(tid("errors-dismiss"));
+    assert.equal(await page.locator(tid("errors")).isHidden(), true);
+    await page.fill(tid("opt-seed"), "7");
+    await page.fill(tid("opt-diffs"), "40");
+    await page.click(tid("options-apply"));
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 2, tid("rebuild-entry"));
+    assert.match(await page.textContent(tid("diff-count")), /^0 \/ 40$/);
+    assert.match(await page.textContent(tid("resolved-options")), /seed7maxRuntimeDiffs40/);
+    assert.equal(await page.textContent(tid("chain-current")), "nothing");
+  });
+
+  await t.test(`the simulated listener plays ${SIM_PLAYS} times and the chart shows the engine beating shuffle`, async () => {
+    await page.fill(tid("sim-plays"), String(SIM_PLAYS));
+    await page.click(tid("sim-run"));
+    await page.waitForFunction(
+      ([sel, n]) => document.querySelector(sel).textContent === `${n} plays`,
+      [tid("sim-progress"), SIM_PLAYS],
+      { timeout: 60_000 },
+    );
+    // One point a play, drawn from the 10th play on (a rolling rate over fewer plays is noise).
+    const drawn = SIM_PLAYS - 9;
+    assert.equal(await page.getAttribute(tid("chart-engine"), "data-count"), String(drawn));
+    const points = (await page.getAttribute(tid("chart-engine"), "points")).trim().split(/\s+/);
+    assert.equal(points.length, drawn);
+    assert.ok(points.every((p) => /^\d+(\.\d+)?,\d+(\.\d+)?$/.test(p)), "x,y pairs");
+    assert.equal((await page.getAttribute(tid("chart-shuffle"), "points")).trim().split(/\s+/).length, drawn);
+    const stats = await page.locator(`${tid("sim-stats")} .stat`).evaluateAll((els) =>
+      Object.fromEntries(els.map((e) => [e.querySelector(".l").textContent, parseFloat(e.querySelector(".v").textContent)])));
+    assert.ok(stats["Engine, last 100"] < stats["Shuffle, all plays"], `the engine skips less than shuffle: ${JSON.stringify(stats)}`);
+    // The diff manager folded the listener's lessons in: rebuilds for the diff limit.
+    assert.ok((await page.locator(`${tid("rebuild-entry")}[data-reason="diff limit exceeded"]`).count()) >= 3);
+    assert.match(await page.textContent(tid("chain-counts")), new RegExp(`^${SIM_PLAYS - 1} back`));
+    await page.click(`${tid("sim-tastes")} summary`);
+    assert.ok((await page.locator(`${tid("sim-tastes-body")} .chip`).count()) >= 10, "liked and disliked tracks revealed");
+  });
+
+  await t.test("after the listener, Play plays the engine's current track; screenshot", async () => {
+    const id = await currentId(page);
+    await page.click(tid("btn-play"));
+    await page.waitForFunction((sel) => Number(document.querySelector(sel).dataset.position) > 0.5, tid("progress"), { timeout: 10_000 });
+    assert.equal(await currentId(page), id);
+    await assertNoErrorsShown(page, problems);
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+
+  await page.close();
+});
+
+test("a generated track ends on its own: feedback, then the next track; a short TTL rebuilds", async () => {
+  const { page, problems } = await openDemo("?trackSeconds=2");
+  await page.fill(tid("opt-ttl"), "2");
+  await page.click(tid("options-apply"));
+  await page.waitForFunction((sel) => document.querySelector(sel).textContent.endsWith("/ 0:02"), tid("build-age"));
+  await page.click(tid("btn-play"));
+  await page.waitForFunction((sel) => document.querySelector(sel).dataset.id !== "", tid("now-playing"));
+  const first = await currentId(page);
+  const second = await waitForChange(page, first);
+  assert.notEqual(second, first);
+  assert.match(await page.textContent(tid("last-action")), new RegExp(`Heard ${first} after 2\\.0 s of 2\\.0 s`));
+  assert.match(await page.textContent(tid("event-log")), new RegExp(`learn 0 → ${first}: reinforce`));
+  // The TTL manager looks every second (an eighth of the TTL, at least 1 s) and rebuilds an old build.
+  await page.locator(`${tid("rebuild-entry")}[data-reason="time to live is up"]`).first().waitFor({ timeout: 10_000 });
+  await assertNoErrorsShown(page, problems);
+  await page.close();
+});
+
+test("fits a 375 px wide phone", async () => {
+  const { page, problems } = await openDemo("", { width: 375, height: 812 });
+  await page.click(tid("btn-play"));
+  await page.waitForFunction((sel) => document.querySelector(sel).dataset.id !== "", tid("now-playing"));
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling (${overflow} px too wide)`);
+  for (const id of ["btn-play", "btn-next", "btn-back", "btn-skip"]) {
+    const box = await page.locator(tid(id)).boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 375, `${id} is on screen`);
+  }
+  await assertNoErrorsShown(page, problems);
+  await page.screenshot({ path: PHONE_SCREENSHOT, fullPage: false });
+  await page.close();
+});
