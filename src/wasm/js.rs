@@ -81,18 +81,38 @@ pub(crate) fn object(fields: &[(&str, JsValue)]) -> JsValue {
     obj.into()
 }
 
+/// Small helpers on the JS side: each replaces a call across the boundary per element with one
+/// call per collection (the glue passes the slices as views of wasm memory, without copying).
+#[wasm_bindgen(inline_js = "
+export function toMap(keys, values) {
+  const map = new Map();
+  for (let i = 0; i < keys.length; i++) map.set(keys[i], values[i]);
+  return map;
+}
+export function toArray(ids) { return Array.from(ids); }
+export function allNumbers(array) {
+  for (const x of array) if (typeof x !== 'number') return false;
+  return true;
+}")]
+extern "C" {
+    #[wasm_bindgen(js_name = toMap)]
+    fn to_map(keys: &[u32], values: &[f64]) -> Map;
+    #[wasm_bindgen(js_name = toArray)]
+    fn to_array(ids: &[u32]) -> Array;
+    /// True when every element of the array is a number.
+    #[wasm_bindgen(js_name = allNumbers)]
+    pub(crate) fn all_numbers(array: &Array) -> bool;
+}
+
 /// A `Map<number, number>`.
 pub(crate) fn number_map(entries: impl IntoIterator<Item = (TrackId, f64)>) -> Map {
-    let map = Map::new();
-    for (k, v) in entries {
-        map.set(&JsValue::from(k), &JsValue::from(v));
-    }
-    map
+    let (keys, values): (Vec<TrackId>, Vec<f64>) = entries.into_iter().unzip();
+    to_map(&keys, &values)
 }
 
 /// A `number[]`.
 pub(crate) fn id_array(ids: impl IntoIterator<Item = TrackId>) -> Array {
-    ids.into_iter().map(JsValue::from).collect()
+    to_array(&ids.into_iter().collect::<Vec<_>>())
 }
 
 /// Reports an exception thrown by a listener without letting it into the engine.

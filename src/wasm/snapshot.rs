@@ -14,7 +14,7 @@
 use js_sys::{Array, Float64Array, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::js::{integer, number, object, range_error, type_error, type_name};
+use super::js::{all_numbers, integer, number, object, range_error, type_error, type_name};
 use super::options;
 use crate::engine::{
     BuildSnapshot, ChainSnapshot, SavedRow, Snapshot, MAX_SNAPSHOT_EDGES, SNAPSHOT_VERSION,
@@ -25,14 +25,6 @@ const FORMAT: &str = "memory-player";
 const MAX_SAFE: u64 = 9_007_199_254_740_991;
 /// The longest flat array read: two numbers an edge at the edge limit, plus two a track.
 const MAX_FLAT: u32 = (MAX_SNAPSHOT_EDGES as u32) * 3;
-
-#[wasm_bindgen(
-    inline_js = "export function allNumbers(a) { for (const x of a) if (typeof x !== 'number') return false; return true; }"
-)]
-extern "C" {
-    #[wasm_bindgen(js_name = allNumbers)]
-    fn all_numbers(array: &Array) -> bool;
-}
 
 fn flat(values: &[f64]) -> JsValue {
     Array::from(&Float64Array::from(values)).into()
