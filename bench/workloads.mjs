@@ -1,0 +1,254 @@
+// The benchmark's workloads and timing loop, written once against the public API that both
+// memory-player's Orchestrator and bench/plain.js's PlainOrchestrator offer.
+//
+// run.mjs imports this module once per implementation (with a different query string), so
+// each implementation gets its own copy of these functions and so its own, monomorphic inline
+// caches: neither side pays for the other's classes going through the same call sites.
+
+import { mulberry32 } from "./plain.js";
+
+const now = process.hrtime.bigint;
+
+/** Median, min and max of per-call nanoseconds. */
+function summarize(samples, batch) {
+  const sorted = samples.slice().sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { medianNs: median, minNs: sorted[0], maxNs: sorted[sorted.length - 1], samplesNs: samples, batch };
+}
+
+/**
+ * Times `fn(n)`, which performs n calls. If `fn` returns a number it is taken as the elapsed
+ * nanoseconds of the timed part (for workloads with untimed preparation), else the wall time of
+ * the whole call counts. The batch is calibrated so one sample lasts about `sampleMs`, then one
+ * warm-up sample and `runs` measured samples follow. Returns per-call nanoseconds.
+ */
+export function measure(fn, { runs = 7, sampleMs = 25, maxBatch = 5_000_000, startBatch = 4 } = {}) {
+  const timed = (n) => {
+    const t0 = now();
+    const inner = fn(n);
+    const wall = Number(now() - t0);
+    return typeof inner === "number" ? inner : wall;
+  };
+  const target = sampleMs * 1e6;
+  let n = startBatch;
+  timed(n); // first calls: compilation, cold caches
+  timed(n);
+  // Grow the batch until one sample lasts at least half the target, then size it to the target.
+  for (let i = 0; i < 40; i++) {
+    const t = Math.max(timed(n), 1);
+    if (t >= target / 2 || n >= maxBatch) {
+      n = Math.max(1, Math.min(maxBatch, Math.round((n * target) / t)));
+      break;
+    }
+    n = Math.min(maxBatch, Math.max(n * 2, Math.ceil((n * target) / t / 2)));
+  }
+  timed(n); // warm-up at the final batch size
+  const samples = [];
+  for (let r = 0; r < runs; r++) samples.push(timed(n) / n);
+  return summarize(samples, n);
+}
+
+/** Teaches the synthetic graph through baseGraph().reinforce, one call per edge. */
+export function build(o, g) {
+  const bg = o.baseGraph();
+  const { n, deg, to, w } = g;
+  const t0 = now();
+  for (let t = 1, i = 0; t <= n; t++) {
+    for (let j = 0; j < deg; j++, i++) bg.reinforce(t, to[i], w[i]);
+  }
+  const t1 = now();
+  o.rebuildRuntime("catalogue loaded");
+  const t2 = now();
+  return { buildNs: Number(t1 - t0), firstRebuildNs: Number(t2 - t1), edgeCount: bg.edgeCount, calls: n * deg };
+}
+
+/** runtimeGraph().probabilities(id), literally: a fresh handle per call, as an app would write it. */
+export function probabilities(o, q, runs) {
+  const ids = q.ids;
+  const mask = ids.length - 1;
+  let i = 0;
+  let sink = 0;
+  const r = measure(
+    (n) => {
+      for (let k = 0; k < n; k++) sink += o.runtimeGraph().probabilities(ids[i++ & mask]).size;
+    },
+    { runs },
+  );
+  if (!(sink > 0)) throw new Error("probabilities returned nothing");
+  return r;
+}
+
+/** probabilities(id) on a handle taken once. */
+export function probabilitiesCached(o, q, runs) {
+  const ids = q.ids;
+  const mask = ids.length - 1;
+  const rg = o.runtimeGraph();
+  let i = 0;
+  let sink = 0;
+  const r = measure(
+    (n) => {
+      for (let k = 0; k < n; k++) sink += rg.probabilities(ids[i++ & mask]).size;
+    },
+    { runs },
+  );
+  if (!(sink > 0)) throw new Error("probabilities returned nothing");
+  return r;
+}
+
+/** Generated picks, repeat window on (default 8), managers not started. */
+export function playNext(o, runs) {
+  let sink = 0;
+  const r = measure(
+    (n) => {
+      for (let k = 0; k < n; k++) sink += o.playNext();
+    },
+    { runs },
+  );
+  if (!Number.isFinite(sink)) throw new Error("playNext returned undefined");
+  return r;
+}
+
+/**
+ * Per-call cost of a lesson in the steady state the engine runs in: the diff manager rebuilds
+ * once a build holds more than 50 diffs, so a build never carries many lessons. Groups of 50
+ * calls are timed; between groups (untimed) 3 generated plays wear off the cooldowns feedback
+ * set, and a rebuild starts a fresh build, as the managers would.
+ */
+function lessons(o, q, runs, group, units = 8) {
+  o.rebuildRuntime("bench: start clean");
+  // Fixed size samples (units x 50 calls): every unit costs an untimed rebuild, which is slow
+  // for big plain-JS graphs, so no calibration here.
+  const sample = () => {
+    let total = 0n;
+    for (let r = 0; r < units; r++) {
+      const t0 = now();
+      group();
+      total += now() - t0;
+      o.playNext();
+      o.playNext();
+      o.playNext();
+      o.rebuildRuntime("bench");
+    }
+    return Number(total) / (units * 50);
+  };
+  sample(); // warm-up
+  sample();
+  const samples = [];
+  for (let r = 0; r < runs; r++) samples.push(sample());
+  return summarize(samples, units * 50);
+}
+
+/** learn(from, to) on random edges of the graph, at most 50 lessons per build. */
+export function learn(o, q, runs) {
+  const { from, to } = q;
+  const mask = from.length - 1;
+  let i = 0;
+  return lessons(o, q, runs, () => {
+    for (let c = 0; c < 50; c++, i++) o.learn(from[i & mask], to[i & mask]);
+  });
+}
+
+/** feedback(from, to, listened, 200), cycling through a reinforce, a partial listen and a skip. */
+export function feedback(o, q, runs) {
+  const { from, to } = q;
+  const mask = from.length - 1;
+  const listened = [200, 60, 10]; // progress 1, 0.3, 0.05
+  let i = 0;
+  return lessons(o, q, runs, () => {
+    for (let c = 0; c < 50; c++, i++) o.feedback(from[i & mask], to[i & mask], listened[i % 3], 200);
+  });
+}
+
+/**
+ * learn with no rebuild at all (managers stopped, or a tight loop that never yields to them):
+ * lessons pile up in one build. Fixed batches of 5 000 calls so both sides hold the same number
+ * of lessons (5 000 warm-up + runs x 5 000).
+ */
+export function learnPileUp(o, q, runs) {
+  const { from, to } = q;
+  const mask = from.length - 1;
+  const batch = 5000;
+  let i = 0;
+  o.rebuildRuntime("bench: start clean");
+  const timed = () => {
+    const t0 = now();
+    for (let k = 0; k < batch; k++, i++) o.learn(from[i & mask], to[i & mask]);
+    return Number(now() - t0) / batch;
+  };
+  timed();
+  const samples = [];
+  for (let r = 0; r < runs; r++) samples.push(timed());
+  const r = summarize(samples, batch);
+  o.rebuildRuntime("bench: fold the pile");
+  return { ...r, lessons: batch * (runs + 1) };
+}
+
+/** rebuildRuntime right after 50 changes (learn calls, untimed); only the rebuild is timed. */
+export function rebuildAfter50(o, q, runs) {
+  const { from, to } = q;
+  const mask = from.length - 1;
+  let i = 0;
+  o.rebuildRuntime("bench: start clean");
+  return measure(
+    (n) => {
+      let total = 0n;
+      for (let r = 0; r < n; r++) {
+        for (let c = 0; c < 50; c++, i++) o.learn(from[i & mask], to[i & mask]);
+        const t0 = now();
+        o.rebuildRuntime("bench");
+        total += now() - t0;
+      }
+      return Number(total);
+    },
+    { runs, startBatch: 1, maxBatch: 2000 },
+  );
+}
+
+/**
+ * playNext out of a track with `hubDegree` successors.
+ *
+ * Method: a hub H (id n+1) gets `hubDegree` leaf successors (ids n+2 ...) with random weights
+ * 1..20, and each leaf gets exactly one successor, back to H. The walk is steered into H once
+ * (baseGraph().reinforce(current, H, 1e9) and a rebuild, untimed). From then on it alternates
+ * H -> leaf -> H: out of a leaf the only candidate is H, which is inside the repeat window, so
+ * the least-recently-played rule returns to it. One timed unit is such a pair (one pick out of
+ * the hub and one out of a one-successor leaf), so the figure is an upper bound on the hub pick.
+ */
+export function hub(o, n, runs, hubDegree = 5000) {
+  const bg = o.baseGraph();
+  const H = n + 1;
+  const rnd = mulberry32(777);
+  for (let i = 0; i < hubDegree; i++) {
+    const leaf = n + 2 + i;
+    bg.reinforce(H, leaf, 1 + Math.floor(rnd() * 20));
+    bg.reinforce(leaf, H, 1);
+  }
+  let at;
+  for (let tries = 0; tries < 20 && at !== H; tries++) {
+    const cur = o.playbackChain().current ?? 0;
+    bg.reinforce(cur, H, 1e9);
+    o.rebuildRuntime("bench: steer to the hub");
+    at = o.playNext();
+  }
+  if (at !== H) throw new Error("could not steer the walk into the hub");
+  const check = () => {
+    for (let k = 0; k < 20; k++) {
+      const leaf = o.playNext();
+      const back = o.playNext();
+      if (!(leaf > n + 1 && back === H)) throw new Error(`hub walk broke: ${leaf} -> ${back}`);
+    }
+  };
+  check(); // also wears off the cooldowns carried over from earlier workloads
+  const r = measure(
+    (k) => {
+      for (let j = 0; j < k; j++) {
+        o.playNext();
+        o.playNext();
+      }
+    },
+    { runs, startBatch: 1 },
+  );
+  check();
+  return r;
+}
