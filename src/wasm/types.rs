@@ -100,8 +100,8 @@ export interface Orchestrator {
   on<K extends keyof OrchestratorEventMap>(type: K, listener: (event: OrchestratorEventMap[K]) => void): () => void;
   /** Saves the profile now (resolves once committed); resolves at once when not opened from a profile. */
   flush(): Promise<void>;
-  /** True when another tab holds the same profile open. */
-  readonly profileShared?: boolean;
+  /** True when another tab or window had the same profile open when this one was opened (false when not opened from a profile). */
+  readonly profileShared: boolean;
 }
 
 export namespace Orchestrator {

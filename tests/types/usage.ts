@@ -1,7 +1,7 @@
 // Typed usage of the whole JS API in docs/js-api.md. `npm test` runs
 // `tsc --noEmit -p tests/types`: this file must compile, and every @ts-expect-error
 // must hit an error, so wrong or `any` types fail the build. Nothing here runs.
-import { BaseGraph, Orchestrator, RuntimeGraph, wasmMemoryBytes } from "memory-player";
+import { BaseGraph, Orchestrator, RuntimeGraph, wasmMemoryBytes, type Snapshot } from "memory-player";
 import init, { Orchestrator as WebOrchestrator } from "memory-player/web";
 
 // Exact type equality (no `any` slips through): assertType<Equals<A, B>>().
@@ -138,6 +138,25 @@ export async function usage(): Promise<void> {
   assertType<Equals<ReturnType<Orchestrator["stop"]>, Promise<void>>>();
   await o.stop();
   o.free();
+
+  // Snapshots and IndexedDB profiles.
+  const saved: Snapshot = o.snapshot();
+  assertType<Equals<typeof saved.version, 1>>();
+  assertType<Equals<typeof saved.base, number[]>>();
+  const restored: Orchestrator = Orchestrator.fromSnapshot(saved, { maxRuntimeDiffs: 10 });
+  restored.free();
+  const profile: Orchestrator = await Orchestrator.open("listener", { seed: 3, saveDelayMs: 500 });
+  assertType<Equals<typeof profile.profileShared, boolean>>();
+  assertType<Equals<ReturnType<Orchestrator["flush"]>, Promise<void>>>();
+  await profile.flush();
+  await profile.stop();
+  profile.free();
+  await Orchestrator.deleteProfile("listener");
+  // @ts-expect-error a profile name is a string
+  await Orchestrator.open(7);
+  // @ts-expect-error saveDelayMs is a number
+  await Orchestrator.open("listener", { saveDelayMs: "soon" });
+  assertType<Equals<typeof o.changes, number>>();
 
   assertType<Equals<ReturnType<typeof wasmMemoryBytes>, number>>();
 

@@ -1,0 +1,70 @@
+// The browser side of the profile tests and of bench/profile.mjs: the repository's package
+// served on loopback under /memory-player/ (js/ and pkg/web/, as an app would host it) next
+// to the fixture pages, and headless Chromium with a user-data directory on disk, so that
+// IndexedDB writes go to disk as in a real browser, and a browser closed and launched again
+// finds them.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { recordConsole, serve } from "../support/browser.mjs";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Starts the server; `launch()` starts a Chromium on `dataDir` (one per call). */
+export async function profileSite() {
+  const server = await serve({
+    "/": join(root, "tests/e2e/fixtures"),
+    "/memory-player/js/": join(root, "js"),
+    "/memory-player/pkg/web/": join(root, "pkg/web"),
+  });
+  return {
+    url: `${server.url}/profile.html`,
+    close: () => server.close(),
+    /** A browser on `dataDir` (a new temporary one by default). */
+    async launch(dataDir = mkdtempSync(join(tmpdir(), "memory-player-profile-"))) {
+      // The same flags as tests/support/browser.mjs's launchChromium, on a persistent profile.
+      const context = await chromium.launchPersistentContext(dataDir, {
+        executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+        headless: true,
+        args: [
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-dev-shm-usage",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--no-first-run",
+        ],
+      });
+      const logs = [];
+      return {
+        context,
+        dataDir,
+        logs,
+        /** A new tab on the fixture page, once its module has loaded. */
+        newPage: async (url = `${server.url}/profile.html`) => {
+          const page = await context.newPage();
+          const log = recordConsole(page);
+          logs.push(log);
+          page.log = log;
+          await page.goto(url);
+          await page.waitForFunction(() => document.documentElement.dataset.ready === "1", null, {
+            timeout: 30_000,
+          });
+          return page;
+        },
+        /** Everything the pages printed, for a failing test's message. */
+        printed: () => logs.flat().join("\n"),
+        close: async ({ keepData = false } = {}) => {
+          try {
+            await context.close();
+          } finally {
+            if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+          }
+        },
+      };
+    },
+  };
+}
