@@ -20,17 +20,25 @@ struct Chunk<V> {
     values: Vec<V>,
 }
 
+/// The chunks, and the first key of each side by side: a lookup binary-searches `firsts`, one
+/// contiguous array, instead of following a pointer per step.
+#[derive(Clone, Debug)]
+struct Index<V> {
+    firsts: Vec<TrackId>,
+    /// Chunks in key order; none is empty.
+    chunks: Vec<Rc<Chunk<V>>>,
+}
+
 #[derive(Debug)]
 pub(crate) struct ChunkedMap<V> {
-    /// Chunks in key order; none is empty.
-    chunks: Rc<Vec<Rc<Chunk<V>>>>,
+    index: Rc<Index<V>>,
     len: usize,
 }
 
 impl<V> Clone for ChunkedMap<V> {
     fn clone(&self) -> Self {
         Self {
-            chunks: self.chunks.clone(),
+            index: self.index.clone(),
             len: self.len,
         }
     }
@@ -39,7 +47,10 @@ impl<V> Clone for ChunkedMap<V> {
 impl<V> Default for ChunkedMap<V> {
     fn default() -> Self {
         Self {
-            chunks: Rc::default(),
+            index: Rc::new(Index {
+                firsts: Vec::new(),
+                chunks: Vec::new(),
+            }),
             len: 0,
         }
     }
@@ -48,8 +59,9 @@ impl<V> Default for ChunkedMap<V> {
 impl<V: Clone> ChunkedMap<V> {
     /// The chunk that holds `key`, or would: the last whose first key is <= `key`.
     fn chunk_of(&self, key: TrackId) -> usize {
-        self.chunks
-            .partition_point(|c| c.keys.first().is_some_and(|k| *k <= key))
+        self.index
+            .firsts
+            .partition_point(|k| *k <= key)
             .saturating_sub(1)
     }
 
@@ -58,7 +70,7 @@ impl<V: Clone> ChunkedMap<V> {
     }
 
     pub(crate) fn get(&self, key: TrackId) -> Option<&V> {
-        let chunk = self.chunks.get(self.chunk_of(key))?;
+        let chunk = self.index.chunks.get(self.chunk_of(key))?;
         let at = chunk.keys.binary_search(&key).ok()?;
         chunk.values.get(at)
     }
@@ -69,8 +81,8 @@ impl<V: Clone> ChunkedMap<V> {
 
     pub(crate) fn get_mut(&mut self, key: TrackId) -> Option<&mut V> {
         let c = self.chunk_of(key);
-        let at = self.chunks.get(c)?.keys.binary_search(&key).ok()?;
-        let chunk = Rc::make_mut(Rc::make_mut(&mut self.chunks).get_mut(c)?);
+        let at = self.index.chunks.get(c)?.keys.binary_search(&key).ok()?;
+        let chunk = Rc::make_mut(Rc::make_mut(&mut self.index).chunks.get_mut(c)?);
         chunk.values.get_mut(at)
     }
 
@@ -89,9 +101,10 @@ impl<V: Clone> ChunkedMap<V> {
     /// Inserts or replaces; returns the value replaced.
     pub(crate) fn insert(&mut self, key: TrackId, value: V) -> Option<V> {
         let c = self.chunk_of(key);
-        let chunks = Rc::make_mut(&mut self.chunks);
-        let Some(chunk) = chunks.get_mut(c) else {
-            chunks.push(Rc::new(Chunk {
+        let index = Rc::make_mut(&mut self.index);
+        let Some(chunk) = index.chunks.get_mut(c) else {
+            index.firsts.push(key);
+            index.chunks.push(Rc::new(Chunk {
                 keys: vec![key],
                 values: vec![value],
             }));
@@ -108,12 +121,21 @@ impl<V: Clone> ChunkedMap<V> {
                 chunk.keys.insert(at, key);
                 chunk.values.insert(at, value);
                 self.len += 1;
+                if at == 0 {
+                    // Only the first chunk takes keys below its first one.
+                    if let Some(first) = index.firsts.get_mut(c) {
+                        *first = key;
+                    }
+                }
                 if chunk.keys.len() > CHUNK {
                     let upper = Chunk {
                         keys: chunk.keys.split_off(CHUNK / 2),
                         values: chunk.values.split_off(CHUNK / 2),
                     };
-                    chunks.insert(c + 1, Rc::new(upper));
+                    if let Some(first) = upper.keys.first() {
+                        index.firsts.insert(c + 1, *first);
+                    }
+                    index.chunks.insert(c + 1, Rc::new(upper));
                 }
                 None
             }
@@ -122,13 +144,21 @@ impl<V: Clone> ChunkedMap<V> {
 
     pub(crate) fn remove(&mut self, key: TrackId) -> Option<V> {
         let c = self.chunk_of(key);
-        let at = self.chunks.get(c)?.keys.binary_search(&key).ok()?;
-        let chunks = Rc::make_mut(&mut self.chunks);
-        let chunk = Rc::make_mut(chunks.get_mut(c)?);
+        let at = self.index.chunks.get(c)?.keys.binary_search(&key).ok()?;
+        let index = Rc::make_mut(&mut self.index);
+        let chunk = Rc::make_mut(index.chunks.get_mut(c)?);
         chunk.keys.remove(at);
         let value = chunk.values.remove(at);
-        if chunk.keys.is_empty() {
-            chunks.remove(c);
+        match chunk.keys.first() {
+            None => {
+                index.chunks.remove(c);
+                index.firsts.remove(c);
+            }
+            Some(first) => {
+                if let Some(slot) = index.firsts.get_mut(c) {
+                    *slot = *first;
+                }
+            }
         }
         self.len -= 1;
         Some(value)
@@ -136,13 +166,17 @@ impl<V: Clone> ChunkedMap<V> {
 
     /// Entries in ascending key order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (TrackId, &V)> + '_ {
-        self.chunks
+        self.index
+            .chunks
             .iter()
             .flat_map(|c| c.keys.iter().copied().zip(c.values.iter()))
     }
 
     pub(crate) fn keys(&self) -> impl Iterator<Item = TrackId> + '_ {
-        self.chunks.iter().flat_map(|c| c.keys.iter().copied())
+        self.index
+            .chunks
+            .iter()
+            .flat_map(|c| c.keys.iter().copied())
     }
 }
 
@@ -174,6 +208,8 @@ mod tests {
                 _ => assert_eq!(map.insert(key, step), model.insert(key, step)),
             }
             assert_eq!(map.len(), model.len());
+            let firsts: Vec<TrackId> = map.index.chunks.iter().map(|c| c.keys[0]).collect();
+            assert_eq!(map.index.firsts, firsts);
             if step % 2_000 == 0 {
                 snapshots.push((map.clone(), model.clone()));
             }

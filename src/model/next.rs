@@ -33,12 +33,23 @@ fn source(
     };
     for from in rows.into_iter().flatten() {
         scratch.clear();
-        build.edges(from).into_iter().for_each(|e| {
-            let weight = e.fined();
-            if weight > 0.0 {
-                scratch.push(Candidate { id: e.to, weight });
+        if !build.learned_since_build(from) {
+            // Nothing learned on this row: the fined weights are the base weights.
+            if let Some((targets, weights)) = build.base().row(from).map(|r| r.parts()) {
+                let positive = targets.iter().zip(weights).filter(|(_, w)| **w > 0.0);
+                scratch.extend(positive.map(|(id, weight)| Candidate {
+                    id: *id,
+                    weight: *weight,
+                }));
             }
-        });
+        } else {
+            build.for_each_edge(from, |e| {
+                let weight = e.fined();
+                if weight > 0.0 {
+                    scratch.push(Candidate { id: e.to, weight });
+                }
+            });
+        }
         if !scratch.is_empty() {
             return Source::Row(from);
         }

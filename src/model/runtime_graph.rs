@@ -193,6 +193,11 @@ impl RuntimeGraph {
             .map(|(from, row)| (*from, row.as_slice()))
     }
 
+    /// True when this build learned something on a row of `from` (a bonus, penalty or cooldown).
+    pub fn learned_since_build(&self, from: TrackId) -> bool {
+        self.learned_row(from).is_some()
+    }
+
     /// What was learned on one edge, if anything.
     pub fn learned_edge(&self, from: TrackId, to: TrackId) -> Option<&Learned> {
         let row = self.learned_row(from)?;
