@@ -2,7 +2,7 @@
 //! entries, shared by `Rc`.
 //!
 //! Cloning is O(1). The first change after a clone copies the chunk index (one pointer per
-//! chunk, n / 32 of them) and the one chunk it touches; later changes copy nothing more until
+//! chunk, n / 128 of them) and the one chunk it touches; later changes copy nothing more until
 //! the next clone. That gives runtime builds free snapshots of the base graph and rebuilds
 //! that cost what changed. It replaces a general persistent B-tree crate at a fraction of the
 //! code size in the wasm.
@@ -12,12 +12,19 @@ use std::rc::Rc;
 use super::TrackId;
 
 /// Entries per chunk before it splits in two.
-const CHUNK: usize = 32;
+const CHUNK: usize = 128;
 
 #[derive(Clone, Debug, Default)]
-struct Chunk<V> {
+pub(crate) struct Chunk<V> {
     keys: Vec<TrackId>,
     values: Vec<V>,
+}
+
+impl<V> Chunk<V> {
+    /// The keys (ascending) and their values, side by side.
+    pub(crate) fn parts(&self) -> (&[TrackId], &[V]) {
+        (&self.keys, &self.values)
+    }
 }
 
 /// The chunks, and the first key of each side by side: a lookup binary-searches `firsts`, one
@@ -170,6 +177,11 @@ impl<V: Clone> ChunkedMap<V> {
             .chunks
             .iter()
             .flat_map(|c| c.keys.iter().copied().zip(c.values.iter()))
+    }
+
+    /// The chunks in key order.
+    pub(crate) fn chunks(&self) -> &[Rc<Chunk<V>>] {
+        &self.index.chunks
     }
 
     pub(crate) fn keys(&self) -> impl Iterator<Item = TrackId> + '_ {

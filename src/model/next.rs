@@ -1,5 +1,5 @@
 use super::selector::heaviest;
-use super::{select, Candidate, Recency, Rng, RuntimeGraph, SelectorConfig, TrackId, START};
+use super::{select, Candidate, Recency, Rng, Row, RuntimeGraph, SelectorConfig, TrackId, START};
 
 /// The rules of a generated pick.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -35,7 +35,7 @@ fn source(
         scratch.clear();
         if !build.learned_since_build(from) {
             // Nothing learned on this row: the fined weights are the base weights.
-            if let Some((targets, weights)) = build.base().row(from).map(|r| r.parts()) {
+            for (targets, weights) in build.base().row(from).into_iter().flat_map(Row::segments) {
                 let positive = targets.iter().zip(weights).filter(|(_, w)| **w > 0.0);
                 scratch.extend(positive.map(|(id, weight)| Candidate {
                     id: *id,

@@ -209,7 +209,7 @@ impl RuntimeGraph {
     /// Calls `f` for every edge out of `from`, in target order: the base row merged with what
     /// was learned. Zero-weight edges are included; [`EdgeView::fined`] tells their weight.
     pub fn for_each_edge(&self, from: TrackId, mut f: impl FnMut(EdgeView)) {
-        let (targets, weights) = self.base.row(from).map_or((&[][..], &[][..]), Row::parts);
+        let row = self.base.row(from);
         let learned = self.learned_row(from).unwrap_or_default();
         let plain = |to, base| EdgeView {
             to,
@@ -220,16 +220,14 @@ impl RuntimeGraph {
         };
         // The hot path of every pick: most rows have learned nothing since the build.
         if learned.is_empty() {
-            for (to, w) in targets.iter().zip(weights) {
-                f(plain(*to, *w));
+            for (targets, weights) in row.into_iter().flat_map(Row::segments) {
+                for (to, w) in targets.iter().zip(weights) {
+                    f(plain(*to, *w));
+                }
             }
             return;
         }
-        let mut base = targets
-            .iter()
-            .copied()
-            .zip(weights.iter().copied())
-            .peekable();
+        let mut base = row.into_iter().flat_map(Row::iter).peekable();
         let mut learned = learned.iter().peekable();
         loop {
             let (b, l) = (base.peek().copied(), learned.peek().copied());
