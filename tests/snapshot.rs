@@ -254,6 +254,27 @@ fn bad_snapshots_are_refused_saying_what_is_wrong() {
     assert_eq!(refused(&s).part, "build.builtAt");
 
     let mut s = good;
-    s.build.base_changes.push((0, None));
+    s.build.base_changes = vec![(3, None), (2, None)];
     assert_eq!(refused(&s).part, "build.baseChanges");
+}
+
+#[test]
+fn a_snapshot_taken_before_the_first_rebuild_restores() {
+    // Build 0 saw an empty base: the live base's start row is one the build does not have.
+    let o = Orchestrator::new(
+        Options::default(),
+        LocalPool::new().spawner(),
+        ManualClock::new(0.0),
+    )
+    .unwrap();
+    o.reinforce_base(1, 2, 1.0).unwrap();
+    let s = o.snapshot();
+    assert!(s
+        .build
+        .base_changes
+        .iter()
+        .any(|(id, row)| *id == 0 && row.is_none()));
+    let r = Orchestrator::restore(&s, LocalPool::new().spawner(), ManualClock::new(0.0)).unwrap();
+    assert_eq!(r.snapshot(), s);
+    assert_eq!(r.play_next(), o.play_next());
 }

@@ -183,12 +183,6 @@ impl Snapshot {
             b.base_changes.iter().map(|(id, row)| (*id, row.as_ref())),
             &mut budget,
         )?;
-        if changes
-            .iter()
-            .any(|(id, row)| *id == START && row.is_none())
-        {
-            return refuse("build.baseChanges", "the start row cannot be removed");
-        }
         build_base.apply_diff(changes);
         targets_known("build.baseChanges", &build_base)?;
         let mut last_from = None;
