@@ -46,9 +46,16 @@ export async function guardAsync(context, fn, fallback = undefined) {
   }
 }
 
-/** Catches what nothing else caught, and wires the panel's dismiss button. */
-export function installErrorReporting() {
-  window.addEventListener("error", (e) => showError("Uncaught error", e.error ?? e.message));
+/**
+ * Catches what nothing else caught, and wires the panel's dismiss button. `handle(err)` may claim
+ * an uncaught error by returning true: it then shows the error itself, and the browser does not
+ * log it again.
+ */
+export function installErrorReporting(handle = () => false) {
+  window.addEventListener("error", (e) => {
+    if (e.error !== undefined && handle(e.error)) e.preventDefault();
+    else showError("Uncaught error", e.error ?? e.message);
+  });
   window.addEventListener("unhandledrejection", (e) => showError("Unhandled promise rejection", e.reason));
   byTestId("errors-dismiss")?.addEventListener("click", () => {
     byTestId("error-list").replaceChildren();

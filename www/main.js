@@ -1,6 +1,10 @@
 // The demo's wiring: one memory-player Orchestrator (through the package's public API only), the
 // player, the views, the simulated listener and the options. Every engine call goes through
 // `guard`, so a refusal shows on the page.
+//
+// The orchestrator comes from the listener's profile (`Orchestrator.open`), which the package
+// keeps in IndexedDB and saves by itself: a reload resumes the same chain, learned weights and
+// build. "Forget me" deletes it (`Orchestrator.deleteProfile`) and starts afresh.
 
 import { installErrorReporting, showError, guard, guardAsync } from "./errors.js";
 import { h, s, byTestId, replace, formatTime, percent, clock } from "./dom.js";
@@ -13,11 +17,12 @@ import { renderManagers, RebuildTimeline } from "./managers-view.js";
 import { renderCatalogue } from "./catalogue-view.js";
 import { renderChart } from "./chart.js";
 import { ListenerSimulation } from "./listener-sim.js";
-import { DEMO_DEFAULTS, optionsFrom, readForm, fillForm, renderResolved } from "./options-form.js";
+import { DEMO_DEFAULTS, optionsFrom, valuesFrom, readForm, fillForm, renderResolved } from "./options-form.js";
+import { loadPageState, savePageState, clearPageState, reconcileTimeline, ago, isConflict } from "./memory.js";
 import { isAudioFile, probeDuration, enableDrop } from "./own-files.js";
 import { installShortcuts } from "./keyboard.js";
 
-installErrorReporting();
+installErrorReporting(claimUncaught);
 
 const status = byTestId("status");
 function setStatus(text, state) {
@@ -41,6 +46,10 @@ const catalogue = new Catalogue(trackSeconds > 0 ? trackSeconds : Infinity);
 
 const SIM_PER_TICK = 10; // plays between two redraws
 const LOG_KEPT = 6;
+/** The listener's profile: one per browser (per origin) for this demo. */
+const PROFILE = "memory-player-demo";
+/** The package's autosave delay (its default), named because the page's own save status uses it. */
+const SAVE_DELAY_MS = 2000;
 
 const app = {
   o: null, // the Orchestrator
@@ -53,41 +62,110 @@ const app = {
   simRunning: false,
   simStop: false,
   simTarget: undefined,
+  profiled: false, // `o` came from the profile and saves itself (false: memory off)
+  memory: null, // what the memory strip says: { how, plays, build, dropped, shared, reason }
+  saves: newSaves(), // what this page knows of the saves of `o`
+  pageDirty: false, // the timeline changed since the page state was last kept
+  switching: false, // between two orchestrators (options, Forget me): the controls wait
 };
 
 const player = new AudioPlayer({
   audioElement: byTestId("file-audio"),
-  onEnded: (listened, track) => guardAsync("Track end", () => trackEnded(listened, track)),
+  onEnded: (listened, track) => guardAsync("Track end", () => trackEnded(listened, track)).finally(requestSave),
   onError: (err) => showError("Sound", err),
 });
 const timeline = new RebuildTimeline(byTestId("rebuild-timeline"));
 
 // ---------------------------------------------------------------- engine
 
-/** Makes an orchestrator from the form values and seeds its base graph with the catalogue. */
+/**
+ * Gives a new orchestrator the catalogue's graph (generated tracks by mood, and any own files) and
+ * builds it, in one step: a profile saved between the two could not be opened again (the engine
+ * refuses a snapshot whose first build predates the start node). Returns the first build.
+ */
+function seed(o) {
+  const first = o.runtimeGraph();
+  seedBaseGraph(o, catalogue.tracks.filter((t) => t.kind === "synth"));
+  for (const t of catalogue.tracks.filter((t) => t.kind === "file")) linkNewTrack(o, t, catalogue.tracks);
+  o.rebuildRuntime("catalogue loaded");
+  return first;
+}
+
+/** An orchestrator saved nowhere (memory off: the profile could not be opened), seeded. */
 function createEngine(values) {
   const o = new mp.Orchestrator(optionsFrom(values)); // throws a named TypeError/RangeError on a bad value
   try {
-    seedBaseGraph(o, catalogue.tracks.filter((t) => t.kind === "synth"));
-    for (const t of catalogue.tracks.filter((t) => t.kind === "file")) linkNewTrack(o, t, catalogue.tracks);
+    return { o, first: seed(o) };
   } catch (err) {
     o.free();
     throw err;
   }
-  return o;
 }
 
-/** Makes `o` the page's engine: subscribes to its events, builds, starts its managers. */
-function adopt(o) {
+/** True when the engine takes these form values (checked on a throwaway orchestrator). */
+function acceptable(values) {
+  new mp.Orchestrator(optionsFrom(values)).free();
+  return true;
+}
+
+/**
+ * Opens the listener's profile with these options (they override the saved ones, key by key). A
+ * new profile (no known track) gets the catalogue's graph. A restored one forgets the tracks this
+ * page cannot play any more (own files are not kept across reloads) and links the catalogue's
+ * tracks it does not know.
+ */
+async function openEngine(values) {
+  const o = await mp.Orchestrator.open(PROFILE, { ...optionsFrom(values), saveDelayMs: SAVE_DELAY_MS });
+  try {
+    const known = o.baseGraph().ids().filter((id) => id !== 0);
+    if (known.length === 0) return { o, first: seed(o), fresh: true, dropped: 0, clean: undefined };
+    const clean = o.changes; // as stored
+    let dropped = 0;
+    for (const id of known) if (!catalogue.get(id) && o.forgetTrack(id)) dropped++;
+    const isKnown = new Set(known);
+    for (const t of catalogue.tracks) if (!isKnown.has(t.id)) linkNewTrack(o, t, catalogue.tracks);
+    return { o, fresh: false, dropped, clean: o.changes === clean ? clean : undefined };
+  } catch (err) {
+    o.free();
+    throw err;
+  }
+}
+
+/**
+ * Opens the profile and makes it the page's engine. `how`: "restored" (page load), "reopened"
+ * (new options) or "forgotten" (after Forget me); a profile found empty is a fresh start. When
+ * the profile cannot be opened the page still works, with its memory off (and says so).
+ */
+async function startEngine(values, how, kept = []) {
+  let opened;
+  try {
+    opened = await openEngine(values);
+  } catch (err) {
+    showError("Opening your memory (Orchestrator.open)", err);
+    const { o, first } = createEngine(values);
+    adopt(o, { how: "off", first, reason: err?.message ?? String(err) });
+    return;
+  }
+  const { o, first, fresh, dropped, clean } = opened;
+  if (fresh) how = how === "forgotten" ? "forgotten" : "fresh";
+  else if (how === "forgotten") how = "restored"; // deleteProfile failed, or another tab saved it again
+  adopt(o, { how, first, kept, dropped, clean });
+}
+
+/**
+ * Makes `o` the page's engine: subscribes to its events, shows its builds (`first`: the one before
+ * the catalogue was loaded, for a new engine), starts its managers.
+ */
+function adopt(o, { how, first, kept = [], dropped = 0, clean, reason }) {
   app.o = o;
+  app.profiled = how !== "off";
   app.options = o.options();
-  app.from = 0;
-  timeline.clear();
-  const first = o.runtimeGraph();
-  timeline.add({ buildVersion: first.buildVersion, reason: first.buildReason, diffs: 0, at: first.builtAt, initial: true });
+  app.values = valuesFrom(app.options);
+  app.saves = newSaves(clean);
   app.unsubscribe = [
     o.on("rebuild", (e) => {
       timeline.add(e);
+      app.pageDirty = true;
       log(`rebuild #${e.buildVersion}: ${e.reason} (${e.diffs} folded)`, "rebuild");
       refresh();
     }),
@@ -100,18 +178,200 @@ function adopt(o) {
       refresh();
     }),
   ];
-  o.rebuildRuntime("catalogue loaded");
+  if (how === "restored" || how === "reopened") {
+    // The build and what it learned come back as they were: no rebuild here.
+    timeline.restore(reconcileTimeline(kept, o.runtimeGraph()), how);
+    const build = o.runtimeGraph();
+    log(`memory ${how}: build #${build.buildVersion}, ${o.playbackChain().back.length} back`, "rebuild");
+  } else {
+    const build = o.runtimeGraph();
+    timeline.clear();
+    timeline.add({ buildVersion: first.buildVersion, reason: first.buildReason, diffs: null, at: first.builtAt, initial: true });
+    timeline.add({ buildVersion: build.buildVersion, reason: build.buildReason, diffs: 0, at: build.builtAt });
+    log(`rebuild #${build.buildVersion}: ${build.buildReason} (0 folded)`, "rebuild");
+  }
+  app.from = o.playbackChain().back.at(-1) ?? 0;
   o.start();
+  app.memory = {
+    how,
+    plays: o.snapshot().recency.plays,
+    build: o.runtimeGraph().buildVersion,
+    dropped,
+    shared: o.profileShared === true,
+    reason,
+  };
+  renderMemory();
+  keepPageState();
   renderResolved(byTestId("resolved-options"), app.options);
   fillForm(byTestId("options-form"), app.values);
+  requestSave(); // a new profile exists from now on (nothing when restored as stored)
   refresh();
 }
 
+/** Stops `o`'s managers (which saves what changed, for a profile) and frees it. */
 async function retire(o) {
   for (const off of app.unsubscribe) off();
   app.unsubscribe = [];
-  await o.stop();
-  o.free();
+  try {
+    await o.stop();
+  } catch (err) {
+    if (!isConflict(err)) throw err; // a conflict is on the page already
+  } finally {
+    o.free();
+  }
+}
+
+/** Stops the listener, the sound and the engine, before another one takes over. */
+async function leaveEngine() {
+  app.simStop = true;
+  app.sim = null;
+  app.simTarget = undefined;
+  player.stop();
+  keepPageState();
+  const old = app.o;
+  app.o = null;
+  if (old) await guardAsync("Stopping the previous orchestrator", () => retire(old));
+  replace(logList);
+  replace(byTestId("sim-tastes-body"), h("p", { class: "muted" }, "Run the listener to meet it."));
+}
+
+// ---------------------------------------------------------------- memory
+
+function newSaves(clean) {
+  return {
+    changes: clean, // o.changes when the last save this page knows of was asked for
+    at: 0, // when that save committed (0: it is the stored profile this page opened)
+    asked: 0, // when this page last asked for a save
+    busy: false,
+    again: false, // a save was asked for while one was running
+    error: null, // a refused save: a conflict stays; another error is retried later
+  };
+}
+
+/**
+ * The page asks for saves itself (`flush()`), on top of the package's autosave:
+ * - every SAVE_DELAY_MS at most while the engine changes (the simulated listener, the managers),
+ *   because the package does not tell when it saved, and the page shows it;
+ * - right after each of the listener's actions (at a human pace), because a save started when
+ *   the page is going away (pagehide) does not complete in Chromium: without this, a reload
+ *   within SAVE_DELAY_MS of a skip would forget it.
+ */
+function saveTick() {
+  const o = app.o;
+  const s = app.saves;
+  if (!o || !app.profiled || s.busy || s.error || o.changes === s.changes) return;
+  if (Date.now() - s.asked < SAVE_DELAY_MS) return;
+  void saveNow(o, s);
+}
+
+/** A save now, after the listener did something; one at a time (a second one waits its turn). */
+function requestSave() {
+  const o = app.o;
+  const s = app.saves;
+  if (!o || !app.profiled || s.error || app.simRunning) return;
+  if (s.busy) s.again = true;
+  else if (o.changes !== s.changes) void saveNow(o, s);
+}
+
+async function saveNow(o, s) {
+  const changes = o.changes;
+  s.busy = true;
+  s.again = false;
+  s.asked = Date.now();
+  try {
+    await o.flush();
+    s.at = Date.now();
+    s.changes = changes;
+  } catch (err) {
+    if (app.saves === s) saveFailed(err);
+  } finally {
+    s.busy = false;
+    if (s.again && app.saves === s) requestSave();
+    refresh();
+  }
+}
+
+/** Shows a refused save once. After a conflict this page saves nothing more (reload to resume). */
+function saveFailed(err) {
+  const s = app.saves;
+  if (s.error) return;
+  s.error = err;
+  showError(isConflict(err) ? "Saving your memory: another tab changed it" : "Saving your memory", err);
+  if (!isConflict(err)) setTimeout(() => s.error === err && (s.error = null), 10 * SAVE_DELAY_MS);
+  refresh();
+}
+
+/** The package reports a refused autosave as an uncaught error: a conflict is shown here, once. */
+function claimUncaught(err) {
+  if (!isConflict(err)) return false;
+  if (app.o && app.profiled) saveFailed(err);
+  else showError("Saving your memory: another tab changed it", err);
+  return true;
+}
+
+/** Keeps the page's part of the memory (options, timeline) next to the profile. */
+function keepPageState() {
+  app.pageDirty = false;
+  if (app.o && app.profiled) savePageState(PROFILE, { values: app.values, timeline: timeline.entries });
+}
+
+function renderMemory() {
+  const m = app.memory;
+  if (!m) return;
+  const el = byTestId("memory-state");
+  el.dataset.state = m.how;
+  const plays = m.plays === 0 ? "nothing played yet" : `${m.plays} play${m.plays === 1 ? "" : "s"} remembered`;
+  const files = m.dropped ? ` Your own files are not kept across reloads: ${m.dropped} forgotten.` : "";
+  const [lead, rest] = {
+    fresh: ["Fresh start:", " nothing remembered yet. What you play and skip is kept in this browser."],
+    restored: ["Welcome back:", ` ${plays}, build #${m.build}.${files}`],
+    reopened: ["Options applied", ` to the same memory: ${plays}, build #${m.build}.`],
+    forgotten: ["Forgotten.", " Your memory was deleted: a fresh start from the catalogue."],
+    off: ["Memory off:", ` your profile could not be opened (${m.reason}). Nothing is saved; Forget me starts a new one.`],
+  }[m.how];
+  replace(el, h("strong", {}, lead), rest);
+  byTestId("profile-shared").hidden = !m.shared;
+}
+
+function renderSaveState() {
+  const el = byTestId("save-state");
+  const o = app.o;
+  const s = app.saves;
+  let state;
+  let text;
+  if (!o) [state, text] = ["saving", "switching…"];
+  else if (!app.profiled) [state, text] = ["off", "not saved"];
+  else if (s.error) [state, text] = isConflict(s.error) ? ["conflict", "not saved: changed in another tab"] : ["error", "not saved: retrying soon"];
+  else if (s.busy) [state, text] = ["saving", "saving…"];
+  else if (o.changes !== s.changes) [state, text] = ["pending", "saving soon"];
+  else [state, text] = ["saved", s.at ? `saved ${ago(Date.now() - s.at)}` : "saved"];
+  el.dataset.state = state;
+  el.textContent = text;
+  byTestId("reload").hidden = state !== "conflict";
+}
+
+/** Forget me: stop, delete the profile and what the page kept, and start afresh. */
+async function forgetMe() {
+  if (app.switching) return;
+  app.switching = true;
+  try {
+    const values = app.values;
+    await leaveEngine();
+    clearPageState();
+    await guardAsync("Forget me (Orchestrator.deleteProfile)", () => mp.Orchestrator.deleteProfile(PROFILE));
+    await startEngine(values, "forgotten");
+    say("Forget me: deleteProfile() and a new profile; the engine knows only the catalogue now.");
+  } finally {
+    app.switching = false;
+    refresh();
+  }
+}
+
+function askForgetMe() {
+  const dialog = byTestId("forget-dialog");
+  if (dialog.open || app.switching) return;
+  dialog.returnValue = "";
+  dialog.showModal(); // focuses "Keep my memory" (autofocus); Escape cancels
 }
 
 // ---------------------------------------------------------------- playing
@@ -314,6 +574,7 @@ function refresh() {
 }
 
 function render() {
+  renderSaveState();
   const o = app.o;
   if (!o) return;
   const c = o.playbackChain();
@@ -417,34 +678,49 @@ function forget(track) {
   catalogue.tracks = catalogue.tracks.filter((t) => t !== track);
   if (player.track !== track) URL.revokeObjectURL(track.url);
   say(`forgetTrack(${track.id}): "${track.title}" is gone from both graphs and the chain.`);
+  requestSave();
   refresh();
 }
 
 // ---------------------------------------------------------------- options
 
+/**
+ * New options make a new orchestrator (options are fixed for an orchestrator's life): the profile is
+ * saved, closed and reopened with them, so what was learned is kept. Forget me starts over.
+ */
 async function applyOptions(event) {
   event.preventDefault();
+  if (app.switching) return;
   const values = readForm(event.target);
-  const fresh = guard("Options (new Orchestrator)", () => createEngine(values));
-  if (!fresh) return;
-  app.simStop = true;
-  app.sim = null;
-  app.simTarget = undefined;
-  player.stop();
-  const old = app.o;
-  app.o = null;
-  await guardAsync("Stopping the previous orchestrator", () => retire(old));
-  app.values = values;
-  replace(logList);
-  replace(byTestId("sim-tastes-body"), h("p", { class: "muted" }, "Run the listener to meet it."));
-  adopt(fresh);
-  say(`New orchestrator: seed ${values.seed}, diff limit ${values.maxRuntimeDiffs}, TTL ${values.ttlSeconds} s, repeat window ${values.repeatWindow}, top K ${values.topK}.`);
+  // Checked first: a refused value leaves the current orchestrator as it is.
+  if (!guard("Options (new Orchestrator)", () => acceptable(values), false)) return;
+  app.switching = true;
+  try {
+    const kept = timeline.entries.slice();
+    const profiled = app.profiled;
+    await leaveEngine();
+    if (profiled) await startEngine(values, "reopened", kept);
+    else {
+      const { o, first } = createEngine(values);
+      adopt(o, { how: "off", first, reason: app.memory?.reason });
+    }
+    say(`New orchestrator, ${profiled ? "same memory" : "fresh (memory off)"}: seed ${values.seed}, diff limit ${values.maxRuntimeDiffs}, TTL ${values.ttlSeconds} s, repeat window ${values.repeatWindow}, top K ${values.topK}.`);
+  } finally {
+    app.switching = false;
+    refresh();
+  }
 }
 
 // ---------------------------------------------------------------- start
 
+/** Runs a control's action, unless the page is between two orchestrators. */
+function run(label, fn) {
+  if (!app.o || app.switching) return;
+  return guardAsync(label, fn).finally(requestSave);
+}
+
 function wire() {
-  const on = (id, fn, label) => byTestId(id).addEventListener("click", () => guardAsync(label, fn));
+  const on = (id, fn, label) => byTestId(id).addEventListener("click", () => run(label, fn));
   on("btn-play", actions.playPause, "Play");
   on("btn-next", actions.next, "Next");
   on("btn-back", actions.back, "Back");
@@ -455,11 +731,11 @@ function wire() {
   byTestId("options-form").addEventListener("submit", (e) => guardAsync("Options", () => applyOptions(e)));
   byTestId("options-reset").addEventListener("click", () => fillForm(byTestId("options-form"), DEMO_DEFAULTS));
   const input = byTestId("file-input");
-  input.addEventListener("change", () => guardAsync("Adding files", async () => {
+  input.addEventListener("change", () => run("Adding files", async () => {
     await addFiles([...input.files]);
     input.value = "";
   }));
-  enableDrop(document.body, byTestId("drop-overlay"), (files) => guardAsync("Adding files", () => addFiles(files)));
+  enableDrop(document.body, byTestId("drop-overlay"), (files) => run("Adding files", () => addFiles(files)));
   installShortcuts({
     " ": actions.playPause,
     n: actions.next,
@@ -468,15 +744,38 @@ function wire() {
     r: actions.rebuild,
     m: actions.toggleManagers,
     l: actions.toggleListener,
-  }, (label, fn) => guardAsync(label, fn));
-  // The build age moves with the clock, not with events.
-  setInterval(refresh, 1000);
+  }, run);
+  byTestId("forget-me").addEventListener("click", askForgetMe);
+  const dialog = byTestId("forget-dialog");
+  dialog.addEventListener("close", () => {
+    byTestId("forget-me").focus();
+    if (dialog.returnValue === "forget") guardAsync("Forget me", forgetMe);
+  });
+  byTestId("reload").addEventListener("click", () => location.reload());
+  // Leaving (reload, close, another page): a last save, and the page's part of the memory.
+  window.addEventListener("pagehide", () => {
+    keepPageState();
+    const o = app.o;
+    // Chromium drops a save started this late on a reload (hence the saves after each action);
+    // it is still worth asking, for the browsers and cases where it completes.
+    // (A conflict is reported by the package, and shown.)
+    if (o && app.profiled && !app.saves.error && o.changes !== app.saves.changes) o.flush().catch(() => {});
+  });
+  // The build age and "saved … ago" move with the clock, not with events.
+  setInterval(() => {
+    saveTick();
+    if (app.pageDirty && !app.simRunning) keepPageState();
+    refresh();
+  }, 1000);
 }
 
 if (mp) {
   wire();
   try {
-    adopt(createEngine(app.values));
+    // The options last applied to this profile (or the demo's), so a reload does not undo them.
+    const kept = loadPageState(PROFILE);
+    const values = kept?.values && guard("Kept options", () => acceptable(kept.values), false) ? kept.values : { ...DEMO_DEFAULTS };
+    await startEngine(values, "restored", kept?.timeline ?? []);
     setStatus(`Ready: ${catalogue.tracks.length} tracks, engine from the memory-player package.`, "ready");
   } catch (err) {
     setStatus("The engine could not start.", "error");

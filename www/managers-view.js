@@ -5,7 +5,11 @@ import { h, replace, clock, formatTime } from "./dom.js";
 
 const KEPT = 40;
 
-/** The rebuild timeline: newest first; the newest entry is highlighted when it swaps in. */
+/**
+ * The rebuild timeline: newest first; the newest entry is highlighted when it swaps in. `entries`
+ * (oldest first) is what the page keeps with the listener's profile, so that a reload shows the
+ * builds that led to the restored one.
+ */
 export class RebuildTimeline {
   constructor(list) {
     this.list = list;
@@ -15,13 +19,26 @@ export class RebuildTimeline {
     this.entries = [];
     replace(this.list);
   }
-  add({ buildVersion, reason, diffs, at = Date.now(), initial = false }) {
-    this.entries.push({ buildVersion, reason, diffs, at });
+  /**
+   * Shows kept entries again, without flashing; the newest, the build the engine resumed from, is
+   * tagged `tag` ("restored" after a reload, "reopened" after new options).
+   */
+  restore(entries, tag = "restored") {
+    this.clear();
+    entries.forEach((e, i) => this.add({ ...e, initial: true, restored: i === entries.length - 1 ? tag : false }));
+  }
+  /**
+   * `diffs: null`: not a rebuild (the first build), or not known; `initial`: shown without a flash;
+   * `restored`: false, or the tag of the build the engine resumed from.
+   */
+  add({ buildVersion, reason, diffs, at = Date.now(), initial = false, restored = false }) {
+    this.entries.push({ buildVersion, reason, diffs: diffs ?? null, at });
+    if (this.entries.length > KEPT) this.entries.shift();
     for (const old of this.list.querySelectorAll(".newest")) old.classList.remove("newest", "flash");
-    const li = h("li", { class: `newest${initial ? "" : " flash"}`, "data-testid": "rebuild-entry", "data-version": buildVersion, "data-reason": reason },
+    const li = h("li", { class: `newest${initial ? "" : " flash"}${restored ? " restored" : ""}`, "data-testid": "rebuild-entry", "data-version": buildVersion, "data-reason": reason },
       h("span", { class: "ver" }, `#${buildVersion}`),
-      h("span", { class: "reason" }, reason),
-      h("span", { class: "folded", title: "learning mutations folded into the base graph" }, initial ? "—" : `${diffs} diff${diffs === 1 ? "" : "s"}`),
+      h("span", { class: "reason" }, reason, restored ? h("span", { class: "tag", title: "the build the engine resumed from, as saved in your memory" }, restored) : null),
+      h("span", { class: "folded", title: "learning mutations folded into the base graph" }, diffs == null ? "—" : `${diffs} diff${diffs === 1 ? "" : "s"}`),
       h("time", { datetime: new Date(at).toISOString() }, clock(at)));
     this.list.prepend(li);
     while (this.list.children.length > KEPT) this.list.lastElementChild.remove();

@@ -1,5 +1,6 @@
 // The options the page lets a person change. Applying them recreates the orchestrator (options are
-// fixed for an orchestrator's life). The TTL check interval follows the TTL so that a short TTL is
+// fixed for an orchestrator's life) by reopening the listener's profile with them: the memory is
+// kept. The TTL check interval follows the TTL so that a short TTL is
 // seen to work: an eighth of it, between 1 s and the package's 60 s default.
 
 import { h, replace, num } from "./dom.js";
@@ -21,6 +22,17 @@ export function optionsFrom(values) {
     ttlCheckIntervalMs: Number.isFinite(ttlMs) && ttlMs > 0 ? ttlCheckIntervalFor(ttlMs) : ttlMs,
     repeatWindow: values.repeatWindow,
     topK: values.topK,
+  };
+}
+
+/** The form values an orchestrator's resolved options stand for (a restored profile keeps its own). */
+export function valuesFrom(resolved) {
+  return {
+    seed: resolved.seed,
+    maxRuntimeDiffs: resolved.maxRuntimeDiffs,
+    ttlSeconds: resolved.maxRuntimeAgeMs / 1000,
+    repeatWindow: resolved.repeatWindow,
+    topK: resolved.topK,
   };
 }
 

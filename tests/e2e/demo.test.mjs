@@ -1,126 +1,41 @@
 // End-to-end test of the demo (www/) in real headless Chromium: Debian's /usr/bin/chromium driven
 // by playwright-core (never a downloaded browser). It serves the repo with scripts/serve.mjs on a
-// free port, and assumes the package is built (npm test builds it first).
+// free port, and assumes the package is built (npm test builds it first). The listener's memory
+// across reloads (IndexedDB profile, Forget me, two tabs) is tested in demo-memory.test.mjs.
 //
 // Run alone: node --test tests/e2e/demo.test.mjs
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import {
+  SCREENSHOT_DIR, CHROMIUM, CHROMIUM_ARGS, assertBuilt, startServer, watch, waitReady,
+  tid, currentId, chipsOf, waitForChange, assertNoErrorsShown, toneWav,
+} from "./demo-support.mjs";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const SCREENSHOT_DIR = fileURLToPath(new URL("./screenshots/", import.meta.url));
 const SCREENSHOT = `${SCREENSHOT_DIR}demo.png`;
 const PHONE_SCREENSHOT = `${SCREENSHOT_DIR}demo-phone.png`;
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-  "--autoplay-policy=no-user-gesture-required",
-];
 const SIM_PLAYS = 400;
 
 let server;
 let baseUrl;
 let browser;
 
-/** Starts scripts/serve.mjs with PORT=0 and resolves with the URL it prints. */
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${ROOT}scripts/serve.mjs`], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL within 10 s:\n${out}`)), 10_000);
-    const read = (chunk) => {
-      out += chunk;
-      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: `http://127.0.0.1:${m[1]}/` });
-      }
-    };
-    child.stdout.on("data", read);
-    child.stderr.on("data", read);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve.mjs exited with ${code}:\n${out}`));
-    });
-  });
-}
-
-/** A short mono 16-bit PCM WAV: a 440 Hz tone of `seconds`. */
-function toneWav(seconds = 1.5, rate = 8000) {
-  const samples = Math.round(seconds * rate);
-  const buf = Buffer.alloc(44 + samples * 2);
-  buf.write("RIFF", 0);
-  buf.writeUInt32LE(36 + samples * 2, 4);
-  buf.write("WAVEfmt ", 8);
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(rate, 24);
-  buf.writeUInt32LE(rate * 2, 28);
-  buf.writeUInt16LE(2, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write("data", 36);
-  buf.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
-  return buf;
-}
-
-/** Opens the demo and records console errors, page errors and failed requests. */
+/**
+ * Opens the demo and records console errors, page errors and failed requests. Every page is in a
+ * context of its own (browser.newPage), so its IndexedDB starts empty: a fresh listener.
+ */
 async function openDemo(path = "", viewport = { width: 1440, height: 900 }) {
   const page = await browser.newPage({ viewport });
-  const problems = [];
-  page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
-  });
-  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-  page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
-  page.on("response", (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-  });
+  const problems = watch(page);
   await page.goto(new URL(path, baseUrl).href);
-  await page.waitForSelector("[data-testid=status][data-state=ready]", { timeout: 15_000 });
+  await waitReady(page);
   return { page, problems };
 }
 
-const tid = (id) => `[data-testid="${id}"]`;
-const currentId = async (page) => Number(await page.getAttribute(tid("now-playing"), "data-id"));
-const chipsOf = async (page, id) => (await page.locator(`${tid(id)} .chip`).allTextContents()).map(Number);
-
-/** Waits until the playing track is not `id` any more, and returns the new one. */
-async function waitForChange(page, id) {
-  await page.waitForFunction(
-    ([sel, old]) => {
-      const v = document.querySelector(sel)?.dataset.id;
-      return v !== "" && v !== undefined && Number(v) !== old;
-    },
-    [tid("now-playing"), id],
-    { timeout: 10_000 },
-  );
-  return currentId(page);
-}
-
-async function assertNoErrorsShown(page, problems) {
-  assert.deepEqual(problems, [], "no console errors, page errors or failed requests");
-  assert.equal(await page.locator(tid("errors")).isHidden(), true, `the error panel stays hidden: ${await page.locator(tid("error-list")).textContent()}`);
-}
-
 before(async () => {
-  for (const f of ["pkg/web/memory_player.js", "pkg/web/memory_player_bg.wasm", "js/browser.js"]) {
-    assert.ok(existsSync(`${ROOT}${f}`), `${f} is missing: build the package first (npm test does)`);
-  }
+  assertBuilt();
   ({ child: server, url: baseUrl } = await startServer());
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   await mkdir(SCREENSHOT_DIR, { recursive: true });
@@ -154,6 +69,10 @@ test("the demo plays, steers, learns, rebuilds and simulates a listener", async 
     const versions = await page.locator(tid("rebuild-entry")).evaluateAll((els) => els.map((e) => [e.dataset.version, e.dataset.reason]));
     assert.deepEqual(versions, [["1", "catalogue loaded"], ["0", "initialization"]]);
     assert.equal(await page.textContent(tid("build-version")), "#1");
+    // A new browser profile: nothing remembered, and the page says so.
+    assert.equal(await page.getAttribute(tid("memory-state"), "data-state"), "fresh");
+    assert.match(await page.textContent(tid("memory-state")), /^Fresh start/);
+    assert.equal(await page.locator(tid("profile-shared")).isHidden(), true);
   });
 
   let a;
@@ -268,23 +187,35 @@ test("the demo plays, steers, learns, rebuilds and simulates a listener", async 
     assert.equal(await page.locator(tid("drop-overlay")).isHidden(), true);
   });
 
-  await t.test("a bad option is shown on the page; good ones make a new orchestrator", async () => {
+  await t.test("a bad option is shown on the page; good ones make a new orchestrator with the same memory", async () => {
     await page.fill(tid("opt-diffs"), "-1");
     await page.click(tid("options-apply"));
     await page.locator(tid("errors")).waitFor({ state: "visible" });
     assert.match(await page.textContent(tid("error-list")), /maxRuntimeDiffs/);
     await page.click(tid("errors-dismiss"));
     assert.equal(await page.locator(tid("errors")).isHidden(), true);
+    assert.equal(await page.getAttribute(tid("memory-state"), "data-state"), "fresh", "a refused value changes nothing");
+    const chain = { back: await chipsOf(page, "chain-back"), current: await chipsOf(page, "chain-current") };
+    const builds = await page.locator(tid("rebuild-entry")).count();
+    const build = await page.textContent(tid("build-version"));
+    assert.match(await page.textContent(tid("options-note")), /Forget me/, "the page says that Apply keeps the memory");
     await page.fill(tid("opt-seed"), "7");
     await page.fill(tid("opt-diffs"), "40");
     await page.click(tid("options-apply"));
-    await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 2, tid("rebuild-entry"));
-    assert.match(await page.textContent(tid("diff-count")), /^0 \/ 40$/);
+    await page.waitForFunction((sel) => document.querySelector(sel).dataset.state === "reopened", tid("memory-state"));
+    assert.match(await page.textContent(tid("memory-state")), new RegExp(`^Options applied to the same memory: \\d+ plays remembered, build ${build}\\.$`));
+    assert.match(await page.textContent(tid("diff-count")), / \/ 40$/);
     assert.match(await page.textContent(tid("resolved-options")), /seed7maxRuntimeDiffs40/);
-    assert.equal(await page.textContent(tid("chain-current")), "nothing");
+    // The profile was reopened with the new options: chain, builds and timeline are kept.
+    assert.deepEqual({ back: await chipsOf(page, "chain-back"), current: await chipsOf(page, "chain-current") }, chain);
+    assert.equal(await page.textContent(tid("build-version")), build);
+    assert.equal(await page.locator(tid("rebuild-entry")).count(), builds);
+    assert.equal(await page.locator(`${tid("rebuild-entry")}.restored`).getAttribute("data-version"), build.slice(1));
+    assert.equal(await page.locator(`${tid("rebuild-entry")}.restored .tag`).textContent(), "reopened");
   });
 
   await t.test(`the simulated listener plays ${SIM_PLAYS} times and the chart shows the engine beating shuffle`, async () => {
+    const backBefore = Number((await page.textContent(tid("chain-counts"))).match(/^(\d+) back/)[1]);
     await page.fill(tid("sim-plays"), String(SIM_PLAYS));
     await page.click(tid("sim-run"));
     await page.waitForFunction(
@@ -304,7 +235,10 @@ test("the demo plays, steers, learns, rebuilds and simulates a listener", async 
     assert.ok(stats["Engine, last 100"] < stats["Shuffle, all plays"], `the engine skips less than shuffle: ${JSON.stringify(stats)}`);
     // The diff manager folded the listener's lessons in: rebuilds for the diff limit.
     assert.ok((await page.locator(`${tid("rebuild-entry")}[data-reason="diff limit exceeded"]`).count()) >= 3);
-    assert.match(await page.textContent(tid("chain-counts")), new RegExp(`^${SIM_PLAYS - 1} back`));
+    // Each play pushes the track before it onto the back stack (the chain had a current track).
+    assert.match(await page.textContent(tid("chain-counts")), new RegExp(`^${backBefore + SIM_PLAYS} back`));
+    // Saving keeps up (the page asks at most every 2 s, the package after each rebuild), and nothing broke.
+    await page.waitForFunction((sel) => document.querySelector(sel).dataset.state === "saved", tid("save-state"), { timeout: 10_000 });
     await page.click(`${tid("sim-tastes")} summary`);
     assert.ok((await page.locator(`${tid("sim-tastes-body")} .chip`).count()) >= 10, "liked and disliked tracks revealed");
   });

@@ -1,0 +1,120 @@
+// Shared by the demo's end-to-end tests (tests/e2e/demo*.test.mjs): the demo served by
+// scripts/serve.mjs on a free port, Debian's Chromium driven by playwright-core (never a
+// downloaded browser), and small helpers to read the page.
+
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const SCREENSHOT_DIR = fileURLToPath(new URL("./screenshots/", import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--autoplay-policy=no-user-gesture-required",
+];
+
+/** Fails early, with the fix, when the package has not been built. */
+export function assertBuilt() {
+  for (const f of ["pkg/web/memory_player.js", "pkg/web/memory_player_bg.wasm", "js/browser.js"]) {
+    assert.ok(existsSync(`${ROOT}${f}`), `${f} is missing: build the package first (npm test does)`);
+  }
+}
+
+/** Starts scripts/serve.mjs with PORT=0 and resolves with the URL it prints. */
+export function startServer() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${ROOT}scripts/serve.mjs`], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL within 10 s:\n${out}`)), 10_000);
+    const read = (chunk) => {
+      out += chunk;
+      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: `http://127.0.0.1:${m[1]}/` });
+      }
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve.mjs exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+/** A short mono 16-bit PCM WAV: a 440 Hz tone of `seconds`. */
+export function toneWav(seconds = 1.5, rate = 8000) {
+  const samples = Math.round(seconds * rate);
+  const buf = Buffer.alloc(44 + samples * 2);
+  buf.write("RIFF", 0);
+  buf.writeUInt32LE(36 + samples * 2, 4);
+  buf.write("WAVEfmt ", 8);
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(rate, 24);
+  buf.writeUInt32LE(rate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write("data", 36);
+  buf.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
+  return buf;
+}
+
+/** Records console errors, page errors, failed requests and HTTP errors of `page`. */
+export function watch(page) {
+  const problems = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`console error: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on("response", (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  return problems;
+}
+
+/** Waits until the demo says it is ready. */
+export async function waitReady(page) {
+  await page.waitForSelector("[data-testid=status][data-state=ready]", { timeout: 15_000 });
+}
+
+export const tid = (id) => `[data-testid="${id}"]`;
+export const currentId = async (page) => Number(await page.getAttribute(tid("now-playing"), "data-id"));
+export const chipsOf = async (page, id) => (await page.locator(`${tid(id)} .chip`).allTextContents()).map(Number);
+
+/** Waits until the playing track is not `id` any more, and returns the new one. */
+export async function waitForChange(page, id) {
+  await page.waitForFunction(
+    ([sel, old]) => {
+      const v = document.querySelector(sel)?.dataset.id;
+      return v !== "" && v !== undefined && Number(v) !== old;
+    },
+    [tid("now-playing"), id],
+    { timeout: 10_000 },
+  );
+  return currentId(page);
+}
+
+/** Waits until `data-state` of the element `id` is `state`. */
+export async function waitForState(page, id, state, timeout = 10_000) {
+  await page.waitForFunction(([sel, s]) => document.querySelector(sel)?.dataset.state === s, [tid(id), state], { timeout });
+}
+
+export async function assertNoErrorsShown(page, problems) {
+  assert.deepEqual(problems, [], "no console errors, page errors or failed requests");
+  assert.equal(await page.locator(tid("errors")).isHidden(), true, `the error panel stays hidden: ${await page.locator(tid("error-list")).textContent()}`);
+}
