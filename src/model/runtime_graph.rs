@@ -131,11 +131,15 @@ impl RuntimeGraph {
 
     /// The learned entry of one edge, created empty when absent (always `Some`).
     fn entry(&mut self, from: TrackId, to: TrackId) -> Option<&mut Learned> {
-        // A track taught since the build becomes known to this build's own base snapshot (a
-        // path copy of the persistent map; the live base learns it at the next rebuild).
-        for id in [from, to] {
-            if id != START {
-                self.base.note_track(id);
+        let new_entry = self.learned_edge(from, to).is_none();
+        if new_entry {
+            // A track taught since the build becomes known to this build's own base snapshot
+            // (the live base learns it at the next rebuild). Only a new entry can bring a new
+            // track, so a repeated lesson skips these lookups.
+            for id in [from, to] {
+                if id != START {
+                    self.base.note_track(id);
+                }
             }
         }
         let row = self.learned_row_mut(from)?;
