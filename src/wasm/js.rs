@@ -22,14 +22,23 @@ pub(crate) fn type_name(value: &JsValue) -> String {
     }
 }
 
+/// What `numberOr` answers for anything that is not a number. A number argument equal to it
+/// (unlikely, and harmless) only takes the slower exact path.
+const NOT_A_NUMBER: f64 = -1.234_567_890_123_456_7e-300;
+
 /// A number argument, or a `TypeError` naming it.
+///
+/// The common case costs one call into JS that returns the number itself; wasm-bindgen's own
+/// `as_f64` goes through a `DataView` on wasm memory, which costs several times more, and every
+/// id and amount of every call passes here.
 pub(crate) fn number(value: &JsValue, name: &str) -> Result<f64, JsValue> {
-    value.as_f64().ok_or_else(|| {
-        type_error(&format!(
-            "{name} must be a number, got {}",
-            type_name(value)
-        ))
-    })
+    let n = number_or(value, NOT_A_NUMBER);
+    if n.to_bits() != NOT_A_NUMBER.to_bits() {
+        return Ok(n);
+    }
+    value
+        .as_f64()
+        .ok_or_else(|| type_error(&[name, " must be a number, got ", &type_name(value)].concat()))
 }
 
 /// An integer from `min` to `max`, or a `TypeError`/`RangeError` naming it.
@@ -90,6 +99,7 @@ export function toMap(keys, values) {
   return map;
 }
 export function toArray(ids) { return Array.from(ids); }
+export function numberOr(value, otherwise) { return typeof value === 'number' ? value : otherwise; }
 export function allNumbers(array) {
   for (const x of array) if (typeof x !== 'number') return false;
   return true;
@@ -99,6 +109,8 @@ extern "C" {
     fn to_map(keys: &[u32], values: &[f64]) -> Map;
     #[wasm_bindgen(js_name = toArray)]
     fn to_array(ids: &[u32]) -> Array;
+    #[wasm_bindgen(js_name = numberOr)]
+    fn number_or(value: &JsValue, otherwise: f64) -> f64;
     /// True when every element of the array is a number.
     #[wasm_bindgen(js_name = allNumbers)]
     pub(crate) fn all_numbers(array: &Array) -> bool;
