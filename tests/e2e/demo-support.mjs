@@ -6,18 +6,13 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { CHROMIUM_ARGS as BASE_ARGS, CHROMIUM_PATH } from "../support/browser.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const SCREENSHOT_DIR = fileURLToPath(new URL("./screenshots/", import.meta.url));
-export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-  "--autoplay-policy=no-user-gesture-required",
-];
+// The demo plays sound without a click in the tests.
+export const CHROMIUM = CHROMIUM_PATH;
+export const CHROMIUM_ARGS = [...BASE_ARGS, "--autoplay-policy=no-user-gesture-required"];
 
 /** Fails early, with the fix, when the package has not been built. */
 export function assertBuilt() {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { recordConsole, serve } from "../support/browser.mjs";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, recordConsole, serve } from "../support/browser.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -24,19 +24,11 @@ export async function profileSite() {
     close: () => server.close(),
     /** A browser on `dataDir` (a new temporary one by default). */
     async launch(dataDir = mkdtempSync(join(tmpdir(), "memory-player-profile-"))) {
-      // The same flags as tests/support/browser.mjs's launchChromium, on a persistent profile.
+      // The same browser and flags as every test, on a persistent profile.
       const context = await chromium.launchPersistentContext(dataDir, {
-        executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+        executablePath: CHROMIUM_PATH,
         headless: true,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-dev-shm-usage",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--no-first-run",
-        ],
+        args: CHROMIUM_ARGS,
       });
       const logs = [];
       return {

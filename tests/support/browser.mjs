@@ -61,22 +61,23 @@ export async function serve(mounts) {
   };
 }
 
-/** Debian's Chromium, headless. As root it needs --no-sandbox; the network flags keep
- * it from calling home on a machine whose only network is the package registries. */
+/** Debian's Chromium (never a downloaded browser), and the flags every test launches it
+ * with: as root it needs --no-sandbox, and the network flags keep it from calling home on a
+ * machine whose only network is the package registries. */
+export const CHROMIUM_PATH = process.env.CHROMIUM ?? "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/** Debian's Chromium, headless. */
 export function launchChromium() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-dev-shm-usage",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
 
 /** Records a page's console and errors, to print when a test fails. */
