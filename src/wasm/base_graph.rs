@@ -4,7 +4,8 @@ use js_sys::{Array, Map};
 use wasm_bindgen::prelude::*;
 
 use super::js::{self, id_array, number_map, range_error, source, track};
-use crate::engine::Orchestrator;
+use crate::engine::{self, Orchestrator};
+use crate::model::{ModelError, TrackId};
 
 /// The long-term graph of the orchestrator it came from; it always shows the current state.
 #[wasm_bindgen]
@@ -17,6 +18,22 @@ impl BaseGraph {
     pub(crate) fn new(engine: Orchestrator) -> Self {
         Self { engine }
     }
+
+    /// Checks an edge change's arguments, then applies it to the live base graph.
+    fn change(
+        &self,
+        from: &JsValue,
+        to: &JsValue,
+        amount: &JsValue,
+        apply: fn(&Orchestrator, TrackId, TrackId, f64) -> Result<(), ModelError>,
+    ) -> Result<(), JsValue> {
+        let (from, to, amount) = (
+            source(from, "from")?,
+            track(to, "to")?,
+            js::amount(amount, "amount")?,
+        );
+        apply(&self.engine, from, to, amount).map_err(|e| range_error(&e.to_string()))
+    }
 }
 
 #[wasm_bindgen]
@@ -28,14 +45,7 @@ impl BaseGraph {
         #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "number")] amount: JsValue,
     ) -> Result<(), JsValue> {
-        let (from, to, amount) = (
-            source(&from, "from")?,
-            track(&to, "to")?,
-            js::amount(&amount, "amount")?,
-        );
-        self.engine
-            .reinforce_base(from, to, amount)
-            .map_err(|e| range_error(&e.to_string()))
+        self.change(&from, &to, &amount, engine::Orchestrator::reinforce_base)
     }
 
     /// Takes `amount` (default 1) from `from -> to` and from `0 -> to`, never below 0.
@@ -45,14 +55,7 @@ impl BaseGraph {
         #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "number")] amount: JsValue,
     ) -> Result<(), JsValue> {
-        let (from, to, amount) = (
-            source(&from, "from")?,
-            track(&to, "to")?,
-            js::amount(&amount, "amount")?,
-        );
-        self.engine
-            .penalty_base(from, to, amount)
-            .map_err(|e| range_error(&e.to_string()))
+        self.change(&from, &to, &amount, engine::Orchestrator::penalty_base)
     }
 
     /// The weights out of `from` (zero-weight edges included).
