@@ -62,43 +62,35 @@ fn source(
         .map_or(Source::Nothing, Source::Fallback)
 }
 
-/// Moves the candidates outside the repeat window to the front of `scratch` (keeping their
-/// order) and returns how many there are. `scratch` arrives in ascending id order.
-fn partition_fresh(scratch: &mut [Candidate], recency: &Recency, window: usize) -> usize {
-    // Few tracks are recent: look each of them up among the candidates (binary search) and
-    // mark it by negating its weight, rather than asking about every candidate.
-    let mut marked = false;
+/// Marks the candidates inside the repeat window by negating their weight, so the selector
+/// skips them, and returns how many are left unmarked. `scratch` arrives in ascending id order.
+fn hold_back_recent(scratch: &mut [Candidate], recency: &Recency, window: usize) -> usize {
+    let mut held = 0;
+    let mut hold = |c: &mut Candidate| {
+        if c.weight > 0.0 {
+            c.weight = -c.weight;
+            held += 1;
+        }
+    };
+    // Few tracks are recent: look each of them up among the candidates (binary search),
+    // rather than asking about every candidate.
     if let Some(recent) = recency.recent(window) {
         for id in recent {
             if let Ok(at) = scratch.binary_search_by_key(&id, |c| c.id) {
-                if let Some(c) = scratch.get_mut(at).filter(|c| c.weight > 0.0) {
-                    c.weight = -c.weight;
-                    marked = true;
+                if let Some(c) = scratch.get_mut(at) {
+                    hold(c);
                 }
             }
         }
     } else {
-        for c in scratch.iter_mut() {
-            if recency.is_recent(c.id, window) {
-                c.weight = -c.weight;
-                marked = true;
-            }
+        for c in scratch
+            .iter_mut()
+            .filter(|c| recency.is_recent(c.id, window))
+        {
+            hold(c);
         }
     }
-    if !marked {
-        return scratch.len();
-    }
-    let mut fresh = 0;
-    for i in 0..scratch.len() {
-        if scratch.get(i).is_some_and(|c| c.weight > 0.0) {
-            scratch.swap(fresh, i);
-            fresh += 1;
-        }
-    }
-    for c in scratch.iter_mut().skip(fresh) {
-        c.weight = -c.weight;
-    }
-    fresh
+    scratch.len() - held
 }
 
 /// The least recently played candidate (all of them are inside the repeat window).
@@ -124,15 +116,12 @@ pub fn choose_next(
         Source::Nothing => None,
         Source::Fallback(id) => Some(id),
         Source::Row(_) => {
-            // The stable partition keeps the fresh candidates in target order, so picks stay
-            // reproducible.
-            let fresh = partition_fresh(scratch, recency, config.repeat_window);
-            if fresh == 0 {
+            // The held-back candidates stay in place, so the others keep their target order
+            // and picks stay reproducible.
+            if hold_back_recent(scratch, recency, config.repeat_window) == 0 {
                 return least_recent(scratch, recency);
             }
-            scratch
-                .get_mut(..fresh)
-                .and_then(|fresh| select(fresh, config.selector, rng))
+            select(scratch, config.selector, rng)
         }
     }
 }
@@ -184,7 +173,7 @@ pub fn explain_next(
         }
         Source::Row(from) => from,
     };
-    let fresh_count = partition_fresh(&mut scratch, recency, config.repeat_window);
+    let fresh_count = hold_back_recent(&mut scratch, recency, config.repeat_window);
     let chance = chances(&mut scratch, fresh_count, recency, config);
     let mut out = Vec::new();
     build.edges(from).into_iter().for_each(|e| {
@@ -218,16 +207,16 @@ fn chances(
             Some(1.0),
             1.0,
         )
-    } else if let Some(fresh) = scratch.get_mut(..fresh_count) {
+    } else {
+        // Held-back candidates carry a negative weight: only the others can be picked.
+        let fresh: Vec<Candidate> = scratch.iter().filter(|c| c.weight > 0.0).copied().collect();
         let total: f64 = fresh.iter().map(|c| c.weight).sum();
         if super::gini(fresh.iter().map(|c| c.weight)) > config.selector.gini_threshold {
-            let top = heaviest(fresh, config.selector.top_k.max(1));
+            let top = heaviest(scratch, config.selector.top_k.max(1));
             (top.to_vec(), Some(1.0 / top.len() as f64), total)
         } else {
-            (fresh.to_vec(), None, total)
+            (fresh, None, total)
         }
-    } else {
-        (Vec::new(), None, 1.0)
     };
     move |id| {
         ids.iter()

@@ -35,8 +35,8 @@ pub fn gini(weights: impl Iterator<Item = f64>) -> f64 {
     1.0 - squares / (total * total)
 }
 
-/// Moves the `k` heaviest candidates (heaviest first, ties by lower id) to the front of the
-/// slice, in order, and returns them. One pass keeping a small sorted prefix: O(n) for the
+/// Moves the `k` heaviest candidates with a positive weight (heaviest first, ties by lower id)
+/// to the front of the slice, in order, and returns them. One pass keeping a small sorted prefix: O(n) for the
 /// usual small `k`, never a sort of a whole large row, and far less code than a general sort.
 pub(crate) fn heaviest(candidates: &mut [Candidate], k: usize) -> &[Candidate] {
     // `a` comes before `b`: heavier, or as heavy with a lower id. Weights are finite.
@@ -46,6 +46,10 @@ pub(crate) fn heaviest(candidates: &mut [Candidate], k: usize) -> &[Candidate] {
     let mut kept: usize = 0;
     for i in 0..candidates.len() {
         let Some(&c) = candidates.get(i) else { break };
+        if c.weight <= 0.0 {
+            // Held back (or weightless): never among the heaviest.
+            continue;
+        }
         let slot = if kept < k {
             kept += 1;
             kept - 1
@@ -81,7 +85,7 @@ pub(crate) fn heaviest(candidates: &mut [Candidate], k: usize) -> &[Candidate] {
             *old = evicted;
         }
     }
-    candidates.get(..k).unwrap_or_default()
+    candidates.get(..kept).unwrap_or_default()
 }
 
 /// Picks one candidate. A spread-out distribution (Gini above the threshold) picks uniformly
@@ -89,29 +93,38 @@ pub(crate) fn heaviest(candidates: &mut [Candidate], k: usize) -> &[Candidate] {
 /// at random weighted by probability. Candidates must be in a defined order (the callers give
 /// target order) and have positive weights; ties among the heaviest break by lower id.
 ///
-/// The slice is reordered in place.
+/// Candidates whose weight is not positive (held back by the caller) are skipped. The slice is
+/// reordered in place.
 pub fn select(
     candidates: &mut [Candidate],
     config: SelectorConfig,
     rng: &mut Rng,
 ) -> Option<TrackId> {
-    if candidates.is_empty() {
+    // One pass for both sums: sum(p^2) = sum(w^2) / total^2.
+    let (total, squares) = candidates
+        .iter()
+        .filter(|c| c.weight > 0.0)
+        .fold((0.0, 0.0), |(t, q), c| {
+            (t + c.weight, q + c.weight * c.weight)
+        });
+    if total <= 0.0 {
         return None;
     }
-    let total: f64 = candidates.iter().map(|c| c.weight).sum();
-    if gini(candidates.iter().map(|c| c.weight)) > config.gini_threshold {
+    if 1.0 - squares / (total * total) > config.gini_threshold {
         let top = heaviest(candidates, config.top_k.max(1));
         return top.get(rng.below(top.len())).map(|c| c.id);
     }
     let mut r = rng.next_f64() * total;
-    for c in candidates.iter() {
+    let mut last = None;
+    for c in candidates.iter().filter(|c| c.weight > 0.0) {
         if r < c.weight {
             return Some(c.id);
         }
         r -= c.weight;
+        last = Some(c.id);
     }
     // Rounding can leave `r` a hair above the last weight: the last candidate takes it.
-    candidates.last().map(|c| c.id)
+    last
 }
 
 #[cfg(test)]
@@ -212,6 +225,23 @@ mod tests {
                 let mut work = all.clone();
                 assert_eq!(heaviest(&mut work, k), sorted.as_slice());
             }
+        }
+    }
+
+    #[test]
+    fn held_back_candidates_are_never_picked() {
+        let mut rng = Rng::new(6);
+        for threshold in [0.0, 1.0] {
+            let config = SelectorConfig {
+                gini_threshold: threshold,
+                top_k: 2,
+            };
+            for _ in 0..200 {
+                let mut c = cands(&[(1, -5.0), (2, 1.0), (3, -9.0), (4, 2.0)]);
+                let id = select(&mut c, config, &mut rng).unwrap();
+                assert!(id == 2 || id == 4, "{id}");
+            }
+            assert_eq!(select(&mut cands(&[(1, -1.0)]), config, &mut rng), None);
         }
     }
 
