@@ -10,7 +10,7 @@
 // base's row Maps, and the base copies a row (and its outer Map, and its id Set) the first time
 // it writes to it after a snapshot was taken: plain copy-on-write.
 //
-// The API mirrors docs/js-api.md: PlainOrchestrator with playNext, playBack, learn, feedback,
+// The API mirrors the package's JS API (README.md): PlainOrchestrator with playNext, playBack, learn, feedback,
 // rebuildRuntime, baseGraph() (live), runtimeGraph() (one build), playbackChain(), on(),
 // start()/stop(), options().
 
