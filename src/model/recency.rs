@@ -131,6 +131,7 @@ impl Recency {
     }
 }
 
+// Tests only: their unwraps assert on fixed inputs; no caller input reaches them.
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -127,6 +127,7 @@ pub fn select(
     last
 }
 
+// Tests only: their unwraps assert on fixed inputs; no caller input reaches them.
 #[cfg(test)]
 mod tests {
     use std::cmp::Ordering;
