@@ -11,7 +11,7 @@ mod common;
 use std::cell::Cell;
 use std::rc::Rc;
 
-use common::Harness;
+use common::{seed_options, Harness};
 use futures::task::LocalSpawnExt;
 use futures::FutureExt;
 use memory_player::engine::{
@@ -22,7 +22,7 @@ use memory_player::model::{Rng, START};
 fn options(max_runtime_diffs: u64) -> Options {
     Options {
         max_runtime_diffs,
-        ..Options::default()
+        ..seed_options()
     }
 }
 
@@ -98,7 +98,7 @@ fn no_manager_acts_once_stopped() {
         max_runtime_diffs: 3,
         max_runtime_age_ms: 100,
         ttl_check_interval_ms: 10,
-        ..Options::default()
+        ..seed_options()
     });
     drop(h.o.stop());
     // Even before the executor lets them exit, the cancelled managers must not act.
@@ -306,7 +306,7 @@ fn ttl(max_runtime_age_ms: u64, ttl_check_interval_ms: u64) -> Options {
     Options {
         max_runtime_age_ms,
         ttl_check_interval_ms,
-        ..Options::default()
+        ..seed_options()
     }
 }
 
@@ -587,7 +587,7 @@ fn nothing_is_lost_in_a_burst_before_the_executor_runs() {
     let mut h = started(Options {
         max_runtime_diffs: 1_000,
         skip_cooldown: 20,
-        ..Options::default()
+        ..seed_options()
     });
     h.teach_all(&[(1, 2, 1.0), (START, 3, 1.0), (START, 4, 1.0)]);
     h.turn();
@@ -626,7 +626,7 @@ fn the_orchestrator_stays_usable_after_stop() {
         max_runtime_diffs: 2,
         max_runtime_age_ms: 10,
         ttl_check_interval_ms: 10,
-        ..Options::default()
+        ..seed_options()
     });
     h.teach_all(&[(START, 1, 1.0), (1, 2, 1.0), (2, 3, 1.0), (3, 1, 1.0)]);
     let done = watch_stop(&h);
@@ -640,7 +640,7 @@ fn the_orchestrator_stays_usable_after_stop() {
     assert!(h.o.play_next().is_some());
     assert_eq!(h.o.learn(1, 2), Ok(true));
     assert!(h.o.feedback(2, 3, 1.0, 10.0).unwrap().is_some());
-    assert!(!h.o.explain_next().is_empty());
+    assert!(!h.o.explain_next(usize::MAX).candidates.is_empty());
     assert!(h.o.forget_track(3));
     h.o.reinforce_base(1, 2, 1.0).unwrap();
     h.advance(1_000.0);

@@ -10,7 +10,7 @@ mod common;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use common::{assert_close, edges, sources, Harness};
+use common::{assert_close, edges, seed_options, sources, Harness};
 use futures::executor::LocalPool;
 use memory_player::engine::{
     EngineError, Event, LearnKind, ManualClock, Options, Orchestrator, PlaySource,
@@ -81,42 +81,42 @@ fn new_rejects_invalid_options() {
         (
             Options {
                 top_k: 0,
-                ..Options::default()
+                ..seed_options()
             },
-            "top_k",
+            "topK",
         ),
         (
             Options {
                 gini_threshold: f64::NAN,
-                ..Options::default()
+                ..seed_options()
             },
-            "gini_threshold",
+            "giniThreshold",
         ),
         (
             Options {
                 ttl_check_interval_ms: 0,
-                ..Options::default()
+                ..seed_options()
             },
-            "ttl_check_interval_ms",
+            "ttlCheckIntervalMs",
         ),
         (
             Options {
                 skip_threshold: 0.5,
                 reinforce_threshold: 0.4,
-                ..Options::default()
+                ..seed_options()
             },
-            "skip_threshold",
+            "skipThreshold",
         ),
         (
             Options {
                 skip_penalty: -1.0,
-                ..Options::default()
+                ..seed_options()
             },
-            "skip_penalty",
+            "skipPenalty",
         ),
     ] {
         let err = Orchestrator::new(options, pool.spawner(), ManualClock::new(0.0)).unwrap_err();
-        assert_eq!(err.option, name);
+        assert!(err.to_string().contains(name), "{err} names {name}");
     }
 }
 
@@ -204,7 +204,7 @@ fn rebuild_folds_a_penalty_of_three_as_three() {
 fn rebuild_folds_a_single_penalty_of_three_as_three() {
     let h = Harness::with(Options {
         skip_penalty: 3.0,
-        ..Options::default()
+        ..seed_options()
     });
     h.teach_all(&[(1, 2, 5.0)]);
     assert_eq!(h.o.feedback(1, 2, 0.0, 100.0), Ok(Some(LearnKind::Skip)));
@@ -307,7 +307,7 @@ fn learn_is_a_bonus_of_one_and_one_diff_on_the_current_build() {
 
 #[test]
 fn learn_is_a_no_op_while_learning_is_frozen() {
-    let h = flat(Options::default(), 3);
+    let h = flat(seed_options(), 3);
     h.play(2);
     h.o.play_back().unwrap();
     assert!(h.o.playback_chain().learning_frozen());
@@ -411,7 +411,7 @@ fn feedback_thresholds_and_amounts_are_options() {
         penalty_cooldown: 2,
         skip_penalty: 6.0,
         skip_cooldown: 5,
-        ..Options::default()
+        ..seed_options()
     });
     assert_eq!(
         h.o.feedback(1, 2, 50.0, 100.0),
@@ -474,7 +474,7 @@ fn feedback_rejects_bad_input_and_changes_nothing() {
 
 #[test]
 fn feedback_is_a_no_op_while_learning_is_frozen() {
-    let h = flat(Options::default(), 3);
+    let h = flat(seed_options(), 3);
     h.play(2);
     h.o.play_back().unwrap();
     h.clear_events();
@@ -492,7 +492,7 @@ fn feedback_is_a_no_op_while_learning_is_frozen() {
 #[test]
 fn learning_thaws_after_a_generated_next() {
     // The seed's bug: learning stayed frozen after going back and then on to new tracks.
-    let h = flat(Options::default(), 5);
+    let h = flat(seed_options(), 5);
     h.play(3);
     h.o.play_back().unwrap();
     assert_eq!(h.o.learn(1, 2), Ok(false));
@@ -515,7 +515,7 @@ fn learning_thaws_after_a_generated_next() {
 
 #[test]
 fn play_next_takes_the_forward_stack_first_and_keeps_learning_frozen() {
-    let h = flat(Options::default(), 6);
+    let h = flat(seed_options(), 6);
     let played = h.play(3);
     h.o.play_back().unwrap();
     h.o.play_back().unwrap();
@@ -551,7 +551,7 @@ fn play_next_starts_from_the_start_row_when_nothing_plays() {
 
 #[test]
 fn play_next_follows_the_current_tracks_row() {
-    let h = starting_at_one(Options::default());
+    let h = starting_at_one(seed_options());
     assert_eq!(h.o.play_next(), Some(1));
     let second = h.o.play_next().unwrap();
     assert!([2, 3, 4].contains(&second), "{second}");
@@ -635,7 +635,7 @@ fn play_next_sees_tracks_learned_since_the_build() {
 
 #[test]
 fn play_back_steps_back_and_freezes_learning() {
-    let h = flat(Options::default(), 5);
+    let h = flat(seed_options(), 5);
     let played = h.play(3);
     h.clear_events();
     assert_eq!(h.o.play_back(), Some(played[1]));
@@ -648,7 +648,7 @@ fn play_back_steps_back_and_freezes_learning() {
 
 #[test]
 fn play_back_fails_with_nothing_to_go_back_to() {
-    let h = flat(Options::default(), 2);
+    let h = flat(seed_options(), 2);
     assert_eq!(h.o.play_back(), None);
     h.play(1);
     assert_eq!(h.o.play_back(), None);
@@ -661,7 +661,7 @@ fn the_back_stack_is_bounded_by_the_history_limit() {
     let h = flat(
         Options {
             history_limit: 3,
-            ..Options::default()
+            ..seed_options()
         },
         10,
     );
@@ -679,7 +679,7 @@ fn the_back_stack_is_bounded_by_the_history_limit() {
 
 #[test]
 fn the_repeat_window_holds_recent_tracks_back_while_others_exist() {
-    let h = flat(Options::default(), 10);
+    let h = flat(seed_options(), 10);
     let played = h.play(9);
     let mut distinct = played.clone();
     distinct.sort_unstable();
@@ -692,7 +692,7 @@ fn the_repeat_window_is_an_option() {
     let h = flat(
         Options {
             repeat_window: 2,
-            ..Options::default()
+            ..seed_options()
         },
         3,
     );
@@ -707,13 +707,14 @@ fn the_repeat_window_counts_exactly_the_last_n_plays() {
     let h = flat(
         Options {
             repeat_window: 2,
-            ..Options::default()
+            ..seed_options()
         },
         5,
     );
     let played = h.play(3);
     let recent: Vec<TrackId> =
-        h.o.explain_next()
+        h.o.explain_next(usize::MAX)
+            .candidates
             .iter()
             .filter(|e| e.recent)
             .map(|e| e.id)
@@ -728,7 +729,7 @@ fn the_repeat_window_counts_exactly_the_last_n_plays() {
 
 #[test]
 fn when_every_candidate_is_recent_the_least_recently_played_goes_and_the_current_last() {
-    let h = flat(Options::default(), 3);
+    let h = flat(seed_options(), 3);
     let played = h.play(9);
     assert_eq!(&played[3..6], &played[0..3], "{played:?}");
     assert_eq!(&played[6..9], &played[0..3], "{played:?}");
@@ -742,7 +743,7 @@ fn back_and_forward_plays_count_in_the_repeat_window() {
     let h = flat(
         Options {
             repeat_window: 2,
-            ..Options::default()
+            ..seed_options()
         },
         3,
     );
@@ -757,7 +758,7 @@ fn the_same_seed_gives_the_same_picks() {
     let run = |seed| {
         let h = Harness::with(Options {
             seed,
-            ..Options::default()
+            ..seed_options()
         });
         let mut edges = Vec::new();
         for from in 0..8 {
@@ -800,7 +801,7 @@ fn cooled(options: Options) -> Harness {
 
 #[test]
 fn a_cooldown_blocks_its_edge_for_n_generated_plays() {
-    let h = cooled(Options::default());
+    let h = cooled(seed_options());
     for left in [3, 2, 1] {
         assert_eq!(h.cooldown(1, 2), left);
         assert_eq!(h.probability(1, 2), 0.0);
@@ -812,7 +813,7 @@ fn a_cooldown_blocks_its_edge_for_n_generated_plays() {
 
 #[test]
 fn a_cooldown_blocks_its_edge_for_n_generated_plays_with_the_managers_running() {
-    let mut h = cooled(Options::default());
+    let mut h = cooled(seed_options());
     h.o.start().unwrap();
     h.turn();
     for left in [3, 2, 1] {
@@ -829,7 +830,7 @@ fn a_cooldown_blocks_its_edge_for_n_generated_plays_with_the_managers_running() 
 fn every_generated_play_is_one_cooldown_step_even_in_a_burst() {
     let mut h = cooled(Options {
         skip_cooldown: 10,
-        ..Options::default()
+        ..seed_options()
     });
     h.o.start().unwrap();
     h.turn();
@@ -864,7 +865,7 @@ fn a_cooldown_set_after_a_play_is_not_shortened_by_that_play() {
 
 #[test]
 fn back_and_forward_plays_are_not_cooldown_steps() {
-    let h = cooled(Options::default());
+    let h = cooled(seed_options());
     h.play(2);
     assert_eq!(h.cooldown(1, 2), 1);
     h.o.play_back().unwrap();
@@ -876,7 +877,7 @@ fn back_and_forward_plays_are_not_cooldown_steps() {
 
 #[test]
 fn a_cooldown_fines_only_its_edge_not_the_start_row() {
-    let h = cooled(Options::default());
+    let h = cooled(seed_options());
     // The start row lost the penalty (3 - 2) but carries no cooldown.
     assert_eq!(h.cooldown(START, 2), 0);
     assert!(h.probability(START, 2) > 0.0);
@@ -887,11 +888,12 @@ fn a_cooldown_fines_only_its_edge_not_the_start_row() {
 
 #[test]
 fn explain_next_shows_each_candidates_components_and_probability() {
-    let h = starting_at_one(Options::default());
+    let h = starting_at_one(seed_options());
     assert_eq!(h.o.play_next(), Some(1));
     h.o.learn(1, 3).unwrap(); // 2 + 1
     h.o.feedback(1, 4, 20.0, 100.0).unwrap(); // 1 - 1 - cooldown 1: 0
-    let explained = h.o.explain_next();
+    let mut explained = h.o.explain_next(usize::MAX).candidates;
+    explained.sort_by_key(|e| e.id);
     let rows: Vec<_> = explained
         .iter()
         .map(|e| (e.id, e.base, e.bonus, e.penalty, e.cooldown, e.recent))
@@ -916,7 +918,8 @@ fn explain_next_marks_recent_candidates_and_gives_them_no_chance() {
     h.teach_all(&[(START, 1, 1.0), (1, 2, 1.0), (2, 1, 1.0), (2, 3, 1.0)]);
     h.drain_start_row_except(&[1]);
     assert_eq!(h.play(2), vec![1, 2]);
-    let explained = h.o.explain_next();
+    let mut explained = h.o.explain_next(usize::MAX).candidates;
+    explained.sort_by_key(|e| e.id);
     let view: Vec<_> = explained
         .iter()
         .map(|e| (e.id, e.recent, e.probability))
@@ -924,7 +927,7 @@ fn explain_next_marks_recent_candidates_and_gives_them_no_chance() {
     assert_eq!(view, vec![(1, true, 0.0), (3, false, 1.0)]);
     assert_eq!(h.o.play_next(), Some(3));
     // 3 has no row; the start row's only positive candidate is recent: it still goes.
-    let explained = h.o.explain_next();
+    let explained = h.o.explain_next(usize::MAX).candidates;
     let one = explained.iter().find(|e| e.id == 1).unwrap();
     assert!(one.recent);
     assert_eq!(one.probability, 1.0);
@@ -935,7 +938,7 @@ fn explain_next_marks_recent_candidates_and_gives_them_no_chance() {
 fn explain_next_probabilities_sum_to_one_over_the_candidates() {
     let h = Harness::with(Options {
         top_k: 4,
-        ..Options::default()
+        ..seed_options()
     });
     let mut graph = Vec::new();
     for from in 0..12 {
@@ -945,7 +948,7 @@ fn explain_next_probabilities_sum_to_one_over_the_candidates() {
     }
     h.teach_all(&graph);
     for step in 0..40 {
-        let explained = h.o.explain_next();
+        let explained = h.o.explain_next(usize::MAX).candidates;
         assert!(!explained.is_empty());
         let total: f64 = explained.iter().map(|e| e.probability).sum();
         assert_close(total, 1.0);
@@ -962,8 +965,8 @@ fn explain_next_probabilities_sum_to_one_over_the_candidates() {
 
 #[test]
 fn explain_next_in_top_k_mode_gives_the_k_heaviest_an_equal_chance() {
-    let h = flat(Options::default(), 12); // Gini 11/12: uniform among the top 10
-    let explained = h.o.explain_next();
+    let h = flat(seed_options(), 12); // Gini 11/12: uniform among the top 10
+    let explained = h.o.explain_next(usize::MAX).candidates;
     let chances: Vec<(TrackId, f64)> = explained.iter().map(|e| (e.id, e.probability)).collect();
     for (id, p) in &chances {
         let expected = if *id <= 10 { 0.1 } else { 0.0 };
@@ -975,11 +978,11 @@ fn explain_next_in_top_k_mode_gives_the_k_heaviest_an_equal_chance() {
 #[test]
 fn explain_next_consumes_no_randomness() {
     let run = |explain: bool| {
-        let h = flat(Options::default(), 20);
+        let h = flat(seed_options(), 20);
         (0..30)
             .map(|_| {
                 if explain {
-                    h.o.explain_next();
+                    h.o.explain_next(usize::MAX);
                 }
                 h.o.play_next().unwrap()
             })
@@ -991,10 +994,10 @@ fn explain_next_consumes_no_randomness() {
 #[test]
 fn explain_next_is_empty_when_no_track_is_known_and_single_on_fallback() {
     let h = Harness::new();
-    assert!(h.o.explain_next().is_empty());
+    assert!(h.o.explain_next(usize::MAX).candidates.is_empty());
     h.o.penalty_base(START, 5, 1.0).unwrap();
     h.o.rebuild_runtime("known at 0");
-    let explained = h.o.explain_next();
+    let explained = h.o.explain_next(usize::MAX).candidates;
     assert_eq!(explained.len(), 1);
     assert_eq!((explained[0].id, explained[0].probability), (5, 1.0));
 }
@@ -1059,7 +1062,7 @@ fn forget_track_removes_it_from_the_chain_stacks() {
     let h = flat(
         Options {
             repeat_window: 1,
-            ..Options::default()
+            ..seed_options()
         },
         3,
     );
@@ -1075,7 +1078,7 @@ fn forget_track_removes_it_from_the_chain_stacks() {
 
 #[test]
 fn forget_track_keeps_a_playing_track_current_until_the_next_play() {
-    let h = flat(Options::default(), 4);
+    let h = flat(seed_options(), 4);
     let played = h.play(3);
     let playing = played[2];
     assert!(h.o.forget_track(playing));
@@ -1093,7 +1096,7 @@ fn forget_track_keeps_a_playing_track_current_until_the_next_play() {
 
 #[test]
 fn forget_track_of_the_playing_track_then_back_does_not_keep_it_forward() {
-    let h = flat(Options::default(), 4);
+    let h = flat(seed_options(), 4);
     let played = h.play(2);
     h.o.forget_track(played[1]);
     assert_eq!(h.o.play_back(), Some(played[0]));
@@ -1109,7 +1112,12 @@ fn a_forgotten_track_is_never_picked_again() {
     for _ in 0..3 {
         let played = h.play(30);
         assert!(!played.contains(&2));
-        assert!(h.o.explain_next().iter().all(|e| e.id != 2));
+        assert!(h
+            .o
+            .explain_next(usize::MAX)
+            .candidates
+            .iter()
+            .all(|e| e.id != 2));
         h.o.rebuild_runtime("again");
     }
 }
@@ -1174,7 +1182,7 @@ fn base_graph_is_a_snapshot_and_base_edits_reach_the_build_at_the_next_rebuild()
 
 #[test]
 fn playback_chain_is_a_copy() {
-    let h = flat(Options::default(), 3);
+    let h = flat(seed_options(), 3);
     h.play(2);
     let mut copy = h.o.playback_chain();
     copy.next(99);
@@ -1198,7 +1206,7 @@ fn runtime_graph_is_the_current_build() {
 
 #[test]
 fn events_tell_each_play_with_its_source() {
-    let h = flat(Options::default(), 5);
+    let h = flat(seed_options(), 5);
     let played = h.play(3);
     h.o.play_back().unwrap();
     h.o.play_next().unwrap();
@@ -1250,7 +1258,7 @@ fn events_tell_each_learning_change_with_its_kind() {
 
 #[test]
 fn unsubscribe_ends_delivery() {
-    let h = flat(Options::default(), 3);
+    let h = flat(seed_options(), 3);
     let seen = Rc::new(Cell::new(0));
     let counter = seen.clone();
     let sub = h.o.subscribe(move |_| counter.set(counter.get() + 1));
@@ -1269,7 +1277,7 @@ fn listen(h: &Harness, f: impl Fn(&Orchestrator, &Event) + 'static) {
 
 #[test]
 fn a_listener_may_call_play_next() {
-    let h = flat(Options::default(), 5);
+    let h = flat(seed_options(), 5);
     let again = Cell::new(true);
     listen(&h, move |o, e| {
         if matches!(e, Event::Play { .. }) && again.replace(false) {
@@ -1288,7 +1296,7 @@ fn a_listener_may_call_play_next() {
 
 #[test]
 fn a_listener_may_call_learn() {
-    let h = flat(Options::default(), 5);
+    let h = flat(seed_options(), 5);
     listen(&h, |o, e| {
         if let Event::Play { id, .. } = e {
             assert_eq!(o.learn(START, *id), Ok(true));
@@ -1328,7 +1336,7 @@ fn a_listener_may_call_rebuild_runtime() {
 
 #[test]
 fn a_listener_may_call_stop() {
-    let mut h = flat(Options::default(), 5);
+    let mut h = flat(seed_options(), 5);
     h.o.start().unwrap();
     h.turn();
     listen(&h, |o, e| {
@@ -1345,7 +1353,7 @@ fn a_listener_may_call_stop() {
 
 #[test]
 fn a_listener_may_call_every_method() {
-    let mut h = flat(Options::default(), 6);
+    let mut h = flat(seed_options(), 6);
     h.o.start().unwrap();
     h.turn();
     let calls = Rc::new(Cell::new(0));
@@ -1359,7 +1367,7 @@ fn a_listener_may_call_every_method() {
         c.set(c.get() + 1);
         let b = o.runtime_graph();
         let _ = b.borrow().probabilities(START);
-        let _ = o.explain_next();
+        let _ = o.explain_next(usize::MAX);
         let _ = o.base_graph().edge_count();
         let _ = o.playback_chain().current();
         let _ = o.learn(1, 2);
@@ -1394,7 +1402,7 @@ fn a_listener_may_call_every_method() {
 
 #[test]
 fn events_are_delivered_in_order_to_every_listener() {
-    let h = flat(Options::default(), 5);
+    let h = flat(seed_options(), 5);
     // The first listener reacts to a play by learning; the event it causes is delivered after
     // the play, to every listener, never in the middle of the play's delivery.
     listen(&h, |o, e| {
@@ -1434,7 +1442,7 @@ fn events_are_delivered_in_order_to_every_listener() {
 
 #[test]
 fn a_listener_may_unsubscribe_itself() {
-    let h = flat(Options::default(), 3);
+    let h = flat(seed_options(), 3);
     let seen = Rc::new(Cell::new(0));
     let slot: Rc<Cell<Option<memory_player::engine::Subscription>>> = Rc::default();
     let (counter, me, o) = (seen.clone(), slot.clone(), h.o.clone());

@@ -18,7 +18,7 @@ pub use error::EngineError;
 pub use events::{Event, LearnKind, PlaySource, Subscription};
 pub use lifecycle::Stopped;
 pub use managers::{DIFF_LIMIT_REASON, TTL_REASON};
-pub use options::{OptionError, Options};
+pub use options::{spec, Kind, OptionError, Options, Policy, Spec, Value, OPTIONS};
 pub use orchestrator::{Build, Orchestrator};
 pub use snapshot::{
     BuildSnapshot, ChainSnapshot, SavedRow, Snapshot, SnapshotError, MAX_SNAPSHOT_EDGES,

@@ -9,12 +9,13 @@ use super::events::EventHub;
 use super::lifecycle::Lifecycle;
 use super::snapshot::{BuildSnapshot, ChainSnapshot, Snapshot, SnapshotError};
 use super::{
-    managers, Clock, EngineError, Event, LearnKind, OptionError, Options, PlaySource, Stopped,
-    Subscription,
+    managers, Clock, EngineError, Event, LearnKind, OptionError, Options, PlaySource, Policy,
+    Stopped, Subscription,
 };
 use crate::model::{
-    check_edge, choose_next, explain_next, BaseGraph, Candidate, Explained, ModelError, PickConfig,
-    PlaybackChain, Recency, Rng, Row, RuntimeGraph, TrackId,
+    check_edge, choose_adaptive, choose_next, explain_adaptive, explain_next, AdaptiveConfig,
+    Answer, BaseGraph, Candidate, Explained, Explanation, ModelError, PickConfig, PlaybackChain,
+    Recency, Replay, Rng, Row, RuntimeGraph, Taste, TrackId, START,
 };
 
 /// One build of the runtime graph, shared: whoever holds a build keeps a consistent view of it
@@ -41,6 +42,7 @@ pub struct Orchestrator {
 pub(crate) struct Inner {
     pub(crate) options: Options,
     pick: PickConfig,
+    adaptive: AdaptiveConfig,
     pub(crate) spawner: Box<dyn LocalSpawn>,
     pub(crate) clock: Rc<dyn Clock>,
     state: RefCell<State>,
@@ -65,8 +67,23 @@ struct State {
     chain: PlaybackChain,
     recency: Recency,
     rng: Rng,
+    /// What the listener's answers taught (the adaptive policy's memory; kept under both).
+    taste: Taste,
+    /// How the current track's play relates to its previous one, for the answer to it.
+    replay: Replay,
     /// Reused by every pick so the hot path allocates nothing.
     scratch: Vec<Candidate>,
+}
+
+impl State {
+    /// Records a play of `id`: for the repeat window, and for the answer to come.
+    fn record_play(&mut self, id: TrackId) {
+        self.replay = match self.recency.last_played(id) {
+            None => Replay::First,
+            Some(at) => Replay::After(self.recency.plays() + 1 - at),
+        };
+        self.recency.record(id);
+    }
 }
 
 impl Drop for Inner {
@@ -103,6 +120,8 @@ impl Orchestrator {
             chain: PlaybackChain::new(options.history_limit),
             recency: Recency::new(),
             rng: Rng::new(options.seed),
+            taste: Taste::new(options.memory_half_life, options.repeat_window as u64),
+            replay: Replay::Unknown,
             scratch: Vec::new(),
         };
         Ok(Self::from_state(
@@ -128,6 +147,8 @@ impl Orchestrator {
             chain: restored.chain,
             recency: restored.recency,
             rng: Rng::from_state(snapshot.rng_state),
+            taste: restored.taste,
+            replay: restored.replay,
             scratch: Vec::new(),
         };
         let options = snapshot.options.clone();
@@ -153,6 +174,7 @@ impl Orchestrator {
         Self {
             inner: Rc::new(Inner {
                 pick: options.pick_config(),
+                adaptive: options.adaptive_config(),
                 options,
                 spawner,
                 clock,
@@ -211,6 +233,8 @@ impl Orchestrator {
             last_played: state.recency.entries(),
             rng_state: state.rng.state(),
             pending_cooldown_steps: self.inner.pending_steps.get(),
+            taste: Some(state.taste.parts()),
+            replay: state.replay,
         }
     }
 
@@ -314,6 +338,11 @@ impl Orchestrator {
             }
             state.build.borrow_mut().reinforce(from, to, 1.0)?;
         }
+        self.inner
+            .state
+            .borrow_mut()
+            .taste
+            .record(from, to, Answer::Heard, Replay::Unknown);
         self.signal_diffs();
         self.emit(Event::Learn {
             from,
@@ -375,6 +404,23 @@ impl Orchestrator {
                 }
             }
         }
+        {
+            let mut state = self.inner.state.borrow_mut();
+            let state = &mut *state;
+            // Only the answer to the track playing knows when it played before; a second
+            // answer to the same play teaches nothing more about gaps.
+            let replay = if state.chain.current() == Some(to) {
+                std::mem::replace(&mut state.replay, Replay::Unknown)
+            } else {
+                Replay::Unknown
+            };
+            let answer = match kind {
+                LearnKind::Reinforce => Answer::Heard,
+                LearnKind::Penalty => Answer::Partial,
+                LearnKind::Skip => Answer::Skipped,
+            };
+            state.taste.record(from, to, answer, replay);
+        }
         self.signal_diffs();
         self.emit(Event::Learn { from, to, kind });
         Ok(Some(kind))
@@ -390,22 +436,34 @@ impl Orchestrator {
             let mut state = self.inner.state.borrow_mut();
             let state = &mut *state;
             if let Some(id) = state.chain.forward() {
-                state.recency.record(id);
+                state.record_play(id);
                 (id, PlaySource::Forward)
             } else {
                 let id = {
                     let build = state.build.borrow();
-                    choose_next(
-                        &build,
-                        state.chain.current(),
-                        &state.recency,
-                        self.inner.pick,
-                        &mut state.rng,
-                        &mut state.scratch,
-                    )?
+                    let current = state.chain.current();
+                    match self.inner.options.policy {
+                        Policy::Seed => choose_next(
+                            &build,
+                            current,
+                            &state.recency,
+                            self.inner.pick,
+                            &mut state.rng,
+                            &mut state.scratch,
+                        ),
+                        Policy::Adaptive => choose_adaptive(
+                            &build,
+                            current,
+                            &state.recency,
+                            &state.taste,
+                            self.inner.adaptive,
+                            &mut state.rng,
+                            &mut state.scratch,
+                        ),
+                    }?
                 };
                 state.chain.next(id);
-                state.recency.record(id);
+                state.record_play(id);
                 (id, PlaySource::Generated)
             }
         };
@@ -421,7 +479,7 @@ impl Orchestrator {
         let id = {
             let mut state = self.inner.state.borrow_mut();
             let id = state.chain.back()?;
-            state.recency.record(id);
+            state.record_play(id);
             id
         };
         self.emit(Event::Play {
@@ -431,17 +489,59 @@ impl Orchestrator {
         Some(id)
     }
 
-    /// The candidates of the next generated pick and the chance of each.
-    pub fn explain_next(&self) -> Vec<Explained> {
+    /// The candidates of the next generated pick and the chance of each, the most likely
+    /// first and at most `limit` of them. It consumes no randomness.
+    pub fn explain_next(&self, limit: usize) -> Explanation {
         self.apply_pending_cooldowns();
         let state = self.inner.state.borrow();
         let build = state.build.borrow();
-        explain_next(
-            &build,
-            state.chain.current(),
-            &state.recency,
-            self.inner.pick,
-        )
+        let current = state.chain.current();
+        match self.inner.options.policy {
+            Policy::Seed => explain_next(
+                &build,
+                current,
+                &state.recency,
+                &state.taste,
+                self.inner.pick,
+                limit,
+            ),
+            Policy::Adaptive => {
+                let row = current.unwrap_or(START);
+                let window = state.taste.window();
+                let candidates = explain_adaptive(
+                    &build,
+                    current,
+                    &state.recency,
+                    &state.taste,
+                    self.inner.adaptive,
+                    &state.rng,
+                )
+                .into_iter()
+                .take(limit)
+                .map(|(s, probability)| {
+                    let learned = build.learned_edge(row, s.id).copied().unwrap_or_default();
+                    Explained {
+                        id: s.id,
+                        base: build.base().weight(row, s.id),
+                        bonus: learned.bonus,
+                        penalty: learned.penalty,
+                        cooldown: learned.cooldown,
+                        transition: s.transition,
+                        track: s.track,
+                        plays_ago: s.plays_ago,
+                        recent: s.plays_ago.is_some_and(|ago| ago + 1 < window),
+                        score: s.worth,
+                        probability,
+                    }
+                })
+                .collect();
+                Explanation {
+                    row,
+                    repeat_window: window,
+                    candidates,
+                }
+            }
+        }
     }
 
     /// Deletes a track everywhere: both graphs, cooldowns, the chain's stacks. A playing track
@@ -451,6 +551,7 @@ impl Orchestrator {
         let state = &mut *state;
         let mut known = state.base.forget(id);
         known |= state.build.borrow_mut().forget(id);
+        state.taste.forget(id);
         self.changed();
         state.chain.remove(id);
         if state.chain.current() != Some(id) {

@@ -5,11 +5,13 @@ use std::fmt;
 
 use super::Options;
 use crate::model::{
-    BaseGraph, Learned, PlaybackChain, Recency, Row, RuntimeGraph, TrackId, MAX_AMOUNT, START,
+    BaseGraph, Learned, PlaybackChain, Recency, Replay, Row, RuntimeGraph, Taste, TasteParts,
+    TrackId, MAX_AMOUNT, START,
 };
 
-/// The snapshot format this version writes and reads.
-pub const SNAPSHOT_VERSION: u32 = 1;
+/// The snapshot format this version writes. Version 1 (before the adaptive policy: no
+/// `taste`) still restores, with nothing learned at the track level yet.
+pub const SNAPSHOT_VERSION: u32 = 2;
 
 /// At most this many edges (base rows plus the build's changed rows) are restored: a snapshot
 /// larger than any real listener's graph is refused rather than allowed to exhaust memory.
@@ -32,6 +34,10 @@ pub struct Snapshot {
     pub last_played: Vec<(TrackId, u64)>,
     pub rng_state: u64,
     pub pending_cooldown_steps: u32,
+    /// The listener's answers (`None` in a version 1 snapshot).
+    pub taste: Option<TasteParts>,
+    /// How the current track's play relates to its previous play.
+    pub replay: Replay,
 }
 
 /// The current build: its identity, what it learned, and where its base snapshot differs from
@@ -146,6 +152,8 @@ pub(crate) struct Restored {
     pub(crate) build: RuntimeGraph,
     pub(crate) chain: PlaybackChain,
     pub(crate) recency: Recency,
+    pub(crate) taste: Taste,
+    pub(crate) replay: Replay,
 }
 
 impl Snapshot {
@@ -258,11 +266,31 @@ impl Snapshot {
                 problem: "a last play lies outside 1..=plays".into(),
             },
         )?;
+        let (half_life, window) = (
+            self.options.memory_half_life,
+            self.options.repeat_window as u64,
+        );
+        let taste = match &self.taste {
+            None => Taste::new(half_life, window),
+            Some(parts) => {
+                Taste::restore(parts, half_life, window).map_err(|part| SnapshotError {
+                    part: "taste",
+                    problem: format!(
+                        "{part}: out of order, duplicated, or not finite numbers >= 0"
+                    ),
+                })?
+            }
+        };
+        if matches!(self.replay, Replay::After(0)) {
+            return refuse("replay", "a replay gap is at least 1 play");
+        }
         Ok(Restored {
             base,
             build,
             chain,
             recency,
+            taste,
+            replay: self.replay,
         })
     }
 }

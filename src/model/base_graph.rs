@@ -2,7 +2,7 @@ use std::rc::Rc;
 
 use super::chunked_map::ChunkedMap;
 use super::error::check_edge;
-use super::{ModelError, Row, TrackId, START};
+use super::{ModelError, Rng, Row, TrackId, START};
 
 /// Long-term memory: how strongly each track leads to each other, `w[from][to] >= 0`.
 ///
@@ -143,6 +143,18 @@ impl BaseGraph {
     /// Every track id the graph knows, in ascending order (the start node is not a track).
     pub fn ids(&self) -> impl Iterator<Item = TrackId> + '_ {
         self.rows.keys().filter(|id| *id != START)
+    }
+
+    /// A known track drawn uniformly, without scanning the graph; `None` when none is known.
+    pub fn random_track(&self, rng: &mut Rng) -> Option<TrackId> {
+        if self.track_count() == 0 {
+            return None;
+        }
+        // The start node is a key too; with at least one track, a few draws find a track.
+        (0..8)
+            .filter_map(|_| self.rows.random_key(rng))
+            .find(|id| *id != START)
+            .or_else(|| self.ids().next())
     }
 
     /// True when the track has appeared in the graph (even at weight 0) and was not forgotten.

@@ -9,7 +9,7 @@
 
 use std::rc::Rc;
 
-use super::TrackId;
+use super::{Rng, TrackId};
 
 /// Entries per chunk before it splits in two.
 const CHUNK: usize = 128;
@@ -177,6 +177,30 @@ impl<V: Clone> ChunkedMap<V> {
             .chunks
             .iter()
             .flat_map(|c| c.keys.iter().copied().zip(c.values.iter()))
+    }
+
+    /// A key drawn uniformly: a chunk at random and a slot in it, drawn again when the slot
+    /// is empty (chunks are mostly at least half full), so a draw costs O(1) and never scans
+    /// the map; after a few misses in a sparse map, an exact walk over the chunk lengths.
+    pub(crate) fn random_key(&self, rng: &mut Rng) -> Option<TrackId> {
+        let chunks = &self.index.chunks;
+        if self.len == 0 {
+            return None;
+        }
+        for _ in 0..8 {
+            let chunk = chunks.get(rng.below(chunks.len()))?;
+            if let Some(key) = chunk.keys.get(rng.below(CHUNK)) {
+                return Some(*key);
+            }
+        }
+        let mut at = rng.below(self.len);
+        for chunk in chunks.iter() {
+            match chunk.keys.get(at) {
+                Some(key) => return Some(*key),
+                None => at -= chunk.keys.len(),
+            }
+        }
+        None
     }
 
     /// The chunks in key order.

@@ -4,6 +4,7 @@
 //! deterministic given its inputs (iteration is in id order, never in hash order), so the same
 //! seed and the same calls give the same picks on every platform.
 
+mod adaptive;
 mod base_graph;
 mod chain;
 mod chunked_map;
@@ -14,17 +15,20 @@ mod rng;
 mod row;
 mod runtime_graph;
 mod selector;
+mod taste;
 
+pub use adaptive::{choose_adaptive, explain_adaptive, AdaptiveConfig, Scored};
 pub use base_graph::BaseGraph;
 pub use chain::PlaybackChain;
 pub(crate) use error::check_edge;
 pub use error::ModelError;
-pub use next::{choose_next, explain_next, Explained, PickConfig};
+pub use next::{choose_next, explain_next, Explained, Explanation, PickConfig};
 pub use recency::Recency;
 pub use rng::Rng;
 pub use row::Row;
 pub use runtime_graph::{EdgeView, Learned, RuntimeGraph};
 pub use selector::{gini, select, Candidate, SelectorConfig};
+pub use taste::{gap_bucket, Answer, Evidence, Replay, Taste, TasteParts, GAP_BOUNDS};
 
 /// A track id. `0` is [`START`], the node "nothing playing yet".
 pub type TrackId = u32;

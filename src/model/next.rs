@@ -1,5 +1,8 @@
 use super::selector::heaviest;
-use super::{select, Candidate, Recency, Rng, Row, RuntimeGraph, SelectorConfig, TrackId, START};
+use super::{
+    select, Candidate, EdgeView, Evidence, Recency, Rng, Row, RuntimeGraph, SelectorConfig, Taste,
+    TrackId, START,
+};
 
 /// The rules of a generated pick.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -130,97 +133,141 @@ pub fn choose_next(
 #[derive(Clone, Debug, PartialEq)]
 pub struct Explained {
     pub id: TrackId,
+    /// The build's view of the edge from the explained row (zeros when it is not an edge).
     pub base: f64,
     pub bonus: f64,
     pub penalty: f64,
     pub cooldown: u32,
+    /// The listener's answers to this transition and to this track, decayed to now.
+    pub transition: Evidence,
+    pub track: Evidence,
+    /// Plays since it last played (0: it is playing), `None` when it never played.
+    pub plays_ago: Option<u64>,
     /// Held back by the repeat window.
     pub recent: bool,
+    /// What the policy weighs it by: the fined weight (seed rules) or its worth (adaptive).
+    pub score: f64,
     /// The chance that the next generated pick is this track.
     pub probability: f64,
 }
 
-/// The candidates the next generated pick would choose from (every edge of the row it would
-/// draw from, zero-weight ones included), with the chance of each. It consumes no randomness.
+/// Why the next generated pick will be what it will be.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explanation {
+    /// The row the pick draws from: the current track, or [`START`].
+    pub row: TrackId,
+    /// The repeat window now, in plays.
+    pub repeat_window: u64,
+    /// The most likely candidates first, at most the limit asked for.
+    pub candidates: Vec<Explained>,
+}
+
+/// The candidates the next generated pick would choose from under the seed rules (every edge
+/// of the row it would draw from, zero-weight ones included), with the chance of each, most
+/// likely first and at most `limit` of them. It consumes no randomness.
 pub fn explain_next(
     build: &RuntimeGraph,
     current: Option<TrackId>,
     recency: &Recency,
+    taste: &Taste,
     config: PickConfig,
-) -> Vec<Explained> {
+    limit: usize,
+) -> Explanation {
+    let window = config.repeat_window;
+    let plays_ago = |id| recency.last_played(id).map(|at| recency.plays() - at);
+    let explained = |row: TrackId, e: EdgeView, probability| Explained {
+        id: e.to,
+        base: e.base,
+        bonus: e.bonus,
+        penalty: e.penalty,
+        cooldown: e.cooldown,
+        transition: taste.transition(row, e.to),
+        track: taste.track(e.to),
+        plays_ago: plays_ago(e.to),
+        recent: recency.is_recent(e.to, window),
+        score: e.fined(),
+        probability,
+    };
     let mut scratch = Vec::new();
+    let mut out = Explanation {
+        row: current.unwrap_or(START),
+        repeat_window: window as u64,
+        candidates: Vec::new(),
+    };
     let from = match source(build, current, recency, &mut scratch) {
-        Source::Nothing => return Vec::new(),
+        Source::Nothing => return out,
         Source::Fallback(id) => {
             // No row has a positive weight: the least recently played track is certain. Its
             // components are those of its (drained) edge on the start row, if it has one.
-            let mut explained = Explained {
-                id,
+            out.row = START;
+            let edge = build.edges(START).into_iter().find(|e| e.to == id);
+            let edge = edge.unwrap_or(EdgeView {
+                to: id,
                 base: 0.0,
                 bonus: 0.0,
                 penalty: 0.0,
                 cooldown: 0,
-                recent: recency.is_recent(id, config.repeat_window),
-                probability: 1.0,
-            };
-            build.edges(START).into_iter().for_each(|e| {
-                if e.to == id {
-                    (explained.base, explained.bonus) = (e.base, e.bonus);
-                    (explained.penalty, explained.cooldown) = (e.penalty, e.cooldown);
-                }
             });
-            return vec![explained];
+            out.candidates.push(explained(START, edge, 1.0));
+            return out;
         }
         Source::Row(from) => from,
     };
-    let fresh_count = hold_back_recent(&mut scratch, recency, config.repeat_window);
+    out.row = from;
+    let fresh_count = hold_back_recent(&mut scratch, recency, window);
     let chance = chances(&mut scratch, fresh_count, recency, config);
-    let mut out = Vec::new();
-    build.edges(from).into_iter().for_each(|e| {
-        out.push(Explained {
-            id: e.to,
-            base: e.base,
-            bonus: e.bonus,
-            penalty: e.penalty,
-            cooldown: e.cooldown,
-            recent: recency.is_recent(e.to, config.repeat_window),
-            probability: chance(e.to),
-        });
+    let mut all: Vec<Explained> = Vec::new();
+    build.for_each_edge(from, |e| {
+        let p = chance(&e, recency.is_recent(e.to, window));
+        all.push(explained(from, e, p));
     });
+    all.sort_by(|a, b| {
+        b.probability
+            .total_cmp(&a.probability)
+            .then(a.id.cmp(&b.id))
+    });
+    all.truncate(limit);
+    out.candidates = all;
     out
 }
 
-/// The pick probability of each candidate under the selector's rules.
+/// The pick probability of each edge under the selector's rules, given whether the repeat
+/// window holds it back. O(1) per edge, so explaining a start row of 100 000 tracks is linear.
 fn chances(
     scratch: &mut [Candidate],
     fresh_count: usize,
     recency: &Recency,
     config: PickConfig,
-) -> impl Fn(TrackId) -> f64 {
-    // (the ids that may be picked, the chance of each or None for "by weight", total weight)
-    let (ids, uniform, total): (Vec<Candidate>, Option<f64>, f64) = if fresh_count == 0 {
-        let id = least_recent(scratch, recency);
-        (
-            id.map(|id| Candidate { id, weight: 1.0 })
-                .into_iter()
-                .collect(),
-            Some(1.0),
-            1.0,
-        )
+) -> impl Fn(&EdgeView, bool) -> f64 {
+    enum Rule {
+        Only(Option<TrackId>),
+        Uniform(Vec<TrackId>),
+        Weighted(f64),
+    }
+    let rule = if fresh_count == 0 {
+        Rule::Only(least_recent(scratch, recency))
     } else {
         // Held-back candidates carry a negative weight: only the others can be picked.
-        let fresh: Vec<Candidate> = scratch.iter().filter(|c| c.weight > 0.0).copied().collect();
-        let total: f64 = fresh.iter().map(|c| c.weight).sum();
-        if super::gini(fresh.iter().map(|c| c.weight)) > config.selector.gini_threshold {
+        let fresh = scratch.iter().filter(|c| c.weight > 0.0).map(|c| c.weight);
+        if super::gini(fresh.clone()) > config.selector.gini_threshold {
             let top = heaviest(scratch, config.selector.top_k.max(1));
-            (top.to_vec(), Some(1.0 / top.len() as f64), total)
+            let mut ids: Vec<TrackId> = top.iter().map(|c| c.id).collect();
+            ids.sort_unstable();
+            Rule::Uniform(ids)
         } else {
-            (fresh, None, total)
+            Rule::Weighted(fresh.sum())
         }
     };
-    move |id| {
-        ids.iter()
-            .find(|c| c.id == id)
-            .map_or(0.0, |c| uniform.unwrap_or(c.weight / total))
+    move |e, held| match &rule {
+        Rule::Only(id) => f64::from(u8::from(*id == Some(e.to))),
+        Rule::Uniform(ids) => {
+            if ids.binary_search(&e.to).is_ok() {
+                1.0 / ids.len() as f64
+            } else {
+                0.0
+            }
+        }
+        Rule::Weighted(total) if !held && *total > 0.0 => e.fined() / total,
+        Rule::Weighted(_) => 0.0,
     }
 }

@@ -7,7 +7,7 @@ use super::TrackId;
 /// the high bits the table uses. The default SipHash guards against hash flooding, which a
 /// listener's own play history cannot mount, and cost most of a pick's time.
 #[derive(Default)]
-struct IdHasher(u64);
+pub(crate) struct IdHasher(u64);
 
 impl Hasher for IdHasher {
     fn finish(&self) -> u64 {
@@ -25,12 +25,15 @@ impl Hasher for IdHasher {
     }
 }
 
+/// A hash map keyed by track id, with [`IdHasher`].
+pub(crate) type IdMap<V> = HashMap<TrackId, V, BuildHasherDefault<IdHasher>>;
+
 /// When each track last played, counted in plays, for the repeat window and for "least recently
 /// played". Only looked up by id, never iterated, so hash order cannot leak into a pick.
 #[derive(Clone, Debug, Default)]
 pub struct Recency {
     plays: u64,
-    last: HashMap<TrackId, u64, BuildHasherDefault<IdHasher>>,
+    last: IdMap<u64>,
     /// The track of each of the last [`RING`] plays, at `play % RING` (0: none). The usual
     /// repeat window is small, and scanning it beats a hash lookup per candidate.
     ring: [TrackId; RING],

@@ -1,34 +1,11 @@
-//! Options from JS: a plain object with camelCase keys, every key optional.
+//! Options from JS: a plain object with camelCase keys, every key optional. Names, kinds and
+//! ranges come from the engine's options table ([`crate::engine::OPTIONS`]).
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::js::{integer, number, object, range_error, type_error, type_name};
-use crate::engine::Options;
-
-/// The largest integer a JS number holds exactly.
-const MAX_SAFE: u64 = 9_007_199_254_740_991;
-/// The largest u32.
-const MAX_U32: u64 = 4_294_967_295;
-
-/// The JS name of each option, in the order `options()` lists them.
-const NAMES: [&str; 15] = [
-    "seed",
-    "maxRuntimeDiffs",
-    "maxRuntimeAgeMs",
-    "ttlCheckIntervalMs",
-    "giniThreshold",
-    "topK",
-    "repeatWindow",
-    "historyLimit",
-    "reinforceThreshold",
-    "skipThreshold",
-    "reinforceAmount",
-    "penaltyAmount",
-    "penaltyCooldown",
-    "skipPenalty",
-    "skipCooldown",
-];
+use super::js::{object, range_error, type_error, type_name};
+use crate::engine::{spec, Kind, OptionError, Options, Value, OPTIONS};
 
 /// Reads an options object: `undefined`/`null` give the defaults; an unknown key is a
 /// `TypeError`, a value of the wrong type or range a `TypeError` or `RangeError` naming it.
@@ -56,100 +33,55 @@ pub(crate) fn apply(o: &mut Options, value: &JsValue) -> Result<(), JsValue> {
         if v.is_undefined() {
             continue;
         }
-        let n = |what: &str| ["option ", what].concat();
-        match name.as_str() {
-            "seed" => o.seed = integer(&v, &n("seed"), 0, MAX_SAFE)? as u64,
-            "maxRuntimeDiffs" => {
-                o.max_runtime_diffs = integer(&v, &n("maxRuntimeDiffs"), 0, MAX_SAFE)? as u64
-            }
-            "maxRuntimeAgeMs" => {
-                o.max_runtime_age_ms = integer(&v, &n("maxRuntimeAgeMs"), 0, MAX_SAFE)? as u64
-            }
-            "ttlCheckIntervalMs" => {
-                // setTimeout holds at most 2^31 - 1 ms.
-                o.ttl_check_interval_ms =
-                    integer(&v, &n("ttlCheckIntervalMs"), 1, 2_147_483_647)? as u64
-            }
-            "giniThreshold" => o.gini_threshold = number(&v, &n("giniThreshold"))?,
-            "topK" => o.top_k = integer(&v, &n("topK"), 1, MAX_U32)? as usize,
-            "repeatWindow" => {
-                o.repeat_window = integer(&v, &n("repeatWindow"), 0, MAX_U32)? as usize
-            }
-            "historyLimit" => {
-                o.history_limit = integer(&v, &n("historyLimit"), 0, MAX_U32)? as usize
-            }
-            "reinforceThreshold" => o.reinforce_threshold = number(&v, &n("reinforceThreshold"))?,
-            "skipThreshold" => o.skip_threshold = number(&v, &n("skipThreshold"))?,
-            "reinforceAmount" => o.reinforce_amount = number(&v, &n("reinforceAmount"))?,
-            "penaltyAmount" => o.penalty_amount = number(&v, &n("penaltyAmount"))?,
-            "penaltyCooldown" => {
-                o.penalty_cooldown = integer(&v, &n("penaltyCooldown"), 0, MAX_U32)? as u32
-            }
-            "skipPenalty" => o.skip_penalty = number(&v, &n("skipPenalty"))?,
-            "skipCooldown" => o.skip_cooldown = integer(&v, &n("skipCooldown"), 0, MAX_U32)? as u32,
-            _ => {
-                return Err(type_error(
-                    &[
-                        "unknown option \"",
-                        &name,
-                        "\"; the options are ",
-                        &NAMES.join(", "),
-                    ]
-                    .concat(),
-                ))
-            }
-        }
+        let Some(spec) = spec(&name) else {
+            let names: Vec<&str> = OPTIONS.iter().map(|s| s.name).collect();
+            return Err(type_error(&format!(
+                "unknown option \"{name}\"; the options are {}",
+                names.join(", ")
+            )));
+        };
+        let wrong_type = || {
+            let what = match spec.kind {
+                Kind::Choice(_) => "a string",
+                _ => "a number",
+            };
+            type_error(&format!(
+                "option {} must be {what}, got {}",
+                spec.name,
+                type_name(&v)
+            ))
+        };
+        let value =
+            match spec.kind {
+                Kind::Choice(names) => {
+                    let s = v.as_string().ok_or_else(wrong_type)?;
+                    Value::Name(
+                        names.iter().find(|n| **n == s).copied().ok_or_else(|| {
+                            range_error(&OptionError::OutOfRange(spec).to_string())
+                        })?,
+                    )
+                }
+                Kind::Integer { .. } | Kind::Number { .. } => {
+                    Value::Number(v.as_f64().ok_or_else(wrong_type)?)
+                }
+            };
+        o.set(spec.name, value)
+            .map_err(|e| range_error(&e.to_string()))?;
     }
-    o.validate().map_err(|e| {
-        range_error(&format!(
-            "option {} must be {}",
-            camel(e.option),
-            camel(e.expected)
-        ))
-    })?;
-    Ok(())
-}
-
-/// `snake_case` words to `camelCase`, so engine messages name options as JS spells them.
-fn camel(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for c in snake.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    o.validate().map_err(|e| range_error(&e.to_string()))
 }
 
 /// The resolved options as a plain object with every key.
 pub(crate) fn to_js(o: &Options) -> JsValue {
-    let values = [
-        o.seed as f64,
-        o.max_runtime_diffs as f64,
-        o.max_runtime_age_ms as f64,
-        o.ttl_check_interval_ms as f64,
-        o.gini_threshold,
-        o.top_k as f64,
-        o.repeat_window as f64,
-        o.history_limit as f64,
-        o.reinforce_threshold,
-        o.skip_threshold,
-        o.reinforce_amount,
-        o.penalty_amount,
-        f64::from(o.penalty_cooldown),
-        o.skip_penalty,
-        f64::from(o.skip_cooldown),
-    ];
-    let fields: Vec<(&str, JsValue)> = NAMES
+    let fields: Vec<(&str, JsValue)> = OPTIONS
         .iter()
-        .zip(values)
-        .map(|(k, v)| (*k, JsValue::from(v)))
+        .filter_map(|s| {
+            let v = match o.get(s.name)? {
+                Value::Number(x) => JsValue::from(x),
+                Value::Name(n) => JsValue::from(n),
+            };
+            Some((s.name, v))
+        })
         .collect();
     object(&fields)
 }

@@ -12,6 +12,9 @@ use super::runtime_graph::RuntimeGraph;
 use super::snapshot;
 use crate::engine::{self, EngineError};
 
+/// How many candidates `explainNext()` lists when no limit is given.
+const DEFAULT_EXPLAIN_LIMIT: usize = 50;
+
 /// The engine: what plays next, what it learns, and its managers.
 #[wasm_bindgen(js_name = Orchestrator)]
 #[derive(Debug)]
@@ -192,24 +195,54 @@ impl Orchestrator {
         ])
     }
 
-    /// The candidates of the next generated pick, and why each is as likely as it is.
-    #[wasm_bindgen(js_name = explainNext, unchecked_return_type = "Explanation[]")]
-    pub fn explain_next(&self) -> Array {
-        self.engine
-            .explain_next()
+    /// Why the next generated pick will be what it will be: the row it draws from, the repeat
+    /// window, and at most `limit` candidates (default 50), the most likely first.
+    #[wasm_bindgen(js_name = explainNext, unchecked_return_type = "Explanation")]
+    pub fn explain_next(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] limit: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let limit = if limit.is_undefined() {
+            DEFAULT_EXPLAIN_LIMIT
+        } else {
+            js::integer(&limit, "limit", 0, u32::MAX.into())? as usize
+        };
+        let e = self.engine.explain_next(limit);
+        let evidence = |e: crate::model::Evidence| {
+            object(&[
+                ("heard", JsValue::from(e.heard)),
+                ("skipped", JsValue::from(e.skipped)),
+            ])
+        };
+        let candidates: Array = e
+            .candidates
             .into_iter()
-            .map(|e| {
+            .map(|c| {
                 object(&[
-                    ("id", JsValue::from(e.id)),
-                    ("base", JsValue::from(e.base)),
-                    ("bonus", JsValue::from(e.bonus)),
-                    ("penalty", JsValue::from(e.penalty)),
-                    ("cooldown", JsValue::from(e.cooldown)),
-                    ("recent", JsValue::from(e.recent)),
-                    ("probability", JsValue::from(e.probability)),
+                    ("id", JsValue::from(c.id)),
+                    ("base", JsValue::from(c.base)),
+                    ("bonus", JsValue::from(c.bonus)),
+                    ("penalty", JsValue::from(c.penalty)),
+                    ("cooldown", JsValue::from(c.cooldown)),
+                    ("transition", evidence(c.transition)),
+                    ("track", evidence(c.track)),
+                    (
+                        "playsAgo",
+                        c.plays_ago
+                            .map_or(JsValue::UNDEFINED, |n| JsValue::from(n as f64)),
+                    ),
+                    ("recent", JsValue::from(c.recent)),
+                    ("score", JsValue::from(c.score)),
+                    ("probability", JsValue::from(c.probability)),
                 ])
             })
-            .collect()
+            .collect();
+        Ok(object(&[
+            ("policy", JsValue::from(self.engine.options().policy.name())),
+            ("row", JsValue::from(e.row)),
+            ("repeatWindow", JsValue::from(e.repeat_window as f64)),
+            ("candidates", candidates.into()),
+        ]))
     }
 
     /// Deletes a track everywhere; true when it was known.

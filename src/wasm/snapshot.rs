@@ -2,14 +2,20 @@
 //! (copied across the boundary in one go rather than value by value).
 //!
 //! ```text
-//! { format: "memory-player", version: 1, options: {...},
+//! { format: "memory-player", version: 2, options: {...},
 //!   base: [id, n, to1, w1, ..., to_n, w_n, id, n, ...],           every known track, ascending
 //!   build: { version, reason, builtAt, diffs,
 //!            baseChanges: [id, n | -1, to, w, ...],              rows the build sees otherwise
 //!            learned: [from, to, bonus, penalty, cooldown, ...] },
 //!   chain: { back: [...], current: id | null, forward: [...], learningFrozen, currentRemoved },
-//!   recency: { plays, last: [id, at, ...] }, rng: "16 hex digits", pendingCooldownSteps }
+//!   recency: { plays, last: [id, at, ...] }, rng: "16 hex digits", pendingCooldownSteps,
+//!   taste: { lessons, factor, tracks: [id, heard, skipped, lastHeard 0 | 1, ...],
+//!            transitions: [from, to, heard, skipped, ...], gaps: [heard, skipped, ...],
+//!            first: [heard, skipped] },
+//!   replay: -1 (unknown) | 0 (first play) | gap }
 //! ```
+//!
+//! Version 1 (no `taste`, no `replay`) still restores, with nothing learned per track yet.
 
 use js_sys::{Array, Float64Array, Reflect};
 use wasm_bindgen::prelude::*;
@@ -19,7 +25,7 @@ use super::options;
 use crate::engine::{
     BuildSnapshot, ChainSnapshot, SavedRow, Snapshot, MAX_SNAPSHOT_EDGES, SNAPSHOT_VERSION,
 };
-use crate::model::{Learned, TrackId};
+use crate::model::{Evidence, Learned, Replay, TasteParts, TrackId};
 
 const FORMAT: &str = "memory-player";
 const MAX_SAFE: u64 = 9_007_199_254_740_991;
@@ -117,7 +123,110 @@ pub(crate) fn to_js(s: &Snapshot) -> JsValue {
             "pendingCooldownSteps",
             JsValue::from(s.pending_cooldown_steps),
         ),
+        ("taste", s.taste.as_ref().map_or(JsValue::NULL, taste_to_js)),
+        (
+            "replay",
+            JsValue::from(match s.replay {
+                Replay::Unknown => -1.0,
+                Replay::First => 0.0,
+                Replay::After(g) => g as f64,
+            }),
+        ),
     ])
+}
+
+fn taste_to_js(t: &TasteParts) -> JsValue {
+    let tracks: Vec<f64> = t
+        .tracks
+        .iter()
+        .flat_map(|(id, e, last)| {
+            [
+                f64::from(*id),
+                e.heard,
+                e.skipped,
+                f64::from(u8::from(*last)),
+            ]
+        })
+        .collect();
+    let transitions: Vec<f64> = t
+        .transitions
+        .iter()
+        .flat_map(|(from, to, e)| [f64::from(*from), f64::from(*to), e.heard, e.skipped])
+        .collect();
+    let gaps: Vec<f64> = t.gaps.iter().flat_map(|e| [e.heard, e.skipped]).collect();
+    object(&[
+        ("lessons", JsValue::from(t.lessons as f64)),
+        ("factor", JsValue::from(t.factor)),
+        ("tracks", flat(&tracks)),
+        ("transitions", flat(&transitions)),
+        ("gaps", flat(&gaps)),
+        ("first", flat(&[t.first.heard, t.first.skipped])),
+    ])
+}
+
+/// The taste part of a version 2 snapshot. Values are checked by the engine's restore.
+fn taste_from_js(value: &JsValue) -> Result<TasteParts, JsValue> {
+    let path = "snapshot.taste";
+    let t = object_at(value, "taste", path)?;
+    let evidence = |c: &mut Cursor<'_>| -> Result<Evidence, JsValue> {
+        Ok(Evidence {
+            heard: c.next("a heard weight")?,
+            skipped: c.next("a skipped weight")?,
+        })
+    };
+    let values = numbers(&t, "tracks", "snapshot.taste.tracks")?;
+    let mut c = Cursor {
+        values: &values,
+        at: 0,
+        path: "snapshot.taste.tracks",
+    };
+    let mut tracks = Vec::new();
+    while !c.done() {
+        let id = c.id("a track id", 1.0)?;
+        let e = evidence(&mut c)?;
+        tracks.push((id, e, c.int("a last-heard flag", 0.0, 1.0)? == 1.0));
+    }
+    let values = numbers(&t, "transitions", "snapshot.taste.transitions")?;
+    let mut c = Cursor {
+        values: &values,
+        at: 0,
+        path: "snapshot.taste.transitions",
+    };
+    let mut transitions = Vec::new();
+    while !c.done() {
+        let from = c.id("a source id", 0.0)?;
+        let to = c.id("a target id", 1.0)?;
+        transitions.push((from, to, evidence(&mut c)?));
+    }
+    let values = numbers(&t, "gaps", "snapshot.taste.gaps")?;
+    let mut c = Cursor {
+        values: &values,
+        at: 0,
+        path: "snapshot.taste.gaps",
+    };
+    let mut gaps = Vec::new();
+    while !c.done() {
+        gaps.push(evidence(&mut c)?);
+    }
+    let values = numbers(&t, "first", "snapshot.taste.first")?;
+    let first = evidence(&mut Cursor {
+        values: &values,
+        at: 0,
+        path: "snapshot.taste.first",
+    })?;
+    Ok(TasteParts {
+        lessons: integer(
+            &field(&t, "lessons")?,
+            "snapshot.taste.lessons",
+            0,
+            MAX_SAFE,
+        )? as u64,
+        factor: number(&field(&t, "factor")?, "snapshot.taste.factor")?,
+        tracks,
+        transitions,
+        gaps,
+        first,
+    })
 }
 
 fn field(obj: &JsValue, key: &str) -> Result<JsValue, JsValue> {
@@ -258,12 +367,28 @@ pub(crate) fn from_js(value: &JsValue, overrides: &JsValue) -> Result<Snapshot, 
     }
     let version = field(value, "version")?;
     let version = integer(&version, "snapshot.version", 0, MAX_SAFE)?;
-    if version != f64::from(SNAPSHOT_VERSION) {
+    if version != 1.0 && version != f64::from(SNAPSHOT_VERSION) {
         return Err(range_error(&format!(
-            "snapshot format version {} is not supported: this memory-player reads version {SNAPSHOT_VERSION}",
+            "snapshot format version {} is not supported: this memory-player reads versions 1 and {SNAPSHOT_VERSION}",
             version as u64
         )));
     }
+    let (taste, replay) =
+        if version == 1.0 {
+            (None, Replay::Unknown)
+        } else {
+            let replay = integer(&field(value, "replay")?, "snapshot.replay", 0, MAX_SAFE)
+                .or_else(|e| match field(value, "replay")?.as_f64() {
+                    Some(x) if x == -1.0 => Ok(-1.0),
+                    _ => Err(e),
+                })?;
+            let replay = match replay {
+                x if x < 0.0 => Replay::Unknown,
+                x if x == 0.0 => Replay::First,
+                x => Replay::After(x as u64),
+            };
+            (Some(taste_from_js(value)?), replay)
+        };
     let mut opts = options::parse(&object_at(value, "options", "snapshot.options")?)?;
     options::apply(&mut opts, overrides)?;
 
@@ -377,5 +502,7 @@ pub(crate) fn from_js(value: &JsValue, overrides: &JsValue) -> Result<Snapshot, 
             0,
             u32::MAX.into(),
         )? as u32,
+        taste,
+        replay,
     })
 }

@@ -13,7 +13,8 @@ use std::rc::Rc;
 use futures::executor::{LocalPool, LocalSpawner};
 use futures::task::{LocalFutureObj, LocalSpawn, SpawnError};
 use memory_player::engine::{
-    Event, LearnKind, ManualClock, Options, Orchestrator, PlaySource, DIFF_LIMIT_REASON, TTL_REASON,
+    Event, LearnKind, ManualClock, Options, Orchestrator, PlaySource, Policy, DIFF_LIMIT_REASON,
+    TTL_REASON,
 };
 use memory_player::model::{BaseGraph, RuntimeGraph, TrackId, START};
 
@@ -62,6 +63,15 @@ impl LocalSpawn for CountingSpawner {
     }
 }
 
+/// The default options but the seed rules (`policy: Seed`): what the original system's rule
+/// tests run against.
+pub(crate) fn seed_options() -> Options {
+    Options {
+        policy: Policy::Seed,
+        ..Options::default()
+    }
+}
+
 /// An orchestrator, its executor, its clock and everything it told its subscribers.
 pub(crate) struct Harness {
     pub(crate) pool: LocalPool,
@@ -78,8 +88,9 @@ impl Default for Harness {
 }
 
 impl Harness {
+    /// A harness under the seed rules, which the rule tests of this harness check.
     pub(crate) fn new() -> Self {
-        Self::with(Options::default())
+        Self::with(seed_options())
     }
 
     pub(crate) fn with(options: Options) -> Self {
