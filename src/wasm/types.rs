@@ -7,36 +7,42 @@ use wasm_bindgen::prelude::*;
 const TYPES: &'static str = r#"
 /** Engine options; every key is optional. Unknown keys are a TypeError. */
 export interface Options {
-  /** PRNG seed, an integer from 0 to 2^53 - 1 (default 0). */
+  /** Seed of the PRNG: the same seed and the same calls give the same picks (default 0). */
   seed?: number;
-  /** Rebuild once the build's diffs exceed this (default 50). */
+  /** How picks are chosen: "adaptive" (learns the listener) or "seed" (the original rules) (default "adaptive"). */
+  policy?: "adaptive" | "seed";
+  /** The diff manager rebuilds once the current build's diffs exceed this (default 50). */
   maxRuntimeDiffs?: number;
-  /** Rebuild once the build is older than this (default 3 600 000). */
+  /** The TTL manager rebuilds once the current build is older than this (ms) (default 3600000). */
   maxRuntimeAgeMs?: number;
-  /** How often the TTL manager looks (default 60 000). */
+  /** How often the TTL manager looks at the build's age (ms) (default 60000). */
   ttlCheckIntervalMs?: number;
-  /** Above this Gini impurity, pick uniformly among the topK (default 0.5). */
+  /** Seed rules: above this Gini impurity the pick is uniform among the topK most probable (default 0.5). */
   giniThreshold?: number;
-  /** default 10 */
+  /** Seed rules: how many of the most probable candidates a spread-out row picks among (default 10). */
   topK?: number;
-  /** The last N plays are not repeated while another candidate exists (default 8). */
+  /** Seed rules: the fixed repeat window; adaptive: the window's starting guess (plays) (default 8). */
   repeatWindow?: number;
-  /** Bound of the back stack (default 1000). */
+  /** The back stack keeps at most this many tracks (default 1000). */
   historyLimit?: number;
-  /** Progress at or above: reinforce (default 1/3). */
+  /** Listened at least this fraction of a track: heard (a reinforcement) (default 1/3). */
   reinforceThreshold?: number;
-  /** Progress under: skip (default 0.1). */
+  /** Listened less than this fraction: a skip (default 0.1). */
   skipThreshold?: number;
-  /** default 1 */
+  /** The bonus a heard track gives its edge (default 1). */
   reinforceAmount?: number;
-  /** Penalty of a partial listen (default 1). */
+  /** The penalty of a partial listen (default 1). */
   penaltyAmount?: number;
-  /** Cooldown in plays of a partial listen (default 1). */
+  /** The cooldown of a partial listen (plays) (default 1). */
   penaltyCooldown?: number;
-  /** Penalty of a skip (default 2). */
+  /** The penalty of a skip (default 2). */
   skipPenalty?: number;
-  /** Cooldown in plays of a skip (default 3). */
+  /** The cooldown of a skip (plays) (default 3). */
   skipCooldown?: number;
+  /** Adaptive: answers older by this many lessons weigh half as much (default 200). */
+  memoryHalfLife?: number;
+  /** Adaptive: how far uncertainty raises a candidate (0: never explore on purpose) (default 1). */
+  exploration?: number;
 }
 
 export interface PlaybackChain {
@@ -48,16 +54,40 @@ export interface PlaybackChain {
   learningFrozen: boolean;
 }
 
-export interface Explanation {
+/** Decayed sums of the listener's answers: how much was heard, how much skipped. */
+export interface Evidence { heard: number; skipped: number; }
+
+/** One candidate of the next generated pick, and why it is as likely as it is. */
+export interface ExplainedCandidate {
   id: number;
+  /** The build's view of the edge from the explained row (zeros when it is not an edge of it). */
   base: number;
   bonus: number;
   penalty: number;
   cooldown: number;
+  /** The listener's answers to this transition (row -> id), decayed to now. */
+  transition: Evidence;
+  /** The listener's answers to this track after any track, decayed to now. */
+  track: Evidence;
+  /** Plays since it last played (0: it is playing); undefined when it never played. */
+  playsAgo: number | undefined;
   /** Held back by the repeat window. */
   recent: boolean;
+  /** What the policy weighs it by: its worth (adaptive) or its fined weight (seed rules). */
+  score: number;
   /** The chance that the next generated pick is this track. */
   probability: number;
+}
+
+/** Why the next generated pick will be what it will be. */
+export interface Explanation {
+  policy: "adaptive" | "seed";
+  /** The row the pick draws from: the current track, or 0 (the start row). */
+  row: number;
+  /** The repeat window now, in plays (learned under the adaptive policy). */
+  repeatWindow: number;
+  /** The most likely first, at most the limit asked for (default 50). */
+  candidates: ExplainedCandidate[];
 }
 
 export interface PlayEvent { id: number; source: "generated" | "forward" | "back"; }
@@ -68,7 +98,8 @@ export interface OrchestratorEventMap { play: PlayEvent; rebuild: RebuildEvent; 
 /** Everything needed to resume an engine exactly; plain and JSON-serialisable. */
 export interface Snapshot {
   format: "memory-player";
-  version: 1;
+  /** 2; a version 1 snapshot (no taste, no replay) still restores. */
+  version: 1 | 2;
   options: Required<Options>;
   /** Flat rows: [id, edgeCount, to, weight, ..., id, edgeCount, ...], every known track. */
   base: number[];
@@ -87,6 +118,21 @@ export interface Snapshot {
   /** The PRNG state, 16 hexadecimal digits. */
   rng: string;
   pendingCooldownSteps: number;
+  /** What the listener's answers taught (version 2). */
+  taste?: {
+    lessons: number;
+    factor: number;
+    /** [id, heard, skipped, lastHeard (0 | 1), ...] */
+    tracks: number[];
+    /** [from, to, heard, skipped, ...] */
+    transitions: number[];
+    /** [heard, skipped] per replay-gap bucket */
+    gaps: number[];
+    /** [heard, skipped] of first plays */
+    first: number[];
+  };
+  /** How the current track's play relates to its previous play: -1 unknown, 0 first play, else the gap (version 2). */
+  replay?: number;
 }
 
 /** Options of a profile: the engine's, plus how soon a change is saved. */

@@ -89,8 +89,16 @@ export async function usage(): Promise<void> {
   assertType<Equals<typeof chain.forward, number[]>>();
   assertType<Equals<typeof chain.learningFrozen, boolean>>();
 
-  for (const row of o.explainNext()) {
+  const explanation = o.explainNext(10);
+  assertType<Equals<typeof explanation.policy, "adaptive" | "seed">>();
+  assertType<Equals<typeof explanation.row, number>>();
+  assertType<Equals<typeof explanation.repeatWindow, number>>();
+  for (const row of o.explainNext().candidates) {
     assertType<Equals<typeof row.id, number>>();
+    assertType<Equals<typeof row.transition.heard, number>>();
+    assertType<Equals<typeof row.track.skipped, number>>();
+    assertType<Equals<typeof row.playsAgo, number | undefined>>();
+    assertType<Equals<typeof row.score, number>>();
     assertType<Equals<typeof row.base, number>>();
     assertType<Equals<typeof row.bonus, number>>();
     assertType<Equals<typeof row.penalty, number>>();
