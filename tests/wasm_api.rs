@@ -181,14 +181,35 @@ fn explain_next_lists_candidates_with_their_chances() {
         n(100.0),
     )
     .unwrap();
-    let explained = o.explain_next();
+    let explanation = o.explain_next(undef()).unwrap();
+    assert_eq!(get(&explanation, "policy").as_string().unwrap(), "adaptive");
+    assert_eq!(get(&explanation, "row").as_f64(), Some(f64::from(first)));
+    assert!(get(&explanation, "repeatWindow").as_f64().unwrap() >= 1.0);
+    let explained: Array = get(&explanation, "candidates").dyn_into().unwrap();
     assert!(explained.length() >= 2);
     let mut total = 0.0;
     let mut saw_penalty = false;
+    let mut last_chance = 1.0;
     for e in explained.iter() {
-        for key in ["id", "base", "bonus", "penalty", "cooldown", "probability"] {
+        for key in [
+            "id",
+            "base",
+            "bonus",
+            "penalty",
+            "cooldown",
+            "score",
+            "probability",
+        ] {
             assert!(get(&e, key).as_f64().is_some(), "{key}");
         }
+        for key in ["transition", "track"] {
+            let evidence = get(&e, key);
+            assert!(get(&evidence, "heard").as_f64().is_some(), "{key}");
+            assert!(get(&evidence, "skipped").as_f64().is_some(), "{key}");
+        }
+        let chance = get(&e, "probability").as_f64().unwrap();
+        assert!(chance <= last_chance, "the most likely first");
+        last_chance = chance;
         assert!(get(&e, "recent").as_bool().is_some());
         saw_penalty |=
             get(&e, "penalty").as_f64() == Some(2.0) && get(&e, "cooldown").as_f64() == Some(3.0);
@@ -196,6 +217,38 @@ fn explain_next_lists_candidates_with_their_chances() {
     }
     assert!(saw_penalty, "the skip shows as penalty 2 and cooldown 3");
     assert!((total - 1.0).abs() < 1e-9);
+    let limited = o.explain_next(n(1.0)).unwrap();
+    assert_eq!(Array::from(&get(&limited, "candidates")).length(), 1);
+    assert_error(o.explain_next(n(-1.0)), "RangeError", "limit");
+    assert_error(o.explain_next(JsValue::from_str("5")), "TypeError", "limit");
+}
+
+#[wasm_bindgen_test]
+fn the_seed_policy_explains_its_rows_every_edge() {
+    let o = Orchestrator::new(opts(&[
+        ("seed", n(4.0)),
+        ("policy", JsValue::from_str("seed")),
+    ]))
+    .unwrap();
+    catalogue(&o, 8);
+    assert_eq!(get(&o.options(), "policy").as_string().unwrap(), "seed");
+    let first = o.play_next().unwrap();
+    let explanation = o.explain_next(undef()).unwrap();
+    assert_eq!(get(&explanation, "policy").as_string().unwrap(), "seed");
+    assert_eq!(get(&explanation, "row").as_f64(), Some(f64::from(first)));
+    assert_eq!(get(&explanation, "repeatWindow").as_f64(), Some(8.0));
+    // The ring's two edges out of the current track.
+    assert_eq!(Array::from(&get(&explanation, "candidates")).length(), 2);
+    assert_error(
+        Orchestrator::new(opts(&[("policy", JsValue::from_str("greedy"))])),
+        "RangeError",
+        "policy",
+    );
+    assert_error(
+        Orchestrator::new(opts(&[("policy", n(1.0))])),
+        "TypeError",
+        "policy",
+    );
 }
 
 #[wasm_bindgen_test]

@@ -83,10 +83,7 @@ async fn run(o: &Orchestrator, seed: u64) -> usize {
                 .add_cooldown(id(&mut rng, true), id(&mut rng, false), amount(&mut rng))
                 .is_ok(),
             10 => o.runtime_graph().probabilities(id(&mut rng, true)).is_ok(),
-            11 => {
-                o.explain_next();
-                true
-            }
+            11 => o.explain_next(n(rng.below(60) as f64)).is_ok(),
             12 if rng.below(50) == 0 => o.forget_track(id(&mut rng, false)).is_ok(),
             13 if rng.below(20) == 0 => {
                 let reason = if rng.below(2) == 0 {

@@ -146,7 +146,7 @@ async fn listeners_may_call_back_into_the_engine() {
             if depth.get() < 3 {
                 depth.set(depth.get() + 1);
                 inner.play_next().unwrap();
-                let _ = inner.explain_next();
+                let _ = inner.explain_next(JsValue::UNDEFINED);
                 let _ = inner.playback_chain();
             }
         })

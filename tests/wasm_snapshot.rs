@@ -82,9 +82,9 @@ fn options_given_on_restore_override_the_saved_ones() {
 fn other_format_versions_are_refused_clearly() {
     let s = session().snapshot();
     assert_error(
-        Orchestrator::from_snapshot(with(&s, &["version"], n(2.0)), undef()),
+        Orchestrator::from_snapshot(with(&s, &["version"], n(3.0)), undef()),
         "RangeError",
-        "version 2",
+        "version 3",
     );
     assert_error(
         Orchestrator::from_snapshot(with(&s, &["version"], n(0.0)), undef()),
@@ -242,4 +242,73 @@ fn hostile_snapshots_are_refused_without_trapping() {
         .unwrap()
         .play_next()
         .is_some());
+}
+
+/// A version 1 snapshot as the previous release wrote it: no taste, no replay, and options
+/// without the adaptive policy's.
+fn as_version_1(v2: &JsValue) -> JsValue {
+    let copy = with(v2, &["version"], n(1.0));
+    for key in ["taste", "replay"] {
+        Reflect::delete_property(copy.unchecked_ref::<js_sys::Object>(), &JsValue::from_str(key)).unwrap();
+    }
+    let options = get(&copy, "options");
+    for key in ["policy", "memoryHalfLife", "exploration"] {
+        Reflect::delete_property(options.unchecked_ref::<js_sys::Object>(), &JsValue::from_str(key)).unwrap();
+    }
+    copy
+}
+
+#[wasm_bindgen_test]
+fn a_version_1_snapshot_still_restores_under_the_default_policy() {
+    let o = session();
+    let r = Orchestrator::from_snapshot(as_version_1(&o.snapshot()), undef()).unwrap();
+    let s = r.snapshot();
+    assert_eq!(get(&s, "version").as_f64(), Some(2.0));
+    assert_eq!(
+        get(&get(&s, "options"), "policy").as_string().unwrap(),
+        "adaptive"
+    );
+    assert_eq!(
+        JSON::stringify(&get(&s, "base")).unwrap(),
+        JSON::stringify(&get(&o.snapshot(), "base")).unwrap()
+    );
+    // Nothing was learned per track yet; the chain and the graph carry on.
+    assert_eq!(Array::from(&get(&get(&s, "taste"), "tracks")).length(), 0);
+    assert!(r.play_next().is_some());
+    // Under the seed rules a version 1 snapshot resumes exactly as it was saved.
+    let seed = opts(&[("policy", JsValue::from_str("seed"))]);
+    let a = Orchestrator::from_snapshot(as_version_1(&o.snapshot()), seed.clone()).unwrap();
+    let b = Orchestrator::from_snapshot(o.snapshot(), seed).unwrap();
+    for _ in 0..30 {
+        assert_eq!(a.play_next(), b.play_next());
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_malformed_taste_is_refused_whole() {
+    let s = session().snapshot();
+    let bad_tracks = Array::of4(&n(3.0), &n(f64::NAN), &n(1.0), &n(0.0));
+    assert_error(
+        Orchestrator::from_snapshot(with(&s, &["taste", "tracks"], bad_tracks.into()), undef()),
+        "RangeError",
+        "snapshot.taste",
+    );
+    assert_error(
+        Orchestrator::from_snapshot(
+            with(&s, &["taste", "gaps"], Array::of2(&n(1.0), &n(1.0)).into()),
+            undef(),
+        ),
+        "RangeError",
+        "snapshot.taste",
+    );
+    assert_error(
+        Orchestrator::from_snapshot(with(&s, &["taste", "factor"], n(-5.0)), undef()),
+        "RangeError",
+        "snapshot.taste",
+    );
+    assert_error(
+        Orchestrator::from_snapshot(with(&s, &["replay"], n(2.5)), undef()),
+        "RangeError",
+        "snapshot.replay",
+    );
 }
