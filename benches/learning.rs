@@ -51,6 +51,20 @@ fn main() {
                 "never".to_string()
             }
         };
+        if let (Some(c), Some(_)) = (p.change_at, std::env::var_os("LEARNING_CURVE")) {
+            let rates: Vec<String> = (0..16)
+                .map(|i| {
+                    let from = c - 200 + i * 50;
+                    let w = a.skips.get(from..from + 50).unwrap_or_default();
+                    format!("{:.2}", w.iter().filter(|x| **x).count() as f64 / 50.0)
+                })
+                .collect();
+            eprintln!(
+                "{} curve from change-200 by 50: {}",
+                p.name,
+                rates.join(" ")
+            );
+        }
         if std::env::var_os("LEARNING_DEBUG").is_some() {
             eprintln!(
                 "{}: window {} (tolerance {}), late recent-skips {:.3}, late first plays {:.3}",

@@ -249,11 +249,19 @@ fn hostile_snapshots_are_refused_without_trapping() {
 fn as_version_1(v2: &JsValue) -> JsValue {
     let copy = with(v2, &["version"], n(1.0));
     for key in ["taste", "replay"] {
-        Reflect::delete_property(copy.unchecked_ref::<js_sys::Object>(), &JsValue::from_str(key)).unwrap();
+        Reflect::delete_property(
+            copy.unchecked_ref::<js_sys::Object>(),
+            &JsValue::from_str(key),
+        )
+        .unwrap();
     }
     let options = get(&copy, "options");
     for key in ["policy", "memoryHalfLife", "exploration"] {
-        Reflect::delete_property(options.unchecked_ref::<js_sys::Object>(), &JsValue::from_str(key)).unwrap();
+        Reflect::delete_property(
+            options.unchecked_ref::<js_sys::Object>(),
+            &JsValue::from_str(key),
+        )
+        .unwrap();
     }
     copy
 }

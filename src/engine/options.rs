@@ -63,7 +63,6 @@ pub struct Spec {
     /// The public (camelCase) name.
     pub name: &'static str,
     pub kind: Kind,
-    pub doc: &'static str,
 }
 
 impl Spec {
@@ -153,8 +152,8 @@ macro_rules! options {
             }
         }
 
-        /// The table: every option's public name, kind and doc, in the order `options()` lists them.
-        pub const OPTIONS: &[Spec] = &[ $( Spec { name: $name, kind: $kind, doc: $doc.trim_ascii() }, )+ ];
+        /// The table: every option's public name and kind, in the order `options()` lists them.
+        pub const OPTIONS: &[Spec] = &[ $( Spec { name: $name, kind: $kind }, )+ ];
 
         impl Options {
             /// The value of the option with this public name.

@@ -10,17 +10,21 @@
 //! share). The pick is a draw weighted by the worth to the power [`SHARPNESS`].
 //!
 //! Candidates are bounded whatever the catalogue's size: the current track's row, the
-//! transitions out of it that have answers, the best known tracks outside the repeat window,
-//! and a few tracks drawn uniformly from the catalogue for exploration.
+//! transitions out of it that have answers, tracks the listener last heard out (and a few last
+//! partly heard) outside the repeat window, and a few tracks drawn uniformly from the catalogue
+//! for exploration.
 
-use super::taste::{Evidence, Taste, TRACK_PRIOR_WEIGHT, TRANSITION_PRIOR_WEIGHT};
+use super::next::most_likely_first;
+use super::taste::{Answer, Evidence, Taste, TRACK_PRIOR_WEIGHT, TRANSITION_PRIOR_WEIGHT};
 use super::{Candidate, Recency, Rng, RuntimeGraph, TrackId, START};
 
 /// How strongly the draw prefers the best candidates: weights are worth^SHARPNESS, so a track
 /// worth 0.9 is drawn 3x as often as one worth 0.8 and 40x as often as one worth 0.6.
 const SHARPNESS: i32 = 8;
-/// Known tracks outside the repeat window taken from the top of the pool each pick.
-const POOL_PICKS: usize = 12;
+/// Tracks last heard out, outside the repeat window, drawn each pick.
+const LIKED_PICKS: usize = 12;
+/// Tracks last partly heard, outside the repeat window, drawn each pick.
+const PARTLY_PICKS: usize = 3;
 /// Tracks drawn from the whole catalogue each pick, so every track keeps a chance.
 const SAMPLES: usize = 4;
 /// The pick is drawn among this many of the best candidates.
@@ -73,28 +77,40 @@ fn gather(
         });
     }
     let row_len = scratch.len();
+    // Adds `id` unless it is a candidate already; true when added.
     let push = |scratch: &mut Vec<Candidate>, id: TrackId| {
         let (row, extra) = scratch.split_at(row_len);
-        if row.binary_search_by_key(&id, |c| c.id).is_err() && !extra.iter().any(|c| c.id == id) {
+        let new =
+            row.binary_search_by_key(&id, |c| c.id).is_err() && !extra.iter().any(|c| c.id == id);
+        if new {
             scratch.push(Candidate { id, weight: 0.0 });
         }
+        new
     };
     for (to, _) in taste.transitions_from(from) {
         push(scratch, *to);
     }
+    // Tracks the listener last heard out, then some last partly heard (for when every liked
+    // track is too recent), passing over those the window holds back. Draws are bounded, so a
+    // pick never reads a whole group.
     let window = taste.window();
-    let mut taken = 0;
-    // Walk the best known tracks, passing over those the window holds back; the walk is
-    // bounded so a pick never reads the whole pool.
-    for id in taste.pool().take(POOL_PICKS + 2 * window as usize + 16) {
-        if taken == POOL_PICKS {
-            break;
+    for (answer, wanted) in [
+        (Answer::Heard, LIKED_PICKS),
+        (Answer::Partial, PARTLY_PICKS),
+    ] {
+        let mut taken = 0;
+        for _ in 0..2 * wanted {
+            let Some(id) = taste.draw(answer, rng) else {
+                break;
+            };
+            let held = replay_gap(recency, id).is_some_and(|g| g < window);
+            if !held && build.contains(id) && push(scratch, id) {
+                taken += 1;
+                if taken == wanted {
+                    break;
+                }
+            }
         }
-        if replay_gap(recency, id).is_some_and(|g| g < window) || !build.contains(id) {
-            continue;
-        }
-        push(scratch, id);
-        taken += 1;
     }
     for _ in 0..SAMPLES {
         if let Some(id) = build.base().random_track(rng) {
@@ -268,13 +284,8 @@ pub fn explain_adaptive(
             })
             .unwrap_or_default();
     }
-    let mut out: Vec<(Scored, f64)> = scored
+    most_likely_first(&scored, usize::MAX, |s| s.weight / total)
         .into_iter()
-        .map(|s| {
-            let p = s.weight / total;
-            (s, p)
-        })
-        .collect();
-    out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
-    out
+        .filter_map(|at| scored.get(at).map(|s| (*s, s.weight / total)))
+        .collect()
 }

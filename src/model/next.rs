@@ -221,14 +221,33 @@ pub fn explain_next(
         let p = chance(&e, recency.is_recent(e.to, window));
         all.push(explained(from, e, p));
     });
-    all.sort_by(|a, b| {
-        b.probability
-            .total_cmp(&a.probability)
-            .then(a.id.cmp(&b.id))
-    });
-    all.truncate(limit);
-    out.candidates = all;
+    out.candidates = most_likely_first(&all, limit, |e| e.probability)
+        .into_iter()
+        .filter_map(|at| all.get(at).cloned())
+        .collect();
     out
+}
+
+/// The indices of the `limit` most likely items, most likely first (ties by lower id), without
+/// sorting them all: the selector's own one-pass top-k, on chances raised by 1 so that items
+/// without a chance are ranked too. Items must have distinct ids.
+pub(crate) fn most_likely_first<T>(
+    items: &[T],
+    limit: usize,
+    chance: impl Fn(&T) -> f64,
+) -> Vec<usize> {
+    let mut ranked: Vec<Candidate> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| Candidate {
+            id: i as TrackId,
+            weight: 1.0 + chance(item),
+        })
+        .collect();
+    heaviest(&mut ranked, limit)
+        .iter()
+        .map(|c| c.id as usize)
+        .collect()
 }
 
 /// The pick probability of each edge under the selector's rules, given whether the repeat
@@ -241,7 +260,7 @@ fn chances(
 ) -> impl Fn(&EdgeView, bool) -> f64 {
     enum Rule {
         Only(Option<TrackId>),
-        Uniform(Vec<TrackId>),
+        Uniform(Vec<(TrackId, u64)>),
         Weighted(f64),
     }
     let rule = if fresh_count == 0 {
@@ -251,7 +270,8 @@ fn chances(
         let fresh = scratch.iter().filter(|c| c.weight > 0.0).map(|c| c.weight);
         if super::gini(fresh.clone()) > config.selector.gini_threshold {
             let top = heaviest(scratch, config.selector.top_k.max(1));
-            let mut ids: Vec<TrackId> = top.iter().map(|c| c.id).collect();
+            // (id, 0) pairs: sorted by the same code that sorts the recency record.
+            let mut ids: Vec<(TrackId, u64)> = top.iter().map(|c| (c.id, 0)).collect();
             ids.sort_unstable();
             Rule::Uniform(ids)
         } else {
@@ -261,7 +281,7 @@ fn chances(
     move |e, held| match &rule {
         Rule::Only(id) => f64::from(u8::from(*id == Some(e.to))),
         Rule::Uniform(ids) => {
-            if ids.binary_search(&e.to).is_ok() {
+            if ids.binary_search(&(e.to, 0)).is_ok() {
                 1.0 / ids.len() as f64
             } else {
                 0.0

@@ -3,15 +3,17 @@
 //!
 //! Every answer is a value in `[0, 1]` (heard out 1, partly heard 0.5, skipped 0) kept as two
 //! sums, `heard` and `skipped`. Forgetting is *forward decay*: an answer given at lesson `t`
-//! is stored multiplied by `2^(t / half_life)`, and every sum is read divided by the current
-//! factor, so decaying everything costs nothing per lesson (the factor is folded back into the
+//! is stored multiplied by `g^t`, with `g = 1 + ln 2 / half_life` (so answers halve in weight
+//! every `half_life` lessons, within 1 % from a half-life of 25 on, and no transcendental
+//! function is needed in the wasm),
+//! and every sum is read divided by the current factor, so decaying everything costs nothing per lesson (the factor is folded back into the
 //! sums, once, when it grows large). The ratio `heard / (heard + skipped)` does not depend on
-//! the reading time, which is what orders the pool of known tracks.
+//! the reading time.
 
-use std::collections::BTreeSet;
+use std::collections::VecDeque;
 
 use super::recency::IdMap;
-use super::TrackId;
+use super::{Rng, TrackId};
 
 /// Decayed sums of a listener's answers: how much was heard and how much was skipped.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -51,11 +53,12 @@ impl Evidence {
 }
 
 /// Lower bounds of the replay-gap buckets, in plays (a gap of 1 replays the track just heard).
-/// One bucket per gap up to 8, then about 20 % wider each, so a tolerance of 40 plays is told
-/// from one of 50.
-pub const GAP_BOUNDS: [u64; 32] = [
-    1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 17, 20, 24, 29, 35, 42, 50, 60, 72, 86, 103, 124, 149, 179,
-    215, 258, 310, 372, 446, 535, 642,
+/// One bucket per gap up to 24, then about 10 % wider each, so a tolerance of 40 plays is told
+/// from one of 45 and a bucket straddling the listener's tolerance stays narrow.
+pub const GAP_BOUNDS: [u64; 64] = [
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 26, 29,
+    32, 35, 38, 42, 46, 51, 56, 62, 68, 75, 82, 90, 99, 109, 120, 132, 145, 160, 176, 194, 213,
+    234, 257, 283, 311, 342, 376, 414, 455, 501, 551, 606, 667, 734, 807, 888, 977, 1075,
 ];
 
 /// The bucket of a replay gap.
@@ -97,48 +100,64 @@ pub(crate) const TRACK_PRIOR_WEIGHT: f64 = 2.0;
 /// The weight of a track's own mean as the prior of each of its transitions, in answers.
 pub(crate) const TRANSITION_PRIOR_WEIGHT: f64 = 2.0;
 /// The weight of the starting guess for each gap bucket, in answers.
-const GAP_PRIOR_WEIGHT: f64 = 1.0;
+const GAP_PRIOR_WEIGHT: f64 = 0.3;
 /// Gap answers fade this many times more slowly than answers about tracks.
 const GAP_MEMORY: f64 = 4.0;
 /// Each new answer about a track or a transition first multiplies its older answers by this:
 /// whatever the clock, the latest answers about an item outweigh its old ones.
 const ITEM_MEMORY: f64 = 0.7;
+/// An answer to a track expected to be heard out with at least this chance is a prediction
+/// put to the test: its miss is a surprise.
+const CONFIDENT: f64 = 0.6;
+/// The surprise rate is a moving average over about this many confident answers.
+const SURPRISE_SPAN: f64 = 16.0;
+/// A surprise rate this high is no longer noise (a listener skips a favourite now and then):
+/// the listener's taste has changed.
+const SURPRISE_CHANGE: f64 = 0.4;
+/// What a change of taste leaves of the answers given before it.
+const KEPT_AFTER_CHANGE: f64 = 0.2;
 /// Once the decay factor passes this, it is folded into the sums.
 const RESCALE_AT: f64 = 1e30;
 
-/// The evidence on one track, and its key in the pool.
+/// The evidence on one track, and its last answer.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct TrackEntry {
     evidence: Evidence,
-    key: u32,
-    /// The last answer to it was "heard out".
-    last_heard: bool,
+    last: Answer,
 }
 
-/// The pool's order: best ratio first. Ratios are kept to 24 bits, ties broken by id.
-fn pool_key(e: Evidence) -> u32 {
-    let total = e.weight();
-    let ratio = if total > 0.0 { e.heard / total } else { 0.0 };
-    ((1.0 - ratio.clamp(0.0, 1.0)) * f64::from(1u32 << 24)) as u32
-}
+/// The last this many tracks heard out are where a pick draws its liked candidates from.
+const HEARD_RING: usize = 256;
+/// The last this many tracks partly heard, likewise.
+const PARTLY_RING: usize = 64;
 
 /// What the adaptive policy knows of the listener.
 #[derive(Clone, Debug)]
 pub struct Taste {
     /// Answers recorded so far: the clock of forgetting.
     lessons: u64,
-    /// `2^(1 / half_life)`: the growth of the decay factor per lesson.
+    /// The growth of the decay factor per lesson: `1 + ln 2 / half_life`.
     growth: f64,
     /// The decay factor: what an answer given now is multiplied by when stored.
     factor: f64,
+    /// The same for the gap buckets, which fade [`GAP_MEMORY`] times more slowly.
+    gap_growth: f64,
+    gap_decay: f64,
     tracks: IdMap<TrackEntry>,
     /// Per source track, the transitions that have evidence, sorted by target.
     transitions: IdMap<Vec<(TrackId, Evidence)>>,
     gaps: [Evidence; GAP_BOUNDS.len()],
     /// Answers to tracks heard for the first time: the prior of every unheard track.
     first: Evidence,
-    /// Tracks with evidence, best ratio first.
-    pool: BTreeSet<(u32, TrackId)>,
+    /// The tracks of the last [`HEARD_RING`] answers "heard out" (and of the last
+    /// [`PARTLY_RING`] "partly heard"), oldest first: what a pick draws its known candidates
+    /// from, in O(1). Recent answers only, so after a change of taste the old favourites leave
+    /// within a few hundred plays even if they are never played again. A track appears once
+    /// per such answer, so one often heard out is drawn more often.
+    heard: VecDeque<TrackId>,
+    partly: VecDeque<TrackId>,
+    /// The rate of confident predictions missed lately (a moving average).
+    surprise: f64,
     /// Per bucket, the chance a replay at that gap is welcome, relative to the best bucket
     /// (derived from `gaps`; recomputed after each answer).
     gap_factors: [f64; GAP_BOUNDS.len()],
@@ -156,12 +175,17 @@ pub struct Taste {
 pub struct TasteParts {
     pub lessons: u64,
     pub factor: f64,
-    /// `(track, evidence, last answer heard out)` ascending by track.
-    pub tracks: Vec<(TrackId, Evidence, bool)>,
+    pub gap_decay: f64,
+    /// `(track, evidence, last answer)` ascending by track.
+    pub tracks: Vec<(TrackId, Evidence, Answer)>,
     /// `(from, to, evidence)` ascending by `(from, to)`.
     pub transitions: Vec<(TrackId, TrackId, Evidence)>,
     pub gaps: Vec<Evidence>,
     pub first: Evidence,
+    /// The rings of recent answers heard out, and partly heard, oldest first.
+    pub heard: Vec<TrackId>,
+    pub partly: Vec<TrackId>,
+    pub surprise: f64,
 }
 
 impl Taste {
@@ -170,13 +194,17 @@ impl Taste {
     pub fn new(half_life: f64, start_window: u64) -> Self {
         let mut taste = Self {
             lessons: 0,
-            growth: 2f64.powf(1.0 / half_life.max(1.0)),
+            growth: 1.0 + std::f64::consts::LN_2 / half_life.max(1.0),
             factor: 1.0,
+            gap_growth: 1.0 + std::f64::consts::LN_2 / (GAP_MEMORY * half_life.max(1.0)),
+            gap_decay: 1.0,
             tracks: IdMap::default(),
             transitions: IdMap::default(),
             gaps: [Evidence::default(); GAP_BOUNDS.len()],
             first: Evidence::default(),
-            pool: BTreeSet::new(),
+            heard: VecDeque::new(),
+            partly: VecDeque::new(),
+            surprise: 0.0,
             gap_factors: [1.0; GAP_BOUNDS.len()],
 
             window: start_window,
@@ -200,15 +228,10 @@ impl Taste {
         e.scaled(1.0 / self.factor)
     }
 
-    /// The decay factor of the gap buckets: a listener's tolerance of replays changes more
-    /// slowly than their taste, so gap answers fade [`GAP_MEMORY`] times more slowly.
-    fn gap_scale(&self) -> f64 {
-        self.factor.powf(1.0 / GAP_MEMORY)
-    }
-
-    /// Reads a stored gap sum as of now.
+    /// Reads a stored gap sum as of now. A listener's tolerance of replays changes more slowly
+    /// than their taste: gap answers fade [`GAP_MEMORY`] times more slowly.
     fn gap_now(&self, e: Evidence) -> Evidence {
-        e.scaled(1.0 / self.gap_scale())
+        e.scaled(1.0 / self.gap_decay)
     }
 
     /// The track's answers, decayed to now.
@@ -221,6 +244,21 @@ impl Taste {
     /// True when nothing was learned yet about any track.
     pub fn is_empty(&self) -> bool {
         self.tracks.is_empty()
+    }
+
+    /// Multiplies every answer about tracks and transitions by `kept` (the gap buckets and the
+    /// prior of unheard tracks stay: a change of taste changes neither).
+    fn fade(&mut self, kept: f64) {
+        for t in self.tracks.values_mut() {
+            t.evidence = t.evidence.scaled(kept);
+        }
+        for row in self.transitions.values_mut() {
+            for (_, e) in row.iter_mut() {
+                *e = e.scaled(kept);
+            }
+        }
+        self.heard.clear();
+        self.partly.clear();
     }
 
     /// The mean answer to a track heard for the first time: the prior of every unheard track.
@@ -275,9 +313,36 @@ impl Taste {
         self.gaps.iter().map(|e| self.gap_now(*e))
     }
 
-    /// Known tracks best first (by ratio of heard to answered, ties by id).
-    pub fn pool(&self) -> impl Iterator<Item = TrackId> + '_ {
-        self.pool.iter().map(|(_, id)| *id)
+    /// A track drawn uniformly from the ring of recent answers `answer` (heard out or partly
+    /// heard), if its last answer is still that; `None` otherwise.
+    pub fn draw(&self, answer: Answer, rng: &mut Rng) -> Option<TrackId> {
+        let ring = match answer {
+            Answer::Heard => &self.heard,
+            Answer::Partial => &self.partly,
+            Answer::Skipped => return None,
+        };
+        if ring.is_empty() {
+            return None;
+        }
+        ring.get(rng.below(ring.len()))
+            .copied()
+            .filter(|id| self.tracks.get(id).is_some_and(|t| t.last == answer))
+    }
+
+    /// Notes the last answer to `id`, and adds it to the ring of that answer.
+    fn set_last(&mut self, id: TrackId, answer: Answer) {
+        if let Some(t) = self.tracks.get_mut(&id) {
+            t.last = answer;
+        }
+        let (ring, cap) = match answer {
+            Answer::Heard => (&mut self.heard, HEARD_RING),
+            Answer::Partial => (&mut self.partly, PARTLY_RING),
+            Answer::Skipped => return,
+        };
+        if ring.len() == cap {
+            ring.pop_front();
+        }
+        ring.push_back(id);
     }
 
     /// Records an answer to `to`, played after `from`.
@@ -297,8 +362,12 @@ impl Taste {
                 // The gap is judged on replays of tracks heard out last time: the listener
                 // liked them then, so what changed is mostly the gap. A miss on any replay is
                 // the track's fault only as far as the gap was thought welcome.
-                if self.tracks.get(&to).is_some_and(|t| t.last_heard) {
-                    let gf = self.gap_scale();
+                if self
+                    .tracks
+                    .get(&to)
+                    .is_some_and(|t| t.last == Answer::Heard)
+                {
+                    let gf = self.gap_decay;
                     if let Some(bucket) = self.gaps.get_mut(gap_bucket(g)) {
                         bucket.add(v * gf, (1.0 - v) * gf);
                     }
@@ -307,11 +376,21 @@ impl Taste {
             }
             Replay::Unknown => {}
         }
+        // Confident predictions missed (a track thought liked, skipped at a welcome gap) mean
+        // the listener's taste is moving: when they pile up, everything learned before is
+        // mostly forgotten at once, so new favourites are looked for at once instead of after
+        // every old favourite was skipped one by one.
+        let expected = self.track(to).mean(self.prior_mean(), TRACK_PRIOR_WEIGHT) * track_blame;
+        if replay != Replay::First && expected >= CONFIDENT {
+            self.surprise += (1.0 - v - self.surprise) / SURPRISE_SPAN;
+            if self.surprise >= SURPRISE_CHANGE {
+                self.surprise = 0.0;
+                self.fade(KEPT_AFTER_CHANGE);
+            }
+        }
         let (heard, skipped) = (v * f, (1.0 - v) * track_blame * f);
         self.add_track(to, heard, skipped);
-        if let Some(t) = self.tracks.get_mut(&to) {
-            t.last_heard = answer == Answer::Heard;
-        }
+        self.set_last(to, answer);
         let row = self.transitions.entry(from).or_default();
         match row.binary_search_by_key(&to, |(t, _)| *t) {
             Ok(at) => {
@@ -329,24 +408,17 @@ impl Taste {
     fn add_track(&mut self, id: TrackId, heard: f64, skipped: f64) {
         let entry = self.tracks.entry(id).or_insert(TrackEntry {
             evidence: Evidence::default(),
-            key: u32::MAX,
-            last_heard: false,
+            last: Answer::Skipped,
         });
-        let old_key = entry.key;
         entry.evidence = entry.evidence.scaled(ITEM_MEMORY);
         entry.evidence.add(heard, skipped);
-        entry.key = pool_key(entry.evidence);
-        let new_key = entry.key;
-        if old_key != new_key {
-            self.pool.remove(&(old_key, id));
-        }
-        self.pool.insert((new_key, id));
     }
 
     /// One lesson more: older answers weigh less from now on.
     fn tick(&mut self) {
         self.lessons += 1;
         self.factor *= self.growth;
+        self.gap_decay *= self.gap_growth;
         if self.factor > RESCALE_AT {
             let by = 1.0 / self.factor;
             self.factor = 1.0;
@@ -358,7 +430,8 @@ impl Taste {
                     *e = e.scaled(by);
                 }
             }
-            let gap_by = by.powf(1.0 / GAP_MEMORY);
+            let gap_by = 1.0 / self.gap_decay;
+            self.gap_decay = 1.0;
             for g in &mut self.gaps {
                 *g = g.scaled(gap_by);
             }
@@ -403,28 +476,60 @@ impl Taste {
         }
         let best = blocks.last().map_or(1.0, |b| b.0);
         let top = best.max(f64::MIN_POSITIVE);
-        self.window = 1;
+        self.window = self.change_point();
         self.horizon = 1;
-        let mut window_found = false;
         for (b, (factor, m)) in self.gap_factors.iter_mut().zip(means).enumerate() {
-            *factor = m / top;
             let bound = GAP_BOUNDS.get(b).copied().unwrap_or(1);
-            if !window_found && *factor < 0.5 {
-                self.window = GAP_BOUNDS.get(b + 1).copied().unwrap_or(bound + 1);
+            // Below the window a replay is more likely skipped than not, whatever the fit says.
+            *factor = if bound < self.window {
+                (m / top).min(0.5)
             } else {
-                window_found = true;
-            }
+                m / top
+            };
             if *factor < 0.98 {
                 self.horizon = GAP_BOUNDS.get(b + 1).copied().unwrap_or(bound + 1);
             }
         }
     }
 
+    /// The repeat window: the gap that best splits the replays, skipped below and heard out
+    /// from it on (the fewest answers on the wrong side; the narrower window on a tie). The
+    /// starting guess counts as half an answer each side of it, so with no evidence the window
+    /// is the starting guess; each skip of a replay at a gap at or past the window pulls it
+    /// wider, each replay heard out inside it pulls it narrower.
+    fn change_point(&self) -> u64 {
+        let start = gap_bucket(self.start_window);
+        let answers = |b: usize| {
+            let e = self
+                .gaps
+                .get(b)
+                .map_or_else(Evidence::default, |e| self.gap_now(*e));
+            let skipped = e.skipped + if b + 1 == start { 0.5 } else { 0.0 };
+            let heard = e.heard + if b == start { 0.5 } else { 0.0 };
+            (heard, skipped)
+        };
+        // Threshold at bucket 0: every answer is "at or past the window"; the wrong ones are skips.
+        let mut cost: f64 = (0..GAP_BOUNDS.len()).map(|b| answers(b).1).sum();
+        let (mut best, mut best_cost) = (0, cost);
+        for b in 0..GAP_BOUNDS.len() {
+            // Moving the threshold past bucket b puts its answers below the window.
+            let (heard, skipped) = answers(b);
+            cost += heard - skipped;
+            if cost < best_cost - 1e-12 {
+                (best, best_cost) = (b + 1, cost);
+            }
+        }
+        GAP_BOUNDS
+            .get(best)
+            .copied()
+            .unwrap_or(GAP_BOUNDS.last().map_or(1, |b| b + 1))
+    }
+
     /// Forgets a track: its answers, and every transition to or from it.
     pub fn forget(&mut self, id: TrackId) {
-        if let Some(entry) = self.tracks.remove(&id) {
-            self.pool.remove(&(entry.key, id));
-        }
+        self.tracks.remove(&id);
+        self.heard.retain(|t| *t != id);
+        self.partly.retain(|t| *t != id);
         self.transitions.remove(&id);
         for row in self.transitions.values_mut() {
             row.retain(|(to, _)| *to != id);
@@ -434,17 +539,20 @@ impl Taste {
 
     /// Everything this memory holds, in id order.
     pub fn parts(&self) -> TasteParts {
-        let mut tracks: Vec<_> = self
-            .tracks
-            .iter()
-            .map(|(id, t)| (*id, t.evidence, t.last_heard))
-            .collect();
-        tracks.sort_unstable_by_key(|(id, _, _)| *id);
-        let mut froms: Vec<_> = self.transitions.keys().copied().collect();
-        froms.sort_unstable();
-        let transitions = froms
+        // Ids are sorted as (id, 0) pairs: the same code that sorts the recency record, so
+        // the wasm carries one sort.
+        let sorted = |ids: &mut dyn Iterator<Item = TrackId>| {
+            let mut v: Vec<(TrackId, u64)> = ids.map(|id| (id, 0)).collect();
+            v.sort_unstable();
+            v
+        };
+        let tracks = sorted(&mut self.tracks.keys().copied())
             .into_iter()
-            .flat_map(|from| {
+            .filter_map(|(id, _)| self.tracks.get(&id).map(|t| (id, t.evidence, t.last)))
+            .collect();
+        let transitions = sorted(&mut self.transitions.keys().copied())
+            .into_iter()
+            .flat_map(|(from, _)| {
                 self.transitions_from(from)
                     .iter()
                     .map(move |(to, e)| (from, *to, *e))
@@ -453,10 +561,14 @@ impl Taste {
         TasteParts {
             lessons: self.lessons,
             factor: self.factor,
+            gap_decay: self.gap_decay,
             tracks,
             transitions,
             gaps: self.gaps.to_vec(),
             first: self.first,
+            heard: self.heard.iter().copied().collect(),
+            partly: self.partly.iter().copied().collect(),
+            surprise: self.surprise,
         }
     }
 
@@ -467,11 +579,13 @@ impl Taste {
         start_window: u64,
     ) -> Result<Self, &'static str> {
         let mut taste = Self::new(half_life, start_window);
-        if !(parts.factor.is_finite() && (1.0..=RESCALE_AT * 2.0).contains(&parts.factor)) {
+        let in_range = |f: f64| f.is_finite() && (1.0..=RESCALE_AT * 2.0).contains(&f);
+        if !in_range(parts.factor) || !in_range(parts.gap_decay) {
             return Err("factor");
         }
         taste.lessons = parts.lessons;
         taste.factor = parts.factor;
+        taste.gap_decay = parts.gap_decay;
         if !parts.first.is_finite_non_negative() {
             return Err("first");
         }
@@ -486,16 +600,33 @@ impl Taste {
             *slot = *e;
         }
         let mut last = None;
-        for (id, e, last_heard) in &parts.tracks {
+        for (id, e, answer) in &parts.tracks {
             if *id == 0 || last.is_some_and(|l| l >= *id) || !e.is_finite_non_negative() {
                 return Err("tracks");
             }
             last = Some(*id);
-            taste.add_track(*id, e.heard, e.skipped);
-            if let Some(t) = taste.tracks.get_mut(id) {
-                t.last_heard = *last_heard;
-            }
+            taste.tracks.insert(
+                *id,
+                TrackEntry {
+                    evidence: *e,
+                    last: *answer,
+                },
+            );
         }
+        // The rings name known tracks, and are no longer than they can be.
+        for (ring, cap, saved) in [
+            (&mut taste.heard, HEARD_RING, &parts.heard),
+            (&mut taste.partly, PARTLY_RING, &parts.partly),
+        ] {
+            if saved.len() > cap || saved.iter().any(|id| !taste.tracks.contains_key(id)) {
+                return Err("rings");
+            }
+            ring.extend(saved.iter().copied());
+        }
+        if !(0.0..=1.0).contains(&parts.surprise) {
+            return Err("surprise");
+        }
+        taste.surprise = parts.surprise;
         let mut last = None;
         for (from, to, e) in &parts.transitions {
             if *to == 0 || last.is_some_and(|l| l >= (*from, *to)) || !e.is_finite_non_negative() {
@@ -524,8 +655,9 @@ mod tests {
     fn buckets_cover_every_gap_in_order() {
         assert_eq!(gap_bucket(1), 0);
         assert_eq!(gap_bucket(8), 7);
-        assert_eq!(gap_bucket(9), 7);
-        assert_eq!(gap_bucket(10), 8);
+        assert_eq!(gap_bucket(24), 23);
+        assert_eq!(gap_bucket(25), 23);
+        assert_eq!(gap_bucket(26), 24);
         assert_eq!(gap_bucket(u64::MAX), GAP_BOUNDS.len() - 1);
         let mut last = 0;
         for g in 1..2000 {
@@ -537,13 +669,13 @@ mod tests {
 
     #[test]
     fn old_answers_fade() {
-        let mut t = Taste::new(10.0, 8);
+        let mut t = Taste::new(100.0, 8);
         t.record(0, 1, Answer::Heard, Replay::First);
         let fresh = t.track(1).heard;
-        for _ in 0..10 {
+        for _ in 0..100 {
             t.record(0, 2, Answer::Heard, Replay::First);
         }
-        assert!((t.track(1).heard - fresh / 2.0).abs() < 1e-9);
+        assert!((t.track(1).heard / fresh - 0.5).abs() < 0.005);
     }
 
     #[test]

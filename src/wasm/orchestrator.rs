@@ -200,7 +200,7 @@ impl Orchestrator {
     #[wasm_bindgen(js_name = explainNext, unchecked_return_type = "Explanation")]
     pub fn explain_next(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "number")] limit: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] limit: JsValue,
     ) -> Result<JsValue, JsValue> {
         let limit = if limit.is_undefined() {
             DEFAULT_EXPLAIN_LIMIT

@@ -9,7 +9,7 @@
 //!            learned: [from, to, bonus, penalty, cooldown, ...] },
 //!   chain: { back: [...], current: id | null, forward: [...], learningFrozen, currentRemoved },
 //!   recency: { plays, last: [id, at, ...] }, rng: "16 hex digits", pendingCooldownSteps,
-//!   taste: { lessons, factor, tracks: [id, heard, skipped, lastHeard 0 | 1, ...],
+//!   taste: { lessons, factor, gapDecay, tracks: [id, heard, skipped, lastHeard 0 | 1, ...],
 //!            transitions: [from, to, heard, skipped, ...], gaps: [heard, skipped, ...],
 //!            first: [heard, skipped] },
 //!   replay: -1 (unknown) | 0 (first play) | gap }
@@ -157,6 +157,7 @@ fn taste_to_js(t: &TasteParts) -> JsValue {
     object(&[
         ("lessons", JsValue::from(t.lessons as f64)),
         ("factor", JsValue::from(t.factor)),
+        ("gapDecay", JsValue::from(t.gap_decay)),
         ("tracks", flat(&tracks)),
         ("transitions", flat(&transitions)),
         ("gaps", flat(&gaps)),
@@ -222,6 +223,7 @@ fn taste_from_js(value: &JsValue) -> Result<TasteParts, JsValue> {
             MAX_SAFE,
         )? as u64,
         factor: number(&field(&t, "factor")?, "snapshot.taste.factor")?,
+        gap_decay: number(&field(&t, "gapDecay")?, "snapshot.taste.gapDecay")?,
         tracks,
         transitions,
         gaps,

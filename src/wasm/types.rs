@@ -122,6 +122,7 @@ export interface Snapshot {
   taste?: {
     lessons: number;
     factor: number;
+    gapDecay: number;
     /** [id, heard, skipped, lastHeard (0 | 1), ...] */
     tracks: number[];
     /** [from, to, heard, skipped, ...] */

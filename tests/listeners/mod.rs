@@ -247,6 +247,8 @@ pub(crate) fn run(profile: &Profile, picker: Picker) -> Session {
     let mut rng = Rng::new(profile.seed ^ 0x5407);
     let mut order: Vec<TrackId> = Vec::new();
     let (mut recent_skips, mut first_plays) = (0, 0);
+    let mut old_affinity: Vec<Affinity> = Vec::new();
+    let mut kinds = [0usize; 24];
 
     let mut pool = LocalPool::new();
     let engine = match picker {
@@ -289,7 +291,27 @@ pub(crate) fn run(profile: &Profile, picker: Picker) -> Session {
         let was_recent = listener.last.get(id as usize).copied().flatten();
         let first = was_recent.is_none();
         let was_recent = was_recent.is_some_and(|l| (at - l) as u64 <= profile.tolerance);
+        if profile.change_at == Some(at) {
+            old_affinity = listener.affinity.clone();
+        }
         let (outcome, heard) = listener.listen(id, prev, at);
+        if let (Some(c), Some(_)) = (profile.change_at, std::env::var_os("LEARNING_KINDS")) {
+            if at >= c && at < c + 400 && matches!(picker, Picker::Engine(Policy::Adaptive)) {
+                let before = old_affinity.get(id as usize).copied();
+                let now = listener.affinity.get(id as usize).copied();
+                let k = if was_recent && outcome == Outcome::Skipped {
+                    2
+                } else if outcome == Outcome::Skipped {
+                    1
+                } else {
+                    0
+                };
+                let _ = (before, now);
+                if let Some(slot) = kinds.get_mut((at - c) / 50 * 3 + k) {
+                    *slot += 1;
+                }
+            }
+        }
         skips.push(outcome == Outcome::Skipped);
         if at >= profile.plays - profile.plays / 3 {
             recent_skips += usize::from(was_recent && outcome == Outcome::Skipped);
@@ -308,10 +330,22 @@ pub(crate) fn run(profile: &Profile, picker: Picker) -> Session {
                 .gaps
                 .iter()
                 .zip(memory_player::model::GAP_BOUNDS)
-                .map(|(e, b)| format!("{b}:{:.1}/{:.1}", e.heard / t.factor, e.skipped / t.factor))
+                .map(|(e, b)| {
+                    format!(
+                        "{b}:{:.1}/{:.1}",
+                        e.heard / t.gap_decay,
+                        e.skipped / t.gap_decay
+                    )
+                })
                 .collect();
             eprintln!("{} {}: {}", profile.name, picker.name(), gaps.join(" "));
         }
+    }
+    if profile.change_at.is_some()
+        && std::env::var_os("LEARNING_KINDS").is_some()
+        && matches!(picker, Picker::Engine(Policy::Adaptive))
+    {
+        eprintln!("{}: per 50 plays after the change, (not skipped, skipped by taste, skipped as too recent): {:?}", profile.name, kinds.chunks(3).collect::<Vec<_>>());
     }
     let final_window = engine
         .as_ref()
@@ -418,7 +452,10 @@ pub(crate) fn population() -> Vec<Profile> {
         sequences: 0,
         plays,
         loading,
-        seed: 7,
+        seed: std::env::var("LEARNING_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(7),
     };
     vec![
         p(

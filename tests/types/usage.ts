@@ -149,7 +149,7 @@ export async function usage(): Promise<void> {
 
   // Snapshots and IndexedDB profiles.
   const saved: Snapshot = o.snapshot();
-  assertType<Equals<typeof saved.version, 1>>();
+  assertType<Equals<typeof saved.version, 1 | 2>>();
   assertType<Equals<typeof saved.base, number[]>>();
   const restored: Orchestrator = Orchestrator.fromSnapshot(saved, { maxRuntimeDiffs: 10 });
   restored.free();
