@@ -16,7 +16,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import {
-  cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync,
+  cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -366,6 +366,8 @@ test("no bundler, in Chromium", async (t) => {
     await t.test("\"memory-player/web\" and await init()", () => check("/plain/web.html", ["page"], "web + init()", { profiles: false }));
     await t.test("\"memory-player/fetch\" through an import map", () => check("/plain/fetch.html", ["page"], "fetch"));
     await builds.sw;
+    const sw = readFileSync(join(app, "sw/dist/sw.js"));
+    sizes["service worker (esbuild)"] = [{ path: "/sw/dist/sw.js", raw: sw.length, gzip: gzipSync(sw, { level: 9 }).length }];
     await t.test("service workers: bundled by esbuild, and a module one without a bundler", () =>
       check("/sw/", ["bundled", "module"]));
   } finally {
