@@ -117,26 +117,23 @@ for (const resolution of ["bundler", "node16", "nodenext"]) {
   }
 }
 
-// Every build of the matrix, slowest first so that the pool stays busy.
+// Every build of the matrix: the folder of the project it runs in and the command, with the
+// tool's defaults. Slowest first, so that the pool stays busy.
+const tsc = (config) => ({ dir: "ts", args: [process.execPath, bin("tsc"), "-p", config] });
 const BUILDS = {
-  parcel: (dir) => run(bin("parcel"), ["build", "index.html"], dir),
-  webpack: (dir) => run(bin("webpack-cli"), [], dir),
-  vite: (dir) => run(bin("vite"), ["build"], dir),
-  rollup: (dir) => run(bin("rollup"), ["-c"], dir),
-  esbuild: (dir) => run(bin("esbuild"), ["../page.js", "--bundle", "--outdir=dist"], dir),
-  "esbuild-node": () =>
-    run(bin("esbuild"), ["node.mjs", "--bundle", "--platform=node", `--outfile=${join(work, "esbuild-node", "app.cjs")}`], app),
-  sw: (dir) => run(bin("esbuild"), ["sw.js", "--bundle", "--outfile=dist/sw.js"], dir),
-  "ts-commonjs": (dir) =>
-    run(process.execPath, [bin("tsc"), "-p", "tsconfig.cts.json"], dir),
-  "ts-esm": (dir) =>
-    run(process.execPath, [bin("tsc"), "-p", "tsconfig.mts.json"], dir),
-  ...Object.fromEntries(
-    TS_SETUPS.map(({ name }) => [`tsc-${name}`, (dir) => run(process.execPath, [bin("tsc"), "-p", `tsconfig.${name}.json`], dir)]),
-  ),
+  parcel: { dir: "parcel", args: [bin("parcel"), "build", "index.html"] },
+  webpack: { dir: "webpack", args: [bin("webpack-cli")] },
+  vite: { dir: "vite", args: [bin("vite"), "build"] },
+  "vite-fetch": { dir: "vite-fetch", args: [bin("vite"), "build"] },
+  rollup: { dir: "rollup", args: [bin("rollup"), "-c"] },
+  esbuild: { dir: "esbuild", args: [bin("esbuild"), "../page.js", "--bundle", "--outdir=dist"] },
+  // Written outside the project, where no node_modules can be found: it must run alone.
+  "esbuild-node": { dir: ".", args: [bin("esbuild"), "node.mjs", "--bundle", "--platform=node", "--outfile=../esbuild-node/app.cjs"] },
+  sw: { dir: "sw", args: [bin("esbuild"), "sw.js", "--bundle", "--outfile=dist/sw.js"] },
+  "ts-commonjs": tsc("tsconfig.cts.json"),
+  "ts-esm": tsc("tsconfig.mts.json"),
+  ...Object.fromEntries(TS_SETUPS.map(({ name }) => [`tsc-${name}`, tsc(`tsconfig.${name}.json`)])),
 };
-const BUILD_DIRS = { "esbuild-node": ".", "ts-commonjs": "ts", "ts-esm": "ts" };
-const buildDir = (name) => join(app, BUILD_DIRS[name] ?? (name.startsWith("tsc-") ? "ts" : name));
 
 before(async () => {
   assert.ok(
@@ -179,8 +176,8 @@ before(async () => {
   reference = await run(process.execPath, ["node.mjs"], app).then(lastJson, (e) => e);
 
   const limit = pool(2);
-  for (const [name, build] of Object.entries(BUILDS)) {
-    builds[name] = limit(() => build(buildDir(name)));
+  for (const [name, { dir, args: [cmd, ...args] }] of Object.entries(BUILDS)) {
+    builds[name] = limit(() => run(cmd, args, join(app, dir)));
     builds[name].catch(() => {}); // reported by the test that awaits it
   }
   browser = await launchChromium();
@@ -295,7 +292,6 @@ test("Node CommonJS: require(\"memory-player\")", async () => {
 
 test("esbuild --bundle --platform=node: the bundle runs on its own", async () => {
   await builds["esbuild-node"];
-  // Run where no node_modules can be found: everything must be in the bundle.
   assertSameApp(lastJson(await run(process.execPath, ["app.cjs"], join(work, "esbuild-node"))), "esbuild node bundle");
 });
 
@@ -352,6 +348,11 @@ test("Vite, no config: page and module worker (default worker format), in Chromi
   await builds.vite;
   assertNoWasmIn(join(app, "vite/dist"));
   await checkPages(join(app, "vite/dist"), [{ path: "/", keys: ["page", "worker"], sizeKey: "vite" }]);
+});
+
+test("Vite, no config: \"memory-player/fetch\" (the .wasm fetched, top-level await), in Chromium", async () => {
+  await builds["vite-fetch"];
+  await checkPages(join(app, "vite-fetch/dist"), [{ path: "/", keys: ["page"], sizeKey: "vite + fetch" }]);
 });
 
 test("no bundler, in Chromium", async (t) => {
