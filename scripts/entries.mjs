@@ -1,15 +1,17 @@
 // Run by scripts/build.sh after wasm-pack: makes what the package's entries need from
 // pkg/web (the wasm-bindgen web build).
 //
-// 1. pkg/inline/memory_player.js and .cjs: js/inline.js bundled with the glue, js/profile.js
-//    and the wasm as base64 (see js/inline.js), one self-contained file each: ESM for
-//    `import`, CommonJS for `require`. Bundling drops the glue's async init(), so neither
-//    file mentions import.meta or the .wasm: no bundler sees an asset, and none warns.
+// 1. pkg/inline/memory_player.js and .cjs: js/inline.js bundled with the glue, js/profile.js,
+//    fflate's inflate and the wasm, deflated and in base64 (see js/inline.js); one
+//    self-contained file each, ESM for `import` and CommonJS for `require`. Bundling drops the
+//    glue's async init(), so neither file mentions import.meta or the .wasm: no bundler sees
+//    an asset, and none warns.
 // 2. pkg/types/memory_player.d.ts and .d.cts: the generated declarations of the API, without
 //    the part that types init()/initSync() (it names DOM types: RequestInfo, Response,
 //    BufferSource, WebAssembly.*), so the "." entry type-checks with or without the DOM lib.
 //    The same text twice: .d.ts is read as ESM, .d.cts as CommonJS (a `.cts` consumer).
 import { execFileSync } from "node:child_process";
+import { deflateRawSync } from "node:zlib";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 const web = "pkg/web";
@@ -22,19 +24,29 @@ mkdirSync(inline, { recursive: true });
 mkdirSync(types, { recursive: true });
 
 // 1. The embedded entry. The base64 module is an input of the bundle only.
-const base64Module = `${inline}/wasm_base64.js`;
+const base64Module = `${inline}/wasm_deflated_base64.js`;
 const wasm = readFileSync(`${web}/memory_player_bg.wasm`);
-writeFileSync(base64Module, `export default ${JSON.stringify(wasm.toString("base64"))};\n`);
+const deflated = deflateRawSync(wasm, { level: 9, memLevel: 9 });
+writeFileSync(base64Module, `export default ${JSON.stringify(deflated.toString("base64"))};\n`);
+// fflate is bundled in: its licence asks for its notice in copies.
+const fflate = JSON.parse(readFileSync("node_modules/fflate/package.json", "utf8"));
+const copyright = readFileSync("node_modules/fflate/LICENSE", "utf8").match(/^Copyright .*$/m)?.[0] ?? "";
+const banner = `/*! memory-player includes fflate ${fflate.version} (inflateSync), MIT License, ${copyright} */`;
 for (const [format, ext] of [["esm", "js"], ["cjs", "cjs"]]) {
   const file = `${inline}/memory_player.${ext}`;
   execFileSync(
     "node_modules/.bin/rolldown",
-    ["js/inline.js", "--format", format, "--minify", "--platform", "neutral", "--file", file, "--log-level", "warn"],
+    ["js/inline.js", "--format", format, "--minify", "--platform", "neutral", "--banner", banner,
+      "--file", file, "--log-level", "warn"],
     { stdio: ["ignore", "ignore", "inherit"] },
   );
-  // What makes the entry work in every bundler: fail loudly if a new glue breaks it.
+  // What makes the entry work in every bundler: fail loudly if a new glue or fflate breaks it.
   const code = readFileSync(file, "utf8");
-  for (const [what, pattern] of [["import.meta", /import\.meta/], ["a .wasm file", /\.wasm\b/]]) {
+  for (const [what, pattern] of [
+    ["import.meta", /import\.meta/],
+    ["a .wasm file", /\.wasm\b/],
+    ["an import or require (it must be self-contained)", /\bfrom\s*["'`]|\bimport\s*\(|\brequire\s*\(/],
+  ]) {
     if (pattern.test(code)) throw new Error(`${file} mentions ${what}; the inline entry must not`);
   }
 }
