@@ -117,8 +117,9 @@ function makeQueries(g, seed) {
 }
 
 async function loadEngine() {
-  const entry = join(root, "js", "node.js");
-  for (const need of [entry, join(root, "pkg", "web", "memory_player_bg.wasm")]) {
+  // The package's default entry (built by scripts/build.sh, the wasm embedded).
+  const entry = join(root, "pkg", "inline", "memory_player.js");
+  for (const need of [entry]) {
     if (!existsSync(need)) return { error: new Error(`${relative(process.cwd(), need)} does not exist`) };
   }
   try {

@@ -1,6 +1,6 @@
 // Listener profiles in IndexedDB: `Orchestrator.open(name, options?)`,
 // `Orchestrator.deleteProfile(name)` and `o.flush()`, installed on the wasm class by the
-// entries (js/browser.js, js/node.js) with `installProfiles(Orchestrator)`.
+// entries (js/inline.js, js/browser.js) with `installProfiles(Orchestrator)`.
 //
 // Architecture Invariant: this is the only module that knows about IndexedDB and Web Locks.
 // The engine offers `snapshot()`, `Orchestrator.fromSnapshot()` and the `changes` counter,

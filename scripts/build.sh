@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `npm run build`: the release npm package. One wasm build for the web target in pkg/web;
-# js/node.js and js/browser.js wrap it (see package.json "exports"). Prints the size of
-# what a web app downloads and writes it to pkg/size.json.
+# scripts/entries.mjs bundles it, wasm embedded, into the default entry (pkg/inline, ESM and
+# CommonJS) and writes the API's declarations (pkg/types); js/browser.js wraps pkg/web as is
+# (see package.json "exports"). Prints the size of what a web app downloads and writes it
+# to pkg/size.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +42,10 @@ glue="$out/memory_player.js"
 rolldown "$glue" --format esm --minify --platform neutral --file "$glue.min" --log-level warn
 mv "$glue.min" "$glue"
 rm -rf "$out/snippets"
+
+# The default entry (wasm embedded, initialised synchronously) and the API's declarations.
+log "entries: pkg/inline (ESM, CommonJS), pkg/types"
+node scripts/entries.mjs
 
 # wasm-pack copies the crate's README and LICENSE here; the package ships its own.
 rm -f "$out/README.md" "$out/LICENSE" "$out"/LICENSE-*

@@ -2,7 +2,8 @@
 // `tsc --noEmit -p tests/types`: this file must compile, and every @ts-expect-error
 // must hit an error, so wrong or `any` types fail the build. Nothing here runs.
 import { BaseGraph, Orchestrator, RuntimeGraph, wasmMemoryBytes, type Snapshot } from "memory-player";
-import init, { Orchestrator as WebOrchestrator } from "memory-player/web";
+import init, { initSync, Orchestrator as WebOrchestrator, type InitOutput } from "memory-player/web";
+import { Orchestrator as FetchOrchestrator } from "memory-player/fetch";
 
 // Exact type equality (no `any` slips through): assertType<Equals<A, B>>().
 type Equals<A, B> =
@@ -170,5 +171,14 @@ export async function usage(): Promise<void> {
 
   // "memory-player/web": the raw web build, for a page without a bundler.
   await init();
+  await init({ module_or_path: new URL("memory_player_bg.wasm", "https://example.com/") });
+  await init({ module_or_path: fetch("/memory_player_bg.wasm") });
+  const output: InitOutput = initSync({ module: new Uint8Array(8) });
+  assertType<Equals<typeof output.memory, WebAssembly.Memory>>();
+  // @ts-expect-error init takes an object ({ module_or_path }), not a number
+  await init(7);
   new WebOrchestrator({ seed: 1 }).free();
+
+  // "memory-player/fetch": the same classes as ".", loaded by fetching the .wasm.
+  new FetchOrchestrator({ seed: 1 }).free();
 }
