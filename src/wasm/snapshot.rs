@@ -9,9 +9,9 @@
 //!            learned: [from, to, bonus, penalty, cooldown, ...] },
 //!   chain: { back: [...], current: id | null, forward: [...], learningFrozen, currentRemoved },
 //!   recency: { plays, last: [id, at, ...] }, rng: "16 hex digits", pendingCooldownSteps,
-//!   taste: { lessons, factor, gapDecay, tracks: [id, heard, skipped, lastHeard 0 | 1, ...],
+//!   taste: { lessons, factor, gapDecay, tracks: [id, heard, skipped, last 0 | 1 | 2, ...],
 //!            transitions: [from, to, heard, skipped, ...], gaps: [heard, skipped, ...],
-//!            first: [heard, skipped] },
+//!            first: [heard, skipped], heard: [id, ...], partly: [id, ...], surprise },
 //!   replay: -1 (unknown) | 0 (first play) | gap }
 //! ```
 //!
@@ -25,7 +25,7 @@ use super::options;
 use crate::engine::{
     BuildSnapshot, ChainSnapshot, SavedRow, Snapshot, MAX_SNAPSHOT_EDGES, SNAPSHOT_VERSION,
 };
-use crate::model::{Evidence, Learned, Replay, TasteParts, TrackId};
+use crate::model::{Answer, Evidence, Learned, Replay, TasteParts, TrackId};
 
 const FORMAT: &str = "memory-player";
 const MAX_SAFE: u64 = 9_007_199_254_740_991;
@@ -144,7 +144,7 @@ fn taste_to_js(t: &TasteParts) -> JsValue {
                 f64::from(*id),
                 e.heard,
                 e.skipped,
-                f64::from(u8::from(*last)),
+                answer_code(*last),
             ]
         })
         .collect();
@@ -162,7 +162,26 @@ fn taste_to_js(t: &TasteParts) -> JsValue {
         ("transitions", flat(&transitions)),
         ("gaps", flat(&gaps)),
         ("first", flat(&[t.first.heard, t.first.skipped])),
+        ("heard", ids_to_js(&t.heard)),
+        ("partly", ids_to_js(&t.partly)),
+        ("surprise", JsValue::from(t.surprise)),
     ])
+}
+
+fn ids_to_js(ids: &[TrackId]) -> JsValue {
+    ids.iter()
+        .map(|id| JsValue::from(*id))
+        .collect::<Array>()
+        .into()
+}
+
+/// A last answer as saved: 0 skipped, 1 partly heard, 2 heard out.
+fn answer_code(a: Answer) -> f64 {
+    match a {
+        Answer::Skipped => 0.0,
+        Answer::Partial => 1.0,
+        Answer::Heard => 2.0,
+    }
 }
 
 /// The taste part of a version 2 snapshot. Values are checked by the engine's restore.
@@ -185,7 +204,12 @@ fn taste_from_js(value: &JsValue) -> Result<TasteParts, JsValue> {
     while !c.done() {
         let id = c.id("a track id", 1.0)?;
         let e = evidence(&mut c)?;
-        tracks.push((id, e, c.int("a last-heard flag", 0.0, 1.0)? == 1.0));
+        let last = match c.int("a last answer (0, 1 or 2)", 0.0, 2.0)? as u8 {
+            2 => Answer::Heard,
+            1 => Answer::Partial,
+            _ => Answer::Skipped,
+        };
+        tracks.push((id, e, last));
     }
     let values = numbers(&t, "transitions", "snapshot.taste.transitions")?;
     let mut c = Cursor {
@@ -228,6 +252,9 @@ fn taste_from_js(value: &JsValue) -> Result<TasteParts, JsValue> {
         transitions,
         gaps,
         first,
+        heard: id_list(&t, "heard", "snapshot.taste.heard")?,
+        partly: id_list(&t, "partly", "snapshot.taste.partly")?,
+        surprise: number(&field(&t, "surprise")?, "snapshot.taste.surprise")?,
     })
 }
 

@@ -123,7 +123,7 @@ export interface Snapshot {
     lessons: number;
     factor: number;
     gapDecay: number;
-    /** [id, heard, skipped, lastHeard (0 | 1), ...] */
+    /** [id, heard, skipped, last answer (0 skipped, 1 partly heard, 2 heard out), ...] */
     tracks: number[];
     /** [from, to, heard, skipped, ...] */
     transitions: number[];
@@ -131,6 +131,12 @@ export interface Snapshot {
     gaps: number[];
     /** [heard, skipped] of first plays */
     first: number[];
+    /** The ring of recent answers "heard out", oldest first. */
+    heard: number[];
+    /** The ring of recent answers "partly heard", oldest first. */
+    partly: number[];
+    /** The recent rate of confident predictions missed. */
+    surprise: number;
   };
   /** How the current track's play relates to its previous play: -1 unknown, 0 first play, else the gap (version 2). */
   replay?: number;
