@@ -33,6 +33,7 @@ fn main() {
     println!("|---|---|---|---|---|---|---|");
     let mut json = String::from("{\n  \"listeners\": [\n");
     let (mut sum, mut half_ok, mut stalls, mut recovery_ok) = (0.0, true, 0, true);
+    let mut recoveries = Vec::new();
     for (i, (p, s)) in rows.iter().enumerate() {
         let [a, seed, shuffle, oracle] = s.as_slice() else {
             continue;
@@ -44,10 +45,12 @@ fn main() {
             (None, _) => "".to_string(),
             (Some(_), Some(k)) => {
                 recovery_ok &= k <= 300;
+                recoveries.push(format!("{} tracks: {k} plays", p.tracks));
                 format!("{k} plays")
             }
             (Some(_), None) => {
                 recovery_ok = false;
+                recoveries.push(format!("{} tracks: never", p.tracks));
                 "never".to_string()
             }
         };

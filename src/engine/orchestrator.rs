@@ -13,9 +13,9 @@ use super::{
     Stopped, Subscription,
 };
 use crate::model::{
-    check_edge, choose_adaptive, choose_next, explain_adaptive, explain_next, AdaptiveConfig,
-    Answer, BaseGraph, Candidate, Explained, Explanation, ModelError, PickConfig, PlaybackChain,
-    Recency, Replay, Rng, Row, RuntimeGraph, Taste, TrackId, START,
+    check_edge, choose_adaptive, choose_next, explain_adaptive, explain_next, repeat_window,
+    AdaptiveConfig, Answer, BaseGraph, Candidate, Explained, Explanation, ModelError, PickConfig,
+    PlaybackChain, Recency, Replay, Rng, Row, RuntimeGraph, Taste, TrackId, START,
 };
 
 /// One build of the runtime graph, shared: whoever holds a build keeps a consistent view of it
@@ -507,7 +507,7 @@ impl Orchestrator {
             ),
             Policy::Adaptive => {
                 let row = current.unwrap_or(START);
-                let window = state.taste.window();
+                let window = repeat_window(&build, &state.taste);
                 let candidates = explain_adaptive(
                     &build,
                     current,

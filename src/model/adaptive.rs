@@ -87,13 +87,17 @@ fn gather(
         }
         new
     };
-    for (to, _) in taste.transitions_from(from) {
-        push(scratch, *to);
+    // The transitions answered after this track (from the start node they are the listener's
+    // whole history, which the track level and the draws below already cover).
+    if from != START {
+        for (to, _) in taste.transitions_from(from) {
+            push(scratch, *to);
+        }
     }
     // Tracks the listener last heard out, then some last partly heard (for when every liked
     // track is too recent), passing over those the window holds back. Draws are bounded, so a
     // pick never reads a whole group.
-    let window = taste.window();
+    let window = repeat_window(build, taste);
     for (answer, wanted) in [
         (Answer::Heard, LIKED_PICKS),
         (Answer::Partial, PARTLY_PICKS),
@@ -176,6 +180,12 @@ fn score(
         total += weight;
     }
     total
+}
+
+/// The learned repeat window, bounded by the catalogue: with `n` tracks known, at most `n`
+/// plays (so the least recently played track is never held back).
+pub fn repeat_window(build: &RuntimeGraph, taste: &Taste) -> u64 {
+    taste.window().min(build.base().track_count().max(1) as u64)
 }
 
 /// Keeps only the [`DRAWN`] heaviest candidates (zeroing the others' weight) and returns their

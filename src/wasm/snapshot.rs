@@ -139,14 +139,7 @@ fn taste_to_js(t: &TasteParts) -> JsValue {
     let tracks: Vec<f64> = t
         .tracks
         .iter()
-        .flat_map(|(id, e, last)| {
-            [
-                f64::from(*id),
-                e.heard,
-                e.skipped,
-                answer_code(*last),
-            ]
-        })
+        .flat_map(|(id, e, last)| [f64::from(*id), e.heard, e.skipped, answer_code(*last)])
         .collect();
     let transitions: Vec<f64> = t
         .transitions

@@ -1,0 +1,48 @@
+//! The learning targets on the simulated listeners of `tests/listeners` with catalogues of up
+//! to 300 tracks (the whole population, up to 10 000 tracks, runs in `npm run bench:learning`):
+//! the default policy skips at most 0.10 late in each session and at most half as often as a
+//! plain shuffle, never stalls, and recovers from a change of taste within 300 plays in a
+//! catalogue of up to 300 tracks (within 600 in the 1 000-track one: see the README).
+
+// Tests assert by unwrapping.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod listeners;
+
+use listeners::{population, run, Picker};
+use memory_player::engine::Policy;
+
+#[test]
+fn the_default_policy_learns_every_listener() {
+    for p in &population() {
+        let adaptive = run(p, Picker::Engine(Policy::Adaptive));
+        let shuffle = run(p, Picker::Shuffle);
+        assert_eq!(adaptive.stalls, 0, "{}", p.name);
+        assert!(
+            adaptive.late_skip <= 0.10 && adaptive.late_skip <= shuffle.late_skip / 2.0,
+            "{}: {} against a shuffle's {}",
+            p.name,
+            adaptive.late_skip,
+            shuffle.late_skip
+        );
+        if p.change_at.is_some() {
+            let plays = adaptive.recovered_after.unwrap_or(usize::MAX);
+            let bound = if p.tracks <= 300 { 300 } else { 600 };
+            assert!(plays <= bound, "{}: recovered after {plays} plays", p.name);
+        }
+    }
+}
+
+#[test]
+fn the_seed_rules_stay_reachable_and_learn_less() {
+    let p = &population()[2];
+    let seed = run(p, Picker::Engine(Policy::Seed));
+    let adaptive = run(p, Picker::Engine(Policy::Adaptive));
+    assert_eq!(seed.stalls, 0);
+    assert!(
+        adaptive.late_skip < seed.late_skip,
+        "{} vs {}",
+        adaptive.late_skip,
+        seed.late_skip
+    );
+}
