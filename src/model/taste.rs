@@ -10,6 +10,7 @@
 //! sums, once, when it grows large). The ratio `heard / (heard + skipped)` does not depend on
 //! the reading time.
 
+use std::cell::{Cell, Ref, RefCell};
 use std::collections::VecDeque;
 
 use super::recency::IdMap;
@@ -116,8 +117,11 @@ const SURPRISE_SPAN: f64 = 16.0;
 const SURPRISE_CHANGE: f64 = 0.4;
 /// What a change of taste leaves of the answers given before it.
 const KEPT_AFTER_CHANGE: f64 = 0.2;
-/// Once the decay factor passes this, it is folded into the sums.
-const RESCALE_AT: f64 = 1e30;
+/// During a history import, the replay gaps are refitted every this many answers.
+pub(crate) const BULK_REFIT: u32 = 64;
+/// Once the decay factor passes this, it is folded into the sums (which touches every one of
+/// them, so not too often: after some 660 halvings; stored sums stay far from overflowing).
+const RESCALE_AT: f64 = 1e200;
 
 /// The evidence on one track, and its last answer.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -158,16 +162,29 @@ pub struct Taste {
     partly: VecDeque<TrackId>,
     /// The rate of confident predictions missed lately (a moving average).
     surprise: f64,
-    /// Per bucket, the chance a replay at that gap is welcome, relative to the best bucket
-    /// (derived from `gaps`; recomputed after each answer).
-    gap_factors: [f64; GAP_BOUNDS.len()],
+    /// What the gap buckets say, derived from them when read after an answer changed them:
+    /// fitting 64 buckets at every answer cost more than the rest of a lesson, and a history
+    /// import or a pile of lessons reads it far less often than it answers.
+    fit: RefCell<GapFit>,
+    /// True when `fit` is older than the last answer.
+    stale: Cell<bool>,
+    /// Answers recorded since `fit` was computed.
+    unfitted: Cell<u32>,
+    /// [`Taste::gap_prior`] of every bucket, computed once.
+    priors: [f64; GAP_BOUNDS.len()],
+    start_window: u64,
+}
 
+/// The fit of the replay-gap buckets.
+#[derive(Clone, Debug)]
+struct GapFit {
+    /// Per bucket, the chance a replay at that gap is welcome, relative to the best bucket.
+    factors: [f64; GAP_BOUNDS.len()],
     /// The window: the smallest gap whose factor reaches one half.
     window: u64,
     /// From this gap on, the factor is within 2 % of the best: a replay is as welcome as a new
     /// play, so the pick need not look the gap up.
     horizon: u64,
-    start_window: u64,
 }
 
 /// Everything a [`Taste`] holds, as plain data, for saving.
@@ -205,21 +222,42 @@ impl Taste {
             heard: VecDeque::new(),
             partly: VecDeque::new(),
             surprise: 0.0,
-            gap_factors: [1.0; GAP_BOUNDS.len()],
-
-            window: start_window,
-            horizon: 1,
+            fit: RefCell::new(GapFit {
+                factors: [1.0; GAP_BOUNDS.len()],
+                window: start_window,
+                horizon: 1,
+            }),
+            stale: Cell::new(true),
+            unfitted: Cell::new(0),
+            priors: [0.0; GAP_BOUNDS.len()],
             start_window: start_window.max(1),
         };
-        taste.refresh_gaps();
+        for (b, prior) in taste.priors.iter_mut().enumerate() {
+            *prior = Self::gap_prior(taste.start_window, b);
+        }
         taste
+    }
+
+    /// The fit of the gap buckets as of the last answer.
+    fn fit(&self) -> Ref<'_, GapFit> {
+        if self.stale.replace(false) {
+            let fit = self.fit_gaps();
+            *self.fit.borrow_mut() = fit;
+            self.unfitted.set(0);
+        }
+        self.fit.borrow()
+    }
+
+    /// Marks the fit for recomputing at its next read.
+    fn refresh_gaps(&self) {
+        self.stale.set(true);
     }
 
     /// The starting guess that a replay at `gap` is welcome: one half at the starting window,
     /// certain from twice that on.
-    fn gap_prior(&self, bucket: usize) -> f64 {
+    fn gap_prior(start_window: u64, bucket: usize) -> f64 {
         let gap = GAP_BOUNDS.get(bucket).copied().unwrap_or(1) as f64;
-        let w = self.start_window as f64;
+        let w = start_window as f64;
         0.9 * (gap / (2.0 * w)).clamp(0.05, 1.0)
     }
 
@@ -248,7 +286,24 @@ impl Taste {
 
     /// Multiplies every answer about tracks and transitions by `kept` (the gap buckets and the
     /// prior of unheard tracks stay: a change of taste changes neither).
-    fn fade(&mut self, kept: f64) {
+    ///
+    /// `lazy` (a history import): in O(1) instead of O(tracks + transitions), which a long
+    /// import would pay at every change of taste it detects. Every stored answer is read
+    /// divided by the factor, so dividing the factor by `kept` fades them all at once; the
+    /// prior of unheard tracks, read through the same factor, is stored that much larger so
+    /// that it stays. The same fade, rounded differently: live answers keep the eager one, so
+    /// that a session replays to the last bit.
+    fn fade(&mut self, kept: f64, lazy: bool) {
+        if lazy {
+            self.factor /= kept;
+            self.first = self.first.scaled(1.0 / kept);
+            self.heard.clear();
+            self.partly.clear();
+            if self.factor > RESCALE_AT {
+                self.rescale();
+            }
+            return;
+        }
         for t in self.tracks.values_mut() {
             t.evidence = t.evidence.scaled(kept);
         }
@@ -289,23 +344,21 @@ impl Taste {
     /// How welcome a replay after `gap` plays is, relative to the best gap (1 for a gap at or
     /// past [`Taste::horizon`]).
     pub fn gap_factor(&self, gap: u64) -> f64 {
-        if gap >= self.horizon {
+        let fit = self.fit();
+        if gap >= fit.horizon {
             return 1.0;
         }
-        self.gap_factors
-            .get(gap_bucket(gap))
-            .copied()
-            .unwrap_or(1.0)
+        fit.factors.get(gap_bucket(gap)).copied().unwrap_or(1.0)
     }
 
     /// The repeat window: replays within fewer plays than this are more likely skipped than not.
     pub fn window(&self) -> u64 {
-        self.window
+        self.fit().window
     }
 
     /// From this gap on a replay is as welcome as a first play.
     pub fn horizon(&self) -> u64 {
-        self.horizon
+        self.fit().horizon
     }
 
     /// The replay-gap buckets' answers, decayed to now.
@@ -345,6 +398,17 @@ impl Taste {
         ring.push_back(id);
     }
 
+    /// Records one answer of a long run of them (a history imported): as [`Taste::record`],
+    /// except that an answer to a replay is judged by the fit of the replay gaps as it was up
+    /// to [`BULK_REFIT`] answers ago, not refitted after each answer (the fit costs more than
+    /// the rest of a lesson). Anything read afterwards sees the fit of every answer.
+    pub fn record_bulk(&mut self, from: TrackId, to: TrackId, answer: Answer, replay: Replay) {
+        if self.stale.get() && self.unfitted.get() < BULK_REFIT {
+            self.stale.set(false);
+        }
+        self.answer(from, to, answer, replay, true);
+    }
+
     /// Records an answer to `to`, played after `from`.
     ///
     /// A skip soon after a play is partly the gap's fault: the track is charged in proportion
@@ -353,6 +417,11 @@ impl Taste {
     /// window rather than losing the favourite, and a disliked track skipped at any gap says
     /// little about gaps.
     pub fn record(&mut self, from: TrackId, to: TrackId, answer: Answer, replay: Replay) {
+        self.answer(from, to, answer, replay, false);
+    }
+
+    /// [`Taste::record`]; `bulk`: a history import's (see [`Taste::fade`]).
+    fn answer(&mut self, from: TrackId, to: TrackId, answer: Answer, replay: Replay, bulk: bool) {
         let v = answer.value();
         let f = self.factor;
         let mut track_blame = 1.0;
@@ -385,7 +454,7 @@ impl Taste {
             self.surprise += (1.0 - v - self.surprise) / SURPRISE_SPAN;
             if self.surprise >= SURPRISE_CHANGE {
                 self.surprise = 0.0;
-                self.fade(KEPT_AFTER_CHANGE);
+                self.fade(KEPT_AFTER_CHANGE, bulk);
             }
         }
         let (heard, skipped) = (v * f, (1.0 - v) * track_blame * f);
@@ -403,6 +472,7 @@ impl Taste {
         }
         self.tick();
         self.refresh_gaps();
+        self.unfitted.set(self.unfitted.get().saturating_add(1));
     }
 
     fn add_track(&mut self, id: TrackId, heard: f64, skipped: f64) {
@@ -420,6 +490,13 @@ impl Taste {
         self.factor *= self.growth;
         self.gap_decay *= self.gap_growth;
         if self.factor > RESCALE_AT {
+            self.rescale();
+        }
+    }
+
+    /// Folds the decay factors into the stored sums, which would otherwise grow without bound.
+    fn rescale(&mut self) {
+        {
             let by = 1.0 / self.factor;
             self.factor = 1.0;
             for t in self.tracks.values_mut() {
@@ -444,66 +521,76 @@ impl Taste {
     /// non-decreasing curve (isotonic regression, pool-adjacent-violators, weighted by each
     /// bucket's answers), so skips at 40 plays also lower the welcome at 20 and one noisy
     /// bucket cannot open a hole in the window.
-    fn refresh_gaps(&mut self) {
-        // Blocks of pooled buckets: (mean, weight, buckets in the block).
-        let mut blocks: Vec<(f64, f64, usize)> = Vec::with_capacity(GAP_BOUNDS.len());
-        for b in 0..GAP_BOUNDS.len() {
-            let e = self
-                .gaps
-                .get(b)
-                .map_or_else(Evidence::default, |e| self.gap_now(*e));
+    fn fit_gaps(&self) -> GapFit {
+        // The buckets' answers as of now, read once (the fit runs at every answer to a replay,
+        // so it allocates nothing and reads each bucket once).
+        const N: usize = GAP_BOUNDS.len();
+        let mut now = [Evidence::default(); N];
+        for (slot, e) in now.iter_mut().zip(&self.gaps) {
+            *slot = self.gap_now(*e);
+        }
+        // Blocks of pooled buckets: (mean, weight, buckets in the block), a stack of at most N.
+        let mut blocks = [(0.0, 0.0, 0usize); N];
+        let mut len: usize = 0;
+        for (e, prior) in now.iter().zip(self.priors) {
             let mut block = (
-                e.mean(self.gap_prior(b), GAP_PRIOR_WEIGHT),
+                e.mean(prior, GAP_PRIOR_WEIGHT),
                 GAP_PRIOR_WEIGHT + e.weight(),
                 1,
             );
-            while let Some(&(m, w, n)) = blocks.last() {
+            while let Some(&(m, w, n)) = len.checked_sub(1).and_then(|top| blocks.get(top)) {
                 if m <= block.0 {
                     break;
                 }
-                blocks.pop();
+                len -= 1;
                 let weight = w + block.1;
                 block = ((m * w + block.0 * block.1) / weight, weight, n + block.2);
             }
-            blocks.push(block);
+            if let Some(slot) = blocks.get_mut(len) {
+                *slot = block;
+                len += 1;
+            }
         }
-        let mut means = [0.0; GAP_BOUNDS.len()];
+        let blocks = blocks.get(..len).unwrap_or_default();
+        let mut means = [0.0; N];
         let mut slots = means.iter_mut();
-        for (m, _, n) in &blocks {
+        for (m, _, n) in blocks {
             for slot in slots.by_ref().take(*n) {
                 *slot = *m;
             }
         }
         let best = blocks.last().map_or(1.0, |b| b.0);
         let top = best.max(f64::MIN_POSITIVE);
-        self.window = self.change_point();
-        self.horizon = 1;
-        for (b, (factor, m)) in self.gap_factors.iter_mut().zip(means).enumerate() {
+        let mut fit = GapFit {
+            factors: [1.0; N],
+            window: self.change_point(&now),
+            horizon: 1,
+        };
+        for (b, (factor, m)) in fit.factors.iter_mut().zip(means).enumerate() {
             let bound = GAP_BOUNDS.get(b).copied().unwrap_or(1);
             // Below the window a replay is more likely skipped than not, whatever the fit says.
-            *factor = if bound < self.window {
+            *factor = if bound < fit.window {
                 (m / top).min(0.5)
             } else {
                 m / top
             };
             if *factor < 0.98 {
-                self.horizon = GAP_BOUNDS.get(b + 1).copied().unwrap_or(bound + 1);
+                fit.horizon = GAP_BOUNDS.get(b + 1).copied().unwrap_or(bound + 1);
             }
         }
+        fit
     }
 
     /// The repeat window: the gap that best splits the replays, skipped below and heard out
     /// from it on (the fewest answers on the wrong side; the narrower window on a tie). The
     /// starting guess counts as half an answer each side of it, so with no evidence the window
     /// is the starting guess; each skip of a replay at a gap at or past the window pulls it
-    /// wider, each replay heard out inside it pulls it narrower.
-    fn change_point(&self) -> u64 {
+    /// wider, each replay heard out inside it pulls it narrower. `now`: the buckets' answers
+    /// as of now.
+    fn change_point(&self, now: &[Evidence; GAP_BOUNDS.len()]) -> u64 {
         let start = gap_bucket(self.start_window);
         let answers = |b: usize| {
-            let e = self
-                .gaps
-                .get(b)
-                .map_or_else(Evidence::default, |e| self.gap_now(*e));
+            let e = now.get(b).copied().unwrap_or_default();
             let skipped = e.skipped + if b + 1 == start { 0.5 } else { 0.0 };
             let heard = e.heard + if b == start { 0.5 } else { 0.0 };
             (heard, skipped)
@@ -543,7 +630,7 @@ impl Taste {
         // the wasm carries one sort.
         let sorted = |ids: &mut dyn Iterator<Item = TrackId>| {
             let mut v: Vec<(TrackId, u64)> = ids.map(|id| (id, 0)).collect();
-            v.sort_unstable();
+            super::sort_pairs(&mut v);
             v
         };
         let tracks = sorted(&mut self.tracks.keys().copied())
