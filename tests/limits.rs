@@ -45,8 +45,12 @@ proptest! {
         before in prop::collection::vec(edge(), 0..60),
         batch in prop::collection::vec(edge(), 0..300),
         grouped in any::<bool>(),
+        sparse in any::<bool>(),
     ) {
-        let mut batch = batch;
+        // Sparse ids (far more than the edges) take the hashed path for the start row.
+        let scale = if sparse { 1_000_003 } else { 1 };
+        let before: Vec<_> = before.into_iter().map(|(f, t, a)| (f * scale, t * scale, a)).collect();
+        let mut batch: Vec<_> = batch.into_iter().map(|(f, t, a)| (f * scale, t * scale, a)).collect();
         if grouped {
             batch.sort_by_key(|e| e.0);
         }

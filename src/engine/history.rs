@@ -35,19 +35,24 @@ pub enum Refusal {
     Full,
 }
 
-impl fmt::Display for Refusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Refusal::Entry => {
-                "a play must be an object { id, listenedSeconds, durationSeconds, at }"
-            }
+impl Refusal {
+    /// Why, in words naming the field (as JS calls it).
+    pub fn message(self) -> &'static str {
+        match self {
+            Refusal::Entry => "a play must be an object",
             Refusal::Id => "id must be an integer from 1 to 4294967295",
             Refusal::Listened => "listenedSeconds must be a finite number >= 0",
             Refusal::Duration => "durationSeconds must be a finite number > 0",
-            Refusal::At => "at must be a finite number of milliseconds since the epoch",
+            Refusal::At => "at must be a finite number",
             Refusal::OutOfOrder => "at is earlier than the play before it",
             Refusal::Full => "the graph is full",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
     }
 }
 

@@ -107,9 +107,9 @@ fn refuse<T>(part: &'static str, problem: impl Into<String>) -> Result<T, Snapsh
 
 /// Rows in strictly ascending source order, each a valid [`Row`], at most `budget` edges in
 /// all. Whether there are too many tracks is checked before any row is built.
-fn rows<'a>(
+fn rows(
     part: &'static str,
-    saved: impl ExactSizeIterator<Item = (TrackId, Option<&'a SavedRow>)>,
+    saved: &mut dyn ExactSizeIterator<Item = (TrackId, Option<&SavedRow>)>,
     mut budget: usize,
 ) -> Result<Vec<(TrackId, Option<Row>)>, SnapshotError> {
     if saved.len() > MAX_TRACKS + 1 {
@@ -192,7 +192,7 @@ impl Snapshot {
         })?;
         let base_rows = rows(
             "base",
-            self.base.iter().map(|(id, row)| (*id, Some(row))),
+            &mut self.base.iter().map(|(id, row)| (*id, Some(row))),
             MAX_EDGES,
         )?;
         let mut base = BaseGraph::with_tracks(base_rows.iter().map(|(id, _)| *id));
@@ -210,7 +210,7 @@ impl Snapshot {
         let mut build_base = base.clone();
         let changes = rows(
             "build.baseChanges",
-            b.base_changes.iter().map(|(id, row)| (*id, row.as_ref())),
+            &mut b.base_changes.iter().map(|(id, row)| (*id, row.as_ref())),
             MAX_EDGES,
         )?;
         build_base.apply_diff(changes);
@@ -343,7 +343,7 @@ impl Snapshot {
             if h.id == START || !h.start.is_finite() || !(h.end >= h.start && h.end.is_finite()) {
                 return refuse(
                     "history",
-                    "must name a track, its start and its end (not before its start) in milliseconds",
+                    "must be a track, a start and an end not before it",
                 );
             }
         }

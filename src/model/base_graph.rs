@@ -126,19 +126,20 @@ impl BaseGraph {
         // The start row: every edge adds its amount to it once (`reinforce` mirrors an edge
         // from a track, and an edge from the start node is the start row's own), in order.
         // Weights travel as their bits: (id, u64) pairs are what the crate's one sort sorts.
-        let mut start: IdMap<u64> = IdMap::default();
-        {
+        let arrivals: Vec<(TrackId, u64)> = {
             let row = self.rows.get(START).cloned();
             let before = |to: TrackId| row.as_ref().and_then(|r| r.get(to)).unwrap_or(0.0);
+            let mut start: IdMap<u64> = IdMap::default();
             for (_, to, a) in edges {
                 start
                     .entry(*to)
                     .and_modify(|w| *w = add(f64::from_bits(*w), *a).to_bits())
                     .or_insert_with(|| add(before(*to), *a).to_bits());
             }
-        }
-        let mut arrivals: Vec<(TrackId, u64)> = start.into_iter().collect();
-        sort_pairs(&mut arrivals);
+            let mut arrivals: Vec<(TrackId, u64)> = start.into_iter().collect();
+            sort_pairs(&mut arrivals);
+            arrivals
+        };
         for (to, _) in &arrivals {
             grown.tracks += usize::from(self.note_track(*to));
         }

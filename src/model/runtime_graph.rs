@@ -21,6 +21,7 @@ impl Learned {
 
     /// Entries the next cooldown step must look at: those cooling down, and empty ones (a
     /// lesson of 0), which it removes.
+    #[inline]
     fn watched(&self) -> bool {
         self.cooldown > 0 || self.is_empty()
     }
@@ -114,7 +115,7 @@ impl RuntimeGraph {
     /// [`MAX_WEIGHT`].
     pub fn reinforce(&mut self, from: TrackId, to: TrackId, amount: f64) -> Result<(), ModelError> {
         check_edge(to, amount)?;
-        self.mirror(from, to, |l| l.bonus = (l.bonus + amount).min(MAX_WEIGHT));
+        self.mirror(from, to, &|l| l.bonus = (l.bonus + amount).min(MAX_WEIGHT));
         self.diffs += 1;
         Ok(())
     }
@@ -123,7 +124,7 @@ impl RuntimeGraph {
     /// [`MAX_WEIGHT`].
     pub fn penalty(&mut self, from: TrackId, to: TrackId, amount: f64) -> Result<(), ModelError> {
         check_edge(to, amount)?;
-        self.mirror(from, to, |l| {
+        self.mirror(from, to, &|l| {
             l.penalty = (l.penalty + amount).min(MAX_WEIGHT)
         });
         self.diffs += 1;
@@ -139,49 +140,50 @@ impl RuntimeGraph {
         plays: u32,
     ) -> Result<(), ModelError> {
         check_edge(to, 0.0)?;
-        self.change(from, to, |l| l.cooldown = l.cooldown.max(plays));
+        self.change(from, to, &|l| l.cooldown = l.cooldown.max(plays));
         Ok(())
     }
 
-    fn mirror(&mut self, from: TrackId, to: TrackId, change: impl Fn(&mut Learned)) {
-        self.change(from, to, &change);
+    fn mirror(&mut self, from: TrackId, to: TrackId, change: &dyn Fn(&mut Learned)) {
+        self.change(from, to, change);
         if from != START {
-            self.change(START, to, &change);
+            self.change(START, to, change);
         }
     }
 
-    /// Changes the learned entry of one edge, created empty when absent.
-    fn change(&mut self, from: TrackId, to: TrackId, change: impl FnOnce(&mut Learned)) {
+    /// Changes the learned entry of one edge, created empty when absent. (A `dyn` change: one
+    /// copy of this in the wasm.)
+    fn change(&mut self, from: TrackId, to: TrackId, change: &dyn Fn(&mut Learned)) {
         let row = self.learned.entry(from).or_default();
-        let existed = row.contains_key(to);
-        if !existed {
-            // A track taught since the build becomes known to this build's own base snapshot
-            // (the live base learns it at the next rebuild). Only a new entry can bring a new
-            // track or a new edge, so a repeated lesson skips these lookups.
-            for id in [from, to] {
-                if id != START && self.base.note_track(id) {
-                    self.grown.tracks += 1;
-                }
+        // The common case first: one search for an edge already learned.
+        if let Some(l) = row.get_mut(to) {
+            let was_watched = l.watched();
+            change(l);
+            if l.watched() && !was_watched {
+                self.watched.push((from, u64::from(to)));
             }
-            if self.base.row(from).and_then(|r| r.get(to)).is_none() {
-                self.grown.edges += 1;
-            }
-            row.insert(
-                to,
-                Learned {
-                    to,
-                    ..Learned::default()
-                },
-            );
-        }
-        let Some(l) = row.get_mut(to) else {
             return;
+        }
+        // A track taught since the build becomes known to this build's own base snapshot (the
+        // live base learns it at the next rebuild). Only a new entry can bring a new track or
+        // a new edge, so a repeated lesson skips these lookups.
+        for id in [from, to] {
+            if id != START && self.base.note_track(id) {
+                self.grown.tracks += 1;
+            }
+        }
+        if self.base.row(from).and_then(|r| r.get(to)).is_none() {
+            self.grown.edges += 1;
+        }
+        let mut l = Learned {
+            to,
+            ..Learned::default()
         };
-        let was_watched = existed && l.watched();
-        change(l);
-        if l.watched() && !was_watched {
+        change(&mut l);
+        if l.watched() {
             self.watched.push((from, u64::from(to)));
         }
+        row.insert(to, l);
     }
 
     /// What one lesson on `from -> to` would add to `live` (the graph this build folds into)

@@ -522,39 +522,28 @@ impl Taste {
     /// bucket's answers), so skips at 40 plays also lower the welcome at 20 and one noisy
     /// bucket cannot open a hole in the window.
     fn fit_gaps(&self) -> GapFit {
-        // The buckets' answers as of now, read once (the fit runs at every answer to a replay,
-        // so it allocates nothing and reads each bucket once).
-        const N: usize = GAP_BOUNDS.len();
-        let mut now = [Evidence::default(); N];
-        for (slot, e) in now.iter_mut().zip(&self.gaps) {
-            *slot = self.gap_now(*e);
-        }
-        // Blocks of pooled buckets: (mean, weight, buckets in the block), a stack of at most N.
-        let mut blocks = [(0.0, 0.0, 0usize); N];
-        let mut len: usize = 0;
-        for (e, prior) in now.iter().zip(self.priors) {
+        // Blocks of pooled buckets: (mean, weight, buckets in the block).
+        let mut blocks: Vec<(f64, f64, usize)> = Vec::with_capacity(GAP_BOUNDS.len());
+        for (e, prior) in self.gaps.iter().zip(self.priors) {
+            let e = self.gap_now(*e);
             let mut block = (
                 e.mean(prior, GAP_PRIOR_WEIGHT),
                 GAP_PRIOR_WEIGHT + e.weight(),
                 1,
             );
-            while let Some(&(m, w, n)) = len.checked_sub(1).and_then(|top| blocks.get(top)) {
+            while let Some(&(m, w, n)) = blocks.last() {
                 if m <= block.0 {
                     break;
                 }
-                len -= 1;
+                blocks.pop();
                 let weight = w + block.1;
                 block = ((m * w + block.0 * block.1) / weight, weight, n + block.2);
             }
-            if let Some(slot) = blocks.get_mut(len) {
-                *slot = block;
-                len += 1;
-            }
+            blocks.push(block);
         }
-        let blocks = blocks.get(..len).unwrap_or_default();
-        let mut means = [0.0; N];
+        let mut means = [0.0; GAP_BOUNDS.len()];
         let mut slots = means.iter_mut();
-        for (m, _, n) in blocks {
+        for (m, _, n) in &blocks {
             for slot in slots.by_ref().take(*n) {
                 *slot = *m;
             }
@@ -562,8 +551,8 @@ impl Taste {
         let best = blocks.last().map_or(1.0, |b| b.0);
         let top = best.max(f64::MIN_POSITIVE);
         let mut fit = GapFit {
-            factors: [1.0; N],
-            window: self.change_point(&now),
+            factors: [1.0; GAP_BOUNDS.len()],
+            window: self.change_point(),
             horizon: 1,
         };
         for (b, (factor, m)) in fit.factors.iter_mut().zip(means).enumerate() {
@@ -585,12 +574,14 @@ impl Taste {
     /// from it on (the fewest answers on the wrong side; the narrower window on a tie). The
     /// starting guess counts as half an answer each side of it, so with no evidence the window
     /// is the starting guess; each skip of a replay at a gap at or past the window pulls it
-    /// wider, each replay heard out inside it pulls it narrower. `now`: the buckets' answers
-    /// as of now.
-    fn change_point(&self, now: &[Evidence; GAP_BOUNDS.len()]) -> u64 {
+    /// wider, each replay heard out inside it pulls it narrower.
+    fn change_point(&self) -> u64 {
         let start = gap_bucket(self.start_window);
         let answers = |b: usize| {
-            let e = now.get(b).copied().unwrap_or_default();
+            let e = self
+                .gaps
+                .get(b)
+                .map_or_else(Evidence::default, |e| self.gap_now(*e));
             let skipped = e.skipped + if b + 1 == start { 0.5 } else { 0.0 };
             let heard = e.heard + if b == start { 0.5 } else { 0.0 };
             (heard, skipped)

@@ -20,6 +20,7 @@ export function columnKind(v) {
   }
   return 0;
 }
+
 export function columnLength(v) { return v.length >>> 0; }
 export function firstNonNumber(array) {
   for (let i = 0; i < array.length; i++) if (typeof array[i] !== 'number') return i;
@@ -58,6 +59,7 @@ extern "C" {
     fn first_non_number(array: &JsValue) -> i32;
     #[wasm_bindgen(js_name = chunkOf)]
     fn chunk_of(v: &JsValue, start: u32, end: u32) -> Float64Array;
+
     /// `[id, listenedSeconds, durationSeconds, at]` columns of an array of plays; a
     /// non-number field is NaN, an entry that is not an object has id -1.
     #[wasm_bindgen(js_name = historyColumns)]
@@ -119,17 +121,18 @@ pub(crate) fn is_target(x: f64) -> bool {
 /// `RangeError` for a number `check` refuses.
 pub(crate) fn read(v: &JsValue, name: &str, check: Check) -> Result<Vec<f64>, JsValue> {
     let mut out = Vec::with_capacity(length(v, name)?);
-    each(v, name, check, &mut |_, x| out.push(x))?;
+    each(v, name, check, &mut |_, part| out.extend_from_slice(part))?;
     Ok(out)
 }
 
-/// Calls `f(i, element)` for every element of a column in order, each checked as by
-/// [`read`]; stops at the first bad one. (A `dyn` callback: one copy of this in the wasm.)
+/// Calls `f(start, chunk)` for the elements of a column in order, a chunk at a time, each
+/// element checked as by [`read`]; stops at the first bad one. (A `dyn` callback: one copy of
+/// this in the wasm, called once a chunk.)
 pub(crate) fn each(
     v: &JsValue,
     name: &str,
     check: Check,
-    f: &mut dyn FnMut(usize, f64),
+    f: &mut dyn FnMut(usize, &[f64]),
 ) -> Result<(), JsValue> {
     let len = length(v, name)?;
     if column_kind(v) == 1 {
@@ -147,13 +150,15 @@ pub(crate) fn each(
         let end = start.saturating_add(CHUNK).min(len as u32);
         let part = buf.get_mut(..(end - start) as usize).unwrap_or_default();
         chunk_of(v, start, end).copy_to(part);
-        for (i, x) in part.iter().enumerate() {
+        if let Some(i) = part.iter().position(|x| check.refuses(*x).is_some()) {
+            let what = part
+                .get(i)
+                .and_then(|x| check.refuses(*x))
+                .unwrap_or_default();
             let at = start as usize + i;
-            if let Some(what) = check.refuses(*x) {
-                return Err(range_error(&format!("{name}[{at}] must be {what}")));
-            }
-            f(at, *x);
+            return Err(range_error(&format!("{name}[{at}] must be {what}")));
         }
+        f(start as usize, part);
         start = end;
     }
     Ok(())

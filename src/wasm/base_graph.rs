@@ -6,7 +6,7 @@ use std::rc::Rc;
 use js_sys::{Array, Float64Array, Map, Uint32Array};
 use wasm_bindgen::prelude::*;
 
-use super::arrays::{self, Check, CHUNK};
+use super::arrays::{self, Check};
 use super::js::{self, id_array, number_map, object, range_error, source, track};
 use super::slot::{freed, Slot};
 use crate::engine::{self, Orchestrator};
@@ -46,39 +46,6 @@ impl BaseGraph {
             js::amount(amount, "amount")?,
         );
         apply(&self.engine()?, from, to, amount).map_err(|e| range_error(&e.to_string()))
-    }
-}
-
-/// Fills typed arrays from wasm memory a chunk at a time, so that no second copy of the whole
-/// output is ever made in wasm memory.
-struct Filler {
-    from: Uint32Array,
-    to: Uint32Array,
-    weight: Float64Array,
-    at: u32,
-    buf: (Vec<u32>, Vec<u32>, Vec<f64>),
-}
-
-impl Filler {
-    fn push(&mut self, from: TrackId, to: TrackId, weight: f64) {
-        self.buf.0.push(from);
-        self.buf.1.push(to);
-        self.buf.2.push(weight);
-        if self.buf.0.len() == CHUNK as usize {
-            self.flush();
-        }
-    }
-
-    fn flush(&mut self) {
-        let n = self.buf.0.len() as u32;
-        let end = (self.at + n).min(self.from.length());
-        self.from.subarray(self.at, end).copy_from(&self.buf.0);
-        self.to.subarray(self.at, end).copy_from(&self.buf.1);
-        self.weight.subarray(self.at, end).copy_from(&self.buf.2);
-        self.at = end;
-        self.buf.0.clear();
-        self.buf.1.clear();
-        self.buf.2.clear();
     }
 }
 
@@ -129,22 +96,20 @@ impl BaseGraph {
         if !amounts.is_undefined() {
             same(arrays::length(&amounts, "amounts")?, "amounts")?;
         }
-        // Read straight into the edges: 16 bytes an edge in wasm memory, no more.
-        let mut edges: Vec<(TrackId, TrackId, f64)> = vec![(START, START, 1.0); n];
-        arrays::each(&from, "from", Check::Source, &mut |i, f| {
-            if let Some(e) = edges.get_mut(i) {
-                e.0 = f as TrackId;
-            }
+        // Read straight into the edges, a chunk at a time: 16 bytes an edge in wasm memory.
+        let mut edges: Vec<(TrackId, TrackId, f64)> = Vec::with_capacity(n);
+        arrays::each(&from, "from", Check::Source, &mut |_, part| {
+            edges.extend(part.iter().map(|f| (*f as TrackId, START, 1.0)));
         })?;
-        arrays::each(&to, "to", Check::Target, &mut |i, t| {
-            if let Some(e) = edges.get_mut(i) {
-                e.1 = t as TrackId;
+        arrays::each(&to, "to", Check::Target, &mut |start, part| {
+            for (e, t) in edges.iter_mut().skip(start).zip(part) {
+                e.1 = *t as TrackId;
             }
         })?;
         if !amounts.is_undefined() {
-            arrays::each(&amounts, "amounts", Check::Amount, &mut |i, a| {
-                if let Some(e) = edges.get_mut(i) {
-                    e.2 = a;
+            arrays::each(&amounts, "amounts", Check::Amount, &mut |start, part| {
+                for (e, a) in edges.iter_mut().skip(start).zip(part) {
+                    e.2 = *a;
                 }
             })?;
         }
@@ -160,24 +125,33 @@ impl BaseGraph {
     pub fn to_arrays(&self) -> Result<JsValue, JsValue> {
         // A snapshot of the graph (O(1)): no borrow of the engine is held while JS runs.
         let base = self.engine()?.base_graph();
-        let n = base.edge_count() - base.row(START).map_or(0, |r| r.len());
-        let mut out = Filler {
-            from: Uint32Array::new_with_length(n as u32),
-            to: Uint32Array::new_with_length(n as u32),
-            weight: Float64Array::new_with_length(n as u32),
-            at: 0,
-            buf: Default::default(),
-        };
-        for (from, row) in base.rows().filter(|(from, _)| *from != START) {
-            for (to, w) in row.iter() {
-                out.push(from, to, w);
+        let n = (base.edge_count() - base.row(START).map_or(0, |r| r.len())) as u32;
+        let (from, to, weight) = (
+            Uint32Array::new_with_length(n),
+            Uint32Array::new_with_length(n),
+            Float64Array::new_with_length(n),
+        );
+        // Each run of a row is copied straight from wasm memory: no second copy of the graph.
+        let mut at = 0;
+        for (id, row) in base.rows().filter(|(id, _)| *id != START) {
+            for (targets, weights) in row.segments() {
+                // Never past the arrays, whatever the count said (copy_from wants equal lengths).
+                let len = targets.len().min((n - at) as usize);
+                let (Some(targets), Some(weights)) = (targets.get(..len), weights.get(..len))
+                else {
+                    break;
+                };
+                let end = at + len as u32;
+                from.subarray(at, end).fill(id, 0, len as u32);
+                to.subarray(at, end).copy_from(targets);
+                weight.subarray(at, end).copy_from(weights);
+                at = end;
             }
         }
-        out.flush();
         Ok(object(&[
-            ("from", out.from.into()),
-            ("to", out.to.into()),
-            ("weight", out.weight.into()),
+            ("from", from.into()),
+            ("to", to.into()),
+            ("weight", weight.into()),
         ]))
     }
 

@@ -41,7 +41,7 @@ pub(crate) fn columns(plays: &JsValue) -> Result<Columns, JsValue> {
     }
     if !plays.is_object() || arrays::is_column(plays) {
         return Err(type_error(&format!(
-            "plays must be an array of {{ id, listenedSeconds, durationSeconds, at }} or an object of four such columns, got {}",
+            "plays must be an array of plays or an object of columns, got {}",
             type_name(plays)
         )));
     }
@@ -105,7 +105,7 @@ pub(crate) fn report_to_js(r: &HistoryReport) -> JsValue {
         .map(|(index, why)| {
             object(&[
                 ("index", JsValue::from(*index as f64)),
-                ("reason", JsValue::from_str(&why.to_string())),
+                ("reason", JsValue::from_str(why.message())),
             ])
         })
         .collect();

@@ -215,8 +215,11 @@ impl Orchestrator {
         #[wasm_bindgen(unchecked_param_type = "number | ArrayLike<number>")] ids: JsValue,
     ) -> Result<(), JsValue> {
         let ids: Vec<u32> = if arrays::is_column(&ids) {
-            let ids = arrays::read(&ids, "ids", arrays::Check::Target)?;
-            ids.into_iter().map(|id| id as u32).collect()
+            let mut out = Vec::new();
+            arrays::each(&ids, "ids", arrays::Check::Target, &mut |_, part| {
+                out.extend(part.iter().map(|id| *id as u32))
+            })?;
+            out
         } else {
             vec![track(&ids, "ids")?]
         };
