@@ -6,6 +6,8 @@
 //    self-contained file each, ESM for `import` and CommonJS for `require`. Bundling drops the
 //    glue's async init(), so neither file mentions import.meta or the .wasm: no bundler sees
 //    an asset, and none warns.
+// 3. pkg/import/import.cjs: "memory-player/import" (js/import.js, which imports nothing) as
+//    CommonJS; `import` gets js/import.js itself.
 // 2. pkg/types/memory_player.d.ts and .d.cts: the generated declarations of the API, without
 //    the part that types init()/initSync() (it names DOM types: RequestInfo, Response,
 //    BufferSource, WebAssembly.*), so the "." entry type-checks with or without the DOM lib.
@@ -17,11 +19,12 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 const web = "pkg/web";
 const inline = "pkg/inline";
 const types = "pkg/types";
+const importer = "pkg/import";
 
-rmSync(inline, { recursive: true, force: true });
-rmSync(types, { recursive: true, force: true });
-mkdirSync(inline, { recursive: true });
-mkdirSync(types, { recursive: true });
+for (const dir of [inline, types, importer]) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+}
 
 // 1. The embedded entry. The base64 module is an input of the bundle only.
 const base64Module = `${inline}/wasm_deflated_base64.js`;
@@ -67,3 +70,10 @@ for (const bad of ["RequestInfo", "Response", "BufferSource", "WebAssembly", "UR
 }
 writeFileSync(`${types}/memory_player.d.ts`, api);
 writeFileSync(`${types}/memory_player.d.cts`, api);
+
+// 3. The importer as CommonJS.
+execFileSync(
+  "node_modules/.bin/rolldown",
+  ["js/import.js", "--format", "cjs", "--platform", "neutral", "--file", `${importer}/import.cjs`, "--log-level", "warn"],
+  { stdio: ["ignore", "ignore", "inherit"] },
+);

@@ -274,7 +274,7 @@ test("the tarball holds the built package and nothing else", () => {
     "pkg/types/memory_player.d.cts", "pkg/web/memory_player.js", "pkg/web/memory_player_bg.wasm"]) {
     assert.ok(paths.includes(wanted), `${wanted} is not in the tarball`);
   }
-  const allowed = /^(package\.json|README\.md|LICENSE(\.md)?|js\/(browser|profile)\.js|js\/[^/]+\.d\.c?ts|pkg\/size\.json|pkg\/inline\/memory_player\.c?js|pkg\/types\/[^/]+\.d\.c?ts|pkg\/web\/[^/]+\.(js|d\.ts|wasm))$/;
+  const allowed = /^(package\.json|README\.md|LICENSE(\.md)?|js\/(browser|profile|import)\.js|js\/[^/]+\.d\.c?ts|pkg\/size\.json|pkg\/inline\/memory_player\.c?js|pkg\/import\/import\.cjs|pkg\/types\/[^/]+\.d\.c?ts|pkg\/web\/[^/]+\.(js|d\.ts|wasm))$/;
   const stray = paths.filter((p) => !allowed.test(p));
   assert.deepEqual(stray, [], "files that should not ship");
 });
@@ -284,6 +284,13 @@ test("Node ESM: import * from \"memory-player\", no init() (the reference)", () 
   assert.deepEqual(reference.checks, EXPECTED_CHECKS);
   assert.equal(reference.picks.length, PICKS);
   for (const id of reference.picks) assert.ok(Number.isInteger(id) && id >= 1 && id <= TRACKS, `pick ${id}`);
+});
+
+test("\"memory-player/import\" in Node ESM, CommonJS and Bun", async () => {
+  const { IMPORTED } = await import(new URL("./fixture/history.js", import.meta.url));
+  for (const [cmd, file] of [[process.execPath, "import.mjs"], [process.execPath, "import.cjs"], [bin("bun"), "import.mjs"]]) {
+    assert.deepEqual(lastJson(await run(cmd, [file], app)), IMPORTED, `${cmd} ${file}`);
+  }
 });
 
 test("Node CommonJS: require(\"memory-player\")", async () => {
