@@ -4,14 +4,20 @@
 import { BaseGraph, Orchestrator, RuntimeGraph, wasmMemoryBytes, type Snapshot } from "memory-player";
 import init, { initSync, Orchestrator as WebOrchestrator, type InitOutput } from "memory-player/web";
 import { Orchestrator as FetchOrchestrator } from "memory-player/fetch";
+import {
+  importSpotifyHistory,
+  SKIP_MS,
+  type SpotifyImportReport,
+  type SpotifyStreamingRecord,
+} from "memory-player/import";
 
 // Exact type equality (no `any` slips through): assertType<Equals<A, B>>().
 type Equals<A, B> =
   (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<T extends true>(): T | void {}
 
-type Source = "generated" | "forward" | "back";
-type LearnKind = "reinforce" | "penalty" | "skip";
+type Source = "generated" | "forward" | "back" | "chosen" | "queue";
+type LearnKind = "reinforce" | "penalty" | "skip" | "choice";
 
 export async function usage(): Promise<void> {
   // Options: all optional, camelCase, each a number.
@@ -34,6 +40,8 @@ export async function usage(): Promise<void> {
     penaltyCooldown: 1,
     skipPenalty: 2,
     skipCooldown: 3,
+    choiceAmount: 1,
+    sessionGapMs: 1_800_000,
   });
   // @ts-expect-error an unknown option
   new Orchestrator({ sed: 42 });
@@ -57,6 +65,8 @@ export async function usage(): Promise<void> {
     penaltyCooldown: number;
     skipPenalty: number;
     skipCooldown: number;
+    choiceAmount: number;
+    sessionGapMs: number;
   } = o.options();
   assertType<Equals<ReturnType<Orchestrator["options"]>["skipCooldown"], number>>(); // not `any`
 
@@ -71,6 +81,16 @@ export async function usage(): Promise<void> {
   assertType<Equals<typeof base.edgeCount, number>>();
   // @ts-expect-error a track id is a number
   base.reinforce("0", 1);
+  // Bulk: typed arrays or arrays of numbers, amounts optional; the whole graph out as arrays.
+  base.reinforceMany(new Uint32Array([1, 2]), [2, 3]);
+  base.reinforceMany([1, 2], new Int32Array([2, 3]), new Float64Array([1, 0.5]));
+  const arrays = base.toArrays();
+  assertType<Equals<typeof arrays.from, Uint32Array>>();
+  assertType<Equals<typeof arrays.to, Uint32Array>>();
+  assertType<Equals<typeof arrays.weight, Float64Array>>();
+  base.reinforceMany(arrays.from, arrays.to, arrays.weight);
+  // @ts-expect-error ids are numbers
+  base.reinforceMany(["1"], [2]);
 
   // Orchestrator.
   o.rebuildRuntime("catalogue loaded");
@@ -83,6 +103,32 @@ export async function usage(): Promise<void> {
   o.learn(0, 1);
   o.feedback(0, 1, 185.2, 201.0);
   o.forgetTrack(1);
+
+  // The listener's choice and the queue.
+  o.playTrack(4);
+  o.enqueue(5);
+  o.enqueue([6, 7]);
+  o.enqueue(new Uint32Array([8]));
+  assertType<Equals<ReturnType<Orchestrator["queue"]>, number[]>>();
+  assertType<Equals<ReturnType<Orchestrator["removeFromQueue"]>, boolean>>();
+  o.clearQueue();
+  // @ts-expect-error a track id is a number
+  o.playTrack("4");
+
+  // A listening history: plays, or the same as columns.
+  const report = o.learnHistory([{ id: 1, listenedSeconds: 200, durationSeconds: 200, at: Date.now() }]);
+  assertType<Equals<typeof report.plays, number>>();
+  assertType<Equals<typeof report.sessions, number>>();
+  assertType<Equals<typeof report.transitions, number>>();
+  assertType<Equals<typeof report.refused, { index: number; reason: string }[]>>();
+  o.learnHistory({
+    id: new Uint32Array([1, 2]),
+    listenedSeconds: new Float64Array([200, 10]),
+    durationSeconds: [200, 200],
+    at: [0, 240_000],
+  });
+  // @ts-expect-error a play has an id
+  o.learnHistory([{ listenedSeconds: 1, durationSeconds: 2, at: 0 }]);
 
   const chain = o.playbackChain();
   assertType<Equals<typeof chain.back, number[]>>();
@@ -119,6 +165,7 @@ export async function usage(): Promise<void> {
   assertType<Equals<ReturnType<RuntimeGraph["penalties"]>, Map<number, Map<number, number>>>>();
   assertType<Equals<ReturnType<RuntimeGraph["cooldowns"]>, Map<number, Map<number, number>>>>();
   rt.reinforce(0, 1);
+  rt.reinforce(0, 1, 10);
   rt.penalty(0, 1);
   rt.penalty(0, 1, 2);
   rt.addCooldown(0, 1, 3);
@@ -151,6 +198,7 @@ export async function usage(): Promise<void> {
   // Snapshots and IndexedDB profiles.
   const saved: Snapshot = o.snapshot();
   assertType<Equals<typeof saved.version, 1 | 2>>();
+  assertType<Equals<typeof saved.queue, number[] | undefined>>();
   assertType<Equals<typeof saved.base, number[]>>();
   const restored: Orchestrator = Orchestrator.fromSnapshot(saved, { maxRuntimeDiffs: 10 });
   restored.free();
@@ -168,6 +216,33 @@ export async function usage(): Promise<void> {
   assertType<Equals<typeof o.changes, number>>();
 
   assertType<Equals<ReturnType<typeof wasmMemoryBytes>, number>>();
+
+  // free() and [Symbol.dispose]() release the engine; `using` disposes at the end of the block.
+  {
+    using scoped = new Orchestrator({ seed: 4 });
+    scoped.playNext();
+  }
+  const disposable: { [Symbol.dispose](): void } = new Orchestrator();
+  disposable[Symbol.dispose]();
+
+  // "memory-player/import": a Spotify extended streaming history.
+  const records: SpotifyStreamingRecord[] = [
+    { ts: "2023-03-04T18:03:30Z", ms_played: 210000, spotify_track_uri: "spotify:track:x", reason_end: "trackdone", skipped: false },
+  ];
+  const imported: SpotifyImportReport = await importSpotifyHistory(o, records, {
+    trackId: (uri) => (uri.startsWith("spotify:track:") ? 1 : undefined),
+    onProgress: ({ phase, done, total }) => {
+      assertType<Equals<typeof phase, "reading" | "learning">>();
+      assertType<Equals<typeof done | typeof total, number>>();
+    },
+  });
+  assertType<Equals<typeof imported.leftOut.unmapped, number>>();
+  assertType<Equals<typeof SKIP_MS, number>>();
+  await importSpotifyHistory(o, [records, "[]"], { trackId: () => 1 });
+  // @ts-expect-error trackId is required
+  await importSpotifyHistory(o, records, {});
+  // The importer takes the orchestrator of any entry.
+  await importSpotifyHistory(new WebOrchestrator(), records, { trackId: () => 1 });
 
   // "memory-player/web": the raw web build, for a page without a bundler.
   await init();
