@@ -33,6 +33,8 @@ export const DEFAULTS = Object.freeze({
   penaltyCooldown: 1,
   skipPenalty: 2,
   skipCooldown: 3,
+  choiceAmount: 1,
+  sessionGapMs: 1_800_000,
 });
 
 function checkSource(v, name) {
@@ -96,6 +98,23 @@ export class PlainBaseGraph {
     amount = checkAmount(amount, "amount");
     this._adjust(from, to, -amount);
     if (from !== 0) this._adjust(0, to, -amount);
+  }
+
+  /** reinforce(from[i], to[i], amounts[i]) for every i, everything checked first. */
+  reinforceMany(from, to, amounts) {
+    if (from.length !== to.length || (amounts !== undefined && amounts.length !== from.length)) {
+      throw new RangeError("from, to and amounts must have the same length");
+    }
+    for (let i = 0; i < from.length; i++) {
+      checkSource(from[i], `from[${i}]`);
+      checkTarget(to[i], `to[${i}]`);
+      if (amounts !== undefined) checkAmount(amounts[i], `amounts[${i}]`);
+    }
+    for (let i = 0; i < from.length; i++) {
+      const a = amounts === undefined ? 1 : amounts[i];
+      this._adjust(from[i], to[i], a);
+      if (from[i] !== 0) this._adjust(0, to[i], a);
+    }
   }
 
   /** The weights out of `from` (a copy; zero-weight edges included). */
@@ -212,10 +231,10 @@ export class PlainRuntimeGraph {
     return this._learnedMap("cooldown");
   }
 
-  reinforce(from, to) {
+  reinforce(from, to, amount) {
     checkSource(from, "from");
     checkTarget(to, "to");
-    this._bonus(from, to, 1);
+    this._bonus(from, to, checkAmount(amount, "amount"));
     this._onEdit?.(this);
   }
 
@@ -260,6 +279,8 @@ export class PlainRuntimeGraph {
   _cooldown(from, to, plays) {
     const e = this._entry(from, to);
     if (plays > e.cooldown) e.cooldown = plays;
+    // The entries cooling down, so that a play visits those, not every lesson of the build.
+    if (e.cooldown > 0) (this._cooling ??= new Map()).set(e, [from, to]);
   }
 
   _entry(from, to) {
@@ -304,15 +325,16 @@ export class PlainRuntimeGraph {
   }
 
   _reduceCooldowns(steps) {
-    if (steps <= 0) return;
-    for (const [from, row] of this._learned) {
-      for (const [to, l] of row) {
-        if (l.cooldown > 0) {
-          l.cooldown = Math.max(0, l.cooldown - steps);
-          if (l.cooldown === 0 && l.bonus === 0 && l.penalty === 0) row.delete(to);
-        }
+    if (steps <= 0 || this._cooling === undefined) return;
+    for (const [l, [from, to]] of this._cooling) {
+      l.cooldown = Math.max(0, l.cooldown - steps);
+      if (l.cooldown > 0) continue;
+      this._cooling.delete(l);
+      const row = this._learned.get(from);
+      if (row?.get(to) === l && l.bonus === 0 && l.penalty === 0) {
+        row.delete(to);
+        if (row.size === 0) this._learned.delete(from);
       }
-      if (row.size === 0) this._learned.delete(from);
     }
   }
 
@@ -372,6 +394,9 @@ export class PlainOrchestrator {
     // Recency: play number of the last play of each track.
     this._plays = 0;
     this._lastPlayed = new Map();
+    // The listener's queue, and the end of the last history play learned.
+    this._queue = [];
+    this._history = undefined; // { id, start, end }
     // Events and managers.
     this._listeners = { play: [], rebuild: [], learn: [] };
     this._running = false;
@@ -443,23 +468,37 @@ export class PlainOrchestrator {
       throw new RangeError("durationSeconds must be a finite number > 0");
     }
     if (this._frozen) return;
-    const o = this._o;
-    const progress = Math.min(1, listenedSeconds / durationSeconds);
-    let kind;
-    if (progress >= o.reinforceThreshold) {
-      kind = "reinforce";
-      this._build._bonus(fromId, toId, o.reinforceAmount);
-    } else if (progress < o.skipThreshold) {
-      kind = "skip";
-      this._build._penalty(fromId, toId, o.skipPenalty);
-      if (o.skipCooldown > 0) this._build._cooldown(fromId, toId, o.skipCooldown);
-    } else {
-      kind = "penalty";
-      this._build._penalty(fromId, toId, o.penaltyAmount);
-      if (o.penaltyCooldown > 0) this._build._cooldown(fromId, toId, o.penaltyCooldown);
-    }
+    const kind = this._lesson(fromId, toId, listenedSeconds, durationSeconds);
     this._signalDiffs();
     this._emit("learn", () => ({ from: fromId, to: toId, kind }));
+  }
+
+  /** The feedback rules: a reinforcement, a partial listen or a skip. Returns its kind. */
+  _lesson(fromId, toId, listenedSeconds, durationSeconds) {
+    const o = this._o;
+    const progress = Math.min(1, listenedSeconds / durationSeconds);
+    if (progress >= o.reinforceThreshold) {
+      this._build._bonus(fromId, toId, o.reinforceAmount);
+      return "reinforce";
+    }
+    if (progress < o.skipThreshold) {
+      this._build._penalty(fromId, toId, o.skipPenalty);
+      if (o.skipCooldown > 0) this._build._cooldown(fromId, toId, o.skipCooldown);
+      return "skip";
+    }
+    this._build._penalty(fromId, toId, o.penaltyAmount);
+    if (o.penaltyCooldown > 0) this._build._cooldown(fromId, toId, o.penaltyCooldown);
+    return "penalty";
+  }
+
+  /** A new play that moves the chain on (generated, queued or chosen): a cooldown step. */
+  _moveTo(id) {
+    if (this._current !== undefined) this._pushBack(this._current);
+    this._current = id;
+    this._forward.length = 0;
+    this._frozen = false;
+    this._record(id);
+    this._cooldownStep();
   }
 
   playNext() {
@@ -472,16 +511,85 @@ export class PlainOrchestrator {
       this._emit("play", () => ({ id, source: "forward" }));
       return id;
     }
-    const id = this._chooseNext();
+    const queued = this._queue.length > 0;
+    const id = queued ? this._queue.shift() : this._chooseNext();
     if (id === undefined) return undefined;
-    if (this._current !== undefined) this._pushBack(this._current);
-    this._current = id;
-    this._forward.length = 0;
-    this._frozen = false;
-    this._record(id);
-    this._cooldownStep();
-    this._emit("play", () => ({ id, source: "generated" }));
+    this._moveTo(id);
+    this._emit("play", () => ({ id, source: queued ? "queue" : "generated" }));
     return id;
+  }
+
+  /** The listener picked `id`: played as a generated pick; the transition learned as a choice. */
+  playTrack(id) {
+    checkTarget(id, "id");
+    const from = this._current ?? 0;
+    this._moveTo(id);
+    this._emit("play", () => ({ id, source: "chosen" }));
+    if (from !== id) {
+      this._build._bonus(from, id, this._o.choiceAmount);
+      this._signalDiffs();
+      this._emit("learn", () => ({ from, to: id, kind: "choice" }));
+    }
+  }
+
+  enqueue(ids) {
+    const list = typeof ids === "number" ? [ids] : Array.from(ids);
+    list.forEach((id, i) => checkTarget(id, `ids[${i}]`));
+    for (const id of list) this._queue.push(id);
+  }
+
+  queue() {
+    return this._queue.slice();
+  }
+
+  removeFromQueue(id) {
+    const before = this._queue.length;
+    this._queue = this._queue.filter((q) => q !== id);
+    return this._queue.length !== before;
+  }
+
+  clearQueue() {
+    this._queue.length = 0;
+  }
+
+  /**
+   * An ordered history ({ id, listenedSeconds, durationSeconds, at }[], or the same as columns)
+   * learned as played: each play recorded and a cooldown step, each lesson by the feedback
+   * rules from the play before it, or from 0 when the silence before it is over sessionGapMs.
+   */
+  learnHistory(plays) {
+    const cols = Array.isArray(plays)
+      ? null
+      : { id: plays.id, l: plays.listenedSeconds, d: plays.durationSeconds, at: plays.at };
+    const n = cols ? cols.id.length : plays.length;
+    const report = { plays: 0, transitions: 0, sessions: 0, refused: [] };
+    let last = this._history === undefined ? undefined : { ...this._history, thisCall: false };
+    for (let i = 0; i < n; i++) {
+      const p = cols ? { id: cols.id[i], listenedSeconds: cols.l[i], durationSeconds: cols.d[i], at: cols.at[i] } : plays[i];
+      const { id, listenedSeconds: l, durationSeconds: d, at } = p ?? {};
+      let reason;
+      if (!Number.isInteger(id) || id < 1 || id > MAX_ID) reason = "id";
+      else if (!(l >= 0) || !Number.isFinite(l)) reason = "listenedSeconds";
+      else if (!(d > 0) || !Number.isFinite(d)) reason = "durationSeconds";
+      else if (!Number.isFinite(at)) reason = "at";
+      else if (last?.thisCall && at < last.start) reason = "order";
+      if (reason !== undefined) {
+        report.refused.push({ index: i, reason });
+        continue;
+      }
+      const follows = last !== undefined && (last.thisCall || at >= last.start) && at - last.end <= this._o.sessionGapMs;
+      const from = follows ? last.id : 0;
+      this._build._reduceCooldowns(1);
+      this._record(id);
+      this._lesson(from, id, l, d);
+      report.plays++;
+      if (follows) report.transitions++;
+      else report.sessions++;
+      last = { id, start: at, end: at + l * 1000, thisCall: true };
+    }
+    if (last !== undefined) this._history = { id: last.id, start: last.start, end: last.end };
+    if (report.plays > 0) this._signalDiffs();
+    return report;
   }
 
   playBack() {

@@ -299,3 +299,38 @@ test("history limit bounds the back stack; managers rebuild on the diff limit", 
   await o.stop();
   assert.equal(o.running, false);
 });
+
+test("issue 10: reinforceMany is reinforce per edge; playTrack, the queue and learnHistory follow the engine's rules", () => {
+  const a = new PlainOrchestrator();
+  const b = new PlainOrchestrator();
+  const from = [1, 1, 2, 0, 3], to = [2, 3, 3, 1, 1], w = [1.5, 2, 1, 4, 0.25];
+  for (let i = 0; i < from.length; i++) a.baseGraph().reinforce(from[i], to[i], w[i]);
+  b.baseGraph().reinforceMany(from, to, w);
+  for (const f of [0, 1, 2, 3]) assert.deepEqual([...b.baseGraph().edges(f)], [...a.baseGraph().edges(f)]);
+  assert.throws(() => b.baseGraph().reinforceMany([1, 2], [2, 0]), RangeError);
+
+  const o = new PlainOrchestrator({ seed: 1, choiceAmount: 2 });
+  for (let i = 1; i <= 6; i++) o.baseGraph().reinforce(i, (i % 6) + 1, 1);
+  o.rebuildRuntime("x");
+  const first = o.playNext();
+  const chosen = first === 4 ? 3 : 4;
+  o.playTrack(chosen);
+  assert.equal(o.playbackChain().current, chosen);
+  assert.equal(o.runtimeGraph().bonuses().get(first).get(chosen), 2);
+  o.enqueue([5, 6]);
+  assert.deepEqual(o.queue(), [5, 6]);
+  assert.equal(o.playNext(), 5);
+  assert.ok(o.removeFromQueue(6));
+  o.clearQueue();
+
+  const h = new PlainOrchestrator();
+  const r = h.learnHistory([
+    { id: 1, listenedSeconds: 200, durationSeconds: 200, at: 0 },
+    { id: 2, listenedSeconds: 5, durationSeconds: 200, at: 240_000 },
+    { id: 0, listenedSeconds: 5, durationSeconds: 200, at: 250_000 },
+    { id: 3, listenedSeconds: 200, durationSeconds: 200, at: 3_600_000 },
+  ]);
+  assert.deepEqual(r, { plays: 3, transitions: 1, sessions: 2, refused: [{ index: 2, reason: "id" }] });
+  assert.equal(h.runtimeGraph().penalties().get(1).get(2), 2);
+  assert.equal(h.runtimeGraph().bonuses().get(0).get(3), 1);
+});

@@ -6,6 +6,7 @@
 //   node bench/run.mjs                 # full run (expects the built package: bash scripts/build.sh)
 //   node bench/run.mjs --plain-only    # only the plain-JS side (no package needed)
 //   options: --sizes=1000,10000 --runs=7 --no-memory --out=bench/results.json
+//            --only=buildMany,feedbackPileUp,... (those workloads only: no memory, no per-edge build)
 //
 // The script re-spawns itself with --expose-gc (for the JS heap measurement and quiet GCs
 // between workloads) and a larger heap.
@@ -18,6 +19,7 @@ import { gzipSync } from "node:zlib";
 import os from "node:os";
 
 import { mulberry32, PlainOrchestrator } from "./plain.js";
+import { makeHistory } from "./workloads.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -39,7 +41,12 @@ const DEGREE = 50;
 const HUB_DEGREE = 5000;
 const GRAPH_SEED = 20240601;
 const ENGINE_SEED = 42;
-const OUT = opt("out", join(here, PLAIN_ONLY ? "results.plain-only.json" : "results.json"));
+const ONLY = opt("only", null)?.split(",") ?? null;
+const wanted = (workload) => ONLY === null || ONLY.includes(workload);
+const OUT = opt("out", join(here, PLAIN_ONLY ? "results.plain-only.json" : ONLY ? "results.only.json" : "results.json"));
+/** The issue-10 workloads that run at one size only (the issue's own). */
+const AT_10K = new Set(["feedbackPileUp", "learnHistory"]);
+const HISTORY_PLAYS = 1_000_000;
 
 const HEAP_FLAGS = ["--expose-gc", "--max-old-space-size=8192"];
 
@@ -75,6 +82,7 @@ const sizeLabel = (n) => (n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(
 /** A synthetic graph: `n` tracks, `deg` distinct weighted successors each, fixed seed. */
 function makeGraph(n, deg, seed) {
   const rnd = mulberry32(seed ^ n);
+  const from = new Uint32Array(n * deg);
   const to = new Uint32Array(n * deg);
   const w = new Float64Array(n * deg);
   const stamp = new Uint32Array(n + 1);
@@ -85,6 +93,7 @@ function makeGraph(n, deg, seed) {
       const c = 1 + Math.floor(rnd() * n);
       if (c === t || stamp[c] === t) continue;
       stamp[c] = t;
+      from[i] = t;
       to[i] = c;
       w[i] = 1 + Math.floor(rnd() * 20);
       i++;
@@ -97,7 +106,7 @@ function makeGraph(n, deg, seed) {
       peaked++;
     }
   }
-  return { n, deg, to, w, peaked };
+  return { n, deg, from, to, w, peaked };
 }
 
 /** Random queries over the graph, shared by both implementations. */
@@ -335,7 +344,7 @@ async function main() {
     }
   }
 
-  const memory = flag("no-memory") ? [] : await measureMemory(impls.map((i) => i.name));
+  const memory = flag("no-memory") || ONLY !== null ? [] : await measureMemory(impls.map((i) => i.name));
   if (memory.length) log(`memory: measured in ${memory.length} fresh processes`);
 
   const timings = []; // { workload, n, impl, ...measure }
@@ -347,9 +356,14 @@ async function main() {
       gc();
       const W = impl.W;
       const o = impl.create({ seed: ENGINE_SEED });
-      const b = W.build(o, g);
-      builds.push({ impl: impl.name, n, ...b, perCallNs: b.buildNs / b.calls });
-      log(`[${impl.name} ${sizeLabel(n)}] built ${b.edgeCount} edges in ${fmtNs(b.buildNs)} (${fmtNs(b.buildNs / b.calls)}/reinforce)`);
+      if (wanted("build")) {
+        const b = W.build(o, g);
+        builds.push({ impl: impl.name, n, ...b, perCallNs: b.buildNs / b.calls });
+        log(`[${impl.name} ${sizeLabel(n)}] built ${b.edgeCount} edges in ${fmtNs(b.buildNs)} (${fmtNs(b.buildNs / b.calls)}/reinforce)`);
+      } else {
+        o.baseGraph().reinforceMany(g.from, g.to, g.w);
+        o.rebuildRuntime("catalogue loaded");
+      }
       const steps = [
         ["probabilities", () => W.probabilities(o, q, RUNS)],
         ["probabilitiesCached", () => W.probabilitiesCached(o, q, RUNS)],
@@ -359,7 +373,15 @@ async function main() {
         ["feedback", () => W.feedback(o, q, RUNS)],
         ["learnPileUp", () => W.learnPileUp(o, q, RUNS)],
         ["hub", () => W.hub(o, n, RUNS, HUB_DEGREE)],
-      ];
+        ["buildMany", () => W.buildMany(() => impl.create({ seed: ENGINE_SEED }), g)],
+        ["feedbackPileUp", () => W.feedbackPileUp(o, q, Math.min(RUNS, 5))],
+        ["playTrack", () => W.playTrack(o, q, RUNS)],
+        ["queue", () => W.queue(o, q, RUNS)],
+        [
+          "learnHistory",
+          () => W.learnHistory(() => impl.create({ seed: ENGINE_SEED }), makeHistory(HISTORY_PLAYS, n, GRAPH_SEED)),
+        ],
+      ].filter(([workload]) => wanted(workload) && (!AT_10K.has(workload) || n === 10000));
       for (const [workload, run] of steps) {
         gc();
         try {
@@ -395,6 +417,11 @@ const WORKLOADS = {
   rebuild50: { label: "rebuildRuntime after 50 learn calls" },
   probabilities: { label: "runtimeGraph().probabilities(id)" },
   probabilitiesCached: { label: "probabilities(id) on a kept handle" },
+  buildMany: { label: "build: baseGraph().reinforceMany, one call (+ first rebuild)", total: true },
+  feedbackPileUp: { label: "feedback, 100 000 piling up in one build (managers stopped)", only: 10000 },
+  playTrack: { label: "playTrack(id): a choice, played and learned (≤ 50 per build)" },
+  queue: { label: "enqueue(id) + playNext() from the queue" },
+  learnHistory: { label: `learnHistory, ${HISTORY_PLAYS / 1e6}M plays of a simulated listener, one call`, total: true, only: 10000 },
 };
 
 /** The target of a row and whether it is met; null when no target applies. */
@@ -409,6 +436,12 @@ function target(workload, n, wasmNs, ratio) {
       return { text: "≤ 1 µs", met: wasmNs <= 1000 };
     case "rebuild50":
       return n === 10000 ? { text: "≤ 5 ms (500k edges)", met: wasmNs <= 5e6 } : null;
+    case "feedbackPileUp":
+      return { text: "≥ 2x plain JS", met: ratio >= 2 };
+    case "learnHistory":
+      return { text: "≤ 3 s", met: wasmNs <= 3e9 };
+    case "buildMany":
+      return n === 100000 ? { text: "≤ 2 s (5.1M edges)", met: wasmNs <= 2e9 } : null;
     default:
       return null;
   }
@@ -421,13 +454,14 @@ function buildReport(meta, timings, builds, memory, download, cross, haveWasm) {
     for (const n of meta.sizes) {
       const w = get(timings, (t) => t.workload === workload && t.n === n && t.impl === "wasm");
       const p = get(timings, (t) => t.workload === workload && t.n === n && t.impl === "plain");
+      if (!w && !p) continue;
       const ratio = w?.medianNs && p?.medianNs ? p.medianNs / w.medianNs : null;
       const t = haveWasm && w?.medianNs != null ? target(workload, n, w.medianNs, ratio) : null;
       rows.push({
         workload,
         label: WORKLOADS[workload].label,
         size: n,
-        unit: "ns/call",
+        unit: WORKLOADS[workload].total ? "ns total" : "ns/call",
         wasm: w?.medianNs ?? null,
         plain: p?.medianNs ?? null,
         ratio,
@@ -443,6 +477,7 @@ function buildReport(meta, timings, builds, memory, download, cross, haveWasm) {
   for (const n of meta.sizes) {
     const w = get(builds, (b) => b.impl === "wasm" && b.n === n);
     const p = get(builds, (b) => b.impl === "plain" && b.n === n);
+    if (!w && !p) continue;
     rows.push({
       workload: "build",
       label: "build: baseGraph().reinforce per edge (+ first rebuild)",
@@ -519,6 +554,16 @@ function buildReport(meta, timings, builds, memory, download, cross, haveWasm) {
   else if (cross) lines.push(`Cross-check: both implementations give identical probabilities and base weights on ${cross.rows} rows after ${cross.lessons} lessons and 2 rebuilds.`);
   const b = builds.filter((x) => x.impl === "wasm");
   if (b.length) lines.push(`Build cost per baseGraph().reinforce call (wasm): ${b.map((x) => `${sizeLabel(x.n)}: ${fmtNs(x.perCallNs)}`).join(", ")}.`);
+  const bulk = b
+    .map((x) => [x, get(timings, (t) => t.workload === "buildMany" && t.impl === "wasm" && t.n === x.n)])
+    .filter(([, m]) => m?.medianNs);
+  if (bulk.length) {
+    lines.push(
+      `reinforceMany against reinforce per edge (wasm, + first rebuild each): ${bulk
+        .map(([x, m]) => `${sizeLabel(x.n)}: ${((x.buildNs + x.firstRebuildNs) / m.medianNs).toFixed(1)}x`)
+        .join(", ")} (target ≥ 10x).`,
+    );
+  }
   lines.push("");
   return { meta, rows, timings, builds, memory, download, crossCheck: cross, markdown: `${lines.join("\n")}\n` };
 }

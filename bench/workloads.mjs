@@ -252,3 +252,120 @@ export function hub(o, n, runs, hubDegree = 5000) {
   check();
   return r;
 }
+
+// ---------------------------------------------------------------- issue 10
+
+/** Builds the synthetic graph in one reinforceMany call (+ the first rebuild), fresh engine. */
+export function buildMany(create, g, runs = 3) {
+  const samples = [];
+  let edgeCount = 0;
+  for (let r = 0; r < runs; r++) {
+    const o = create();
+    const t0 = now();
+    o.baseGraph().reinforceMany(g.from, g.to, g.w);
+    o.rebuildRuntime("catalogue loaded");
+    samples.push(Number(now() - t0));
+    edgeCount = o.baseGraph().edgeCount;
+    o.free?.();
+  }
+  return { ...summarize(samples, 1), edgeCount };
+}
+
+/**
+ * The issue's workload: 100 000 feedback calls (heard / partly / skipped in turn) on random
+ * edges, the managers stopped, all in one build. Each sample starts from a fresh build.
+ */
+export function feedbackPileUp(o, q, runs, calls = 100_000) {
+  const { from, to } = q;
+  const mask = from.length - 1;
+  const listened = [200, 60, 10];
+  const samples = [];
+  for (let r = 0; r < runs + 1; r++) {
+    o.rebuildRuntime("bench: start clean");
+    const t0 = now();
+    for (let i = 0; i < calls; i++) o.feedback(from[i & mask], to[i & mask], listened[i % 3], 200);
+    const ns = Number(now() - t0) / calls;
+    if (r > 0) samples.push(ns); // the first is a warm-up
+  }
+  o.rebuildRuntime("bench: fold the pile");
+  return summarize(samples, calls);
+}
+
+/** playTrack(id) on random tracks: the listener's choice, a play and a lesson (≤ 50 per build). */
+export function playTrack(o, q, runs) {
+  const ids = q.ids;
+  const mask = ids.length - 1;
+  let i = 0;
+  return lessons(o, q, runs, () => {
+    for (let c = 0; c < 50; c++, i++) o.playTrack(ids[i & mask]);
+  });
+}
+
+/** One id queued and played from the queue: enqueue(id) then playNext(), per pair. */
+export function queue(o, q, runs) {
+  const ids = q.ids;
+  const mask = ids.length - 1;
+  let i = 0;
+  let sink = 0;
+  const r = measure(
+    (n) => {
+      for (let k = 0; k < n; k++, i++) {
+        o.enqueue(ids[i & mask]);
+        sink += o.playNext();
+      }
+    },
+    { runs },
+  );
+  if (!Number.isFinite(sink)) throw new Error("playNext did not play the queue");
+  return r;
+}
+
+/**
+ * A simulated listener's history: `plays` plays of `tracks` tracks in albums of 10. Each
+ * track has a hidden appeal; a session plays on through an album half the time, returns to
+ * one of 300 favourites a third of the time, or picks any track; the listener hears out what
+ * they love, skips what they dislike, and a session ends now and then (5 hours of silence).
+ * Deterministic. Columns, as learnHistory takes them.
+ */
+export function makeHistory(plays, tracks, seed) {
+  const rnd = mulberry32(seed);
+  const appeal = new Uint8Array(tracks + 1);
+  for (let t = 1; t <= tracks; t++) appeal[t] = Math.floor(rnd() * 4); // 0 love .. 3 dislike
+  const favourites = Array.from({ length: 300 }, () => 1 + Math.floor(rnd() * tracks));
+  const id = new Uint32Array(plays);
+  const listenedSeconds = new Float64Array(plays);
+  const durationSeconds = new Float64Array(plays);
+  const at = new Float64Array(plays);
+  let t = Date.UTC(2015, 0, 1);
+  let current = 1;
+  for (let i = 0; i < plays; i++) {
+    const r = rnd();
+    if (r < 0.5 && current % 10 !== 0) current += 1;
+    else if (r < 0.83) current = favourites[Math.floor(rnd() * favourites.length)];
+    else current = 1 + Math.floor(rnd() * tracks);
+    const duration = 150 + (current % 120);
+    const heard = [1, 0.9, 0.3, 0.05][appeal[current]];
+    const listened = rnd() < heard ? duration : rnd() < 0.5 ? duration * 0.2 : 4;
+    id[i] = current;
+    durationSeconds[i] = duration;
+    listenedSeconds[i] = listened;
+    at[i] = t;
+    t += listened * 1000 + (rnd() < 0.05 ? 5 * 3_600_000 : 1000);
+  }
+  return { id, listenedSeconds, durationSeconds, at };
+}
+
+/** learnHistory of a whole history in one call, into a fresh engine each run. */
+export function learnHistory(create, history, runs = 3) {
+  const samples = [];
+  let report;
+  for (let r = 0; r < runs; r++) {
+    const o = create();
+    const t0 = now();
+    report = o.learnHistory(history);
+    samples.push(Number(now() - t0));
+    o.free?.();
+  }
+  if (report.plays !== history.id.length) throw new Error(`learnHistory learned ${report.plays} plays`);
+  return { ...summarize(samples, 1), sessions: report.sessions };
+}
