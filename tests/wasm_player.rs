@@ -463,3 +463,36 @@ fn release_lets_go_of_the_engine_whatever_js_still_holds() {
     // 60 engines kept alive would hold some 60 x 1.2 MB.
     assert!(grown < 8.0 * 1024.0 * 1024.0, "grew by {grown} bytes");
 }
+
+#[wasm_bindgen_test]
+fn hostile_arrays_are_errors_and_the_engine_goes_on() {
+    let o = seeded(1.0);
+    catalogue(&o, 4);
+    let make = |body: &str| {
+        Function::new_no_args(body)
+            .call0(&JsValue::UNDEFINED)
+            .unwrap()
+    };
+    // A length that throws, a revoked proxy, an element getter that throws, a typed array
+    // whose subarray answers with the wrong length.
+    let hostile = [
+        make("return new Proxy([1, 2], { get(t, k) { if (k === 'length') throw new Error('boom'); return t[k]; } })"),
+        make("const p = Proxy.revocable([1], {}); p.revoke(); return p.proxy;"),
+        make("const a = [1, 2]; Object.defineProperty(a, 1, { get() { throw new Error('boom'); } }); return a;"),
+        make("class Odd extends Float64Array { subarray() { return new Float64Array(1); } } return new Odd(3);"),
+    ];
+    for bad in hostile {
+        assert!(o
+            .base_graph()
+            .unwrap()
+            .reinforce_many(bad.clone(), nums(&[2.0, 3.0, 4.0]), undef())
+            .is_err());
+        assert!(o.enqueue(bad.clone()).is_err());
+        assert!(o.learn_history(bad).is_err());
+        // The object is not left borrowed, nor the engine held: calls go on.
+        assert!(o.play_next().unwrap().is_some());
+    }
+    let throwing_play = make("return [{ get id() { throw new Error('boom'); } }];");
+    assert!(o.learn_history(throwing_play).is_err());
+    assert!(o.play_next().unwrap().is_some());
+}

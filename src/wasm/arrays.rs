@@ -49,40 +49,51 @@ export function historyColumns(plays) {
   return cols;
 }
 ")]
+// Every helper may meet hostile input (a revoked proxy, a throwing getter): `catch` turns what
+// it throws into an `Err`, so that it never unwinds through the wasm.
 extern "C" {
     /// 0: not a column, 1: an array, 2: a typed array of numbers, 3: a BigInt typed array.
-    #[wasm_bindgen(js_name = columnKind)]
-    fn column_kind(v: &JsValue) -> u32;
-    #[wasm_bindgen(js_name = columnLength)]
-    fn column_length(v: &JsValue) -> u32;
-    #[wasm_bindgen(js_name = firstNonNumber)]
-    fn first_non_number(array: &JsValue) -> i32;
-    #[wasm_bindgen(js_name = chunkOf)]
-    fn chunk_of(v: &JsValue, start: u32, end: u32) -> Float64Array;
+    #[wasm_bindgen(catch, js_name = columnKind)]
+    fn column_kind(v: &JsValue) -> Result<u32, JsValue>;
+    #[wasm_bindgen(catch, js_name = columnLength)]
+    fn column_length(v: &JsValue) -> Result<u32, JsValue>;
+    #[wasm_bindgen(catch, js_name = firstNonNumber)]
+    fn first_non_number(array: &JsValue) -> Result<i32, JsValue>;
+    #[wasm_bindgen(catch, js_name = chunkOf)]
+    fn chunk_of(v: &JsValue, start: u32, end: u32) -> Result<Float64Array, JsValue>;
 
     /// `[id, listenedSeconds, durationSeconds, at]` columns of an array of plays; a
     /// non-number field is NaN, an entry that is not an object has id -1.
-    #[wasm_bindgen(js_name = historyColumns)]
-    pub(crate) fn history_columns(plays: &JsValue) -> js_sys::Array;
+    #[wasm_bindgen(catch, js_name = historyColumns)]
+    pub(crate) fn history_columns(plays: &JsValue) -> Result<js_sys::Array, JsValue>;
 }
 
 /// A column's length, after checking it is one: an array or a typed array, not of BigInts.
 pub(crate) fn length(v: &JsValue, name: &str) -> Result<usize, JsValue> {
-    match column_kind(v) {
-        1 | 2 => Ok(column_length(v) as usize),
-        3 => Err(type_error(&format!(
-            "{name} must hold numbers, got a BigInt typed array"
-        ))),
-        _ => Err(type_error(&format!(
-            "{name} must be an array or a typed array of numbers, got {}",
-            type_name(v)
-        ))),
+    match column_kind(v)? {
+        1 | 2 => Ok(column_length(v)? as usize),
+        3 => Err(type_error(
+            &[name, " must hold numbers, got a BigInt typed array"].concat(),
+        )),
+        _ => Err(type_error(
+            &[
+                name,
+                " must be an array or a typed array of numbers, got ",
+                &type_name(v),
+            ]
+            .concat(),
+        )),
     }
 }
 
+/// True when `v` is an array (not a typed array).
+pub(crate) fn is_array(v: &JsValue) -> Result<bool, JsValue> {
+    Ok(column_kind(v)? == 1)
+}
+
 /// True when `v` is an array or a typed array (of anything).
-pub(crate) fn is_column(v: &JsValue) -> bool {
-    column_kind(v) != 0
+pub(crate) fn is_column(v: &JsValue) -> Result<bool, JsValue> {
+    Ok(column_kind(v)? != 0)
 }
 
 /// What the elements of a column must be.
@@ -135,8 +146,8 @@ pub(crate) fn each(
     f: &mut dyn FnMut(usize, &[f64]),
 ) -> Result<(), JsValue> {
     let len = length(v, name)?;
-    if column_kind(v) == 1 {
-        if let Ok(bad) = usize::try_from(first_non_number(v)) {
+    if column_kind(v)? == 1 {
+        if let Ok(bad) = usize::try_from(first_non_number(v)?) {
             let element = js_sys::Reflect::get_u32(v, bad as u32).unwrap_or(JsValue::UNDEFINED);
             return Err(type_error(&format!(
                 "{name}[{bad}] must be a number, got {}",
@@ -149,7 +160,13 @@ pub(crate) fn each(
     while (start as usize) < len {
         let end = start.saturating_add(CHUNK).min(len as u32);
         let part = buf.get_mut(..(end - start) as usize).unwrap_or_default();
-        chunk_of(v, start, end).copy_to(part);
+        let chunk = chunk_of(v, start, end)?;
+        // copy_to wants equal lengths: a typed array that shrank while being read (a resizable
+        // buffer), or a subclass that answers otherwise, is refused rather than trapped on.
+        if chunk.length() as usize != part.len() {
+            return Err(type_error(&[name, " changed while it was read"].concat()));
+        }
+        chunk.copy_to(part);
         if let Some(i) = part.iter().position(|x| check.refuses(*x).is_some()) {
             let what = part
                 .get(i)

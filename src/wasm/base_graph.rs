@@ -81,15 +81,15 @@ impl BaseGraph {
         #[wasm_bindgen(unchecked_param_type = "ArrayLike<number>")] to: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ArrayLike<number>")] amounts: JsValue,
     ) -> Result<(), JsValue> {
-        let engine = self.engine()?;
+        self.engine()?;
         let n = arrays::length(&from, "from")?;
         let same = |len: usize, name: &str| {
             if len == n {
                 Ok(())
             } else {
-                Err(range_error(&format!(
-                    "{name} has {len} entries and from has {n}: they must have the same length"
-                )))
+                Err(range_error(
+                    &[name, " is not as long as from: they must have one length"].concat(),
+                ))
             }
         };
         same(arrays::length(&to, "to")?, "to")?;
@@ -113,7 +113,8 @@ impl BaseGraph {
                 }
             })?;
         }
-        engine
+        // The engine is taken once the arrays are read: no reference held while JS runs.
+        self.engine()?
             .reinforce_base_many(&edges)
             .map(drop)
             .map_err(|(i, e)| range_error(&format!("edge {i}: {e}")))

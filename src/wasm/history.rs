@@ -26,8 +26,8 @@ pub(crate) struct Columns {
 
 /// Reads `plays`: an array of play objects, or an object of four equally long columns.
 pub(crate) fn columns(plays: &JsValue) -> Result<Columns, JsValue> {
-    if Array::is_array(plays) {
-        let cols = arrays::history_columns(plays);
+    if arrays::is_array(plays)? {
+        let cols = arrays::history_columns(plays)?;
         let copy = |i: u32| {
             let col: Float64Array = cols.get(i).unchecked_into();
             col.to_vec()
@@ -39,11 +39,14 @@ pub(crate) fn columns(plays: &JsValue) -> Result<Columns, JsValue> {
             at: copy(3),
         });
     }
-    if !plays.is_object() || arrays::is_column(plays) {
-        return Err(type_error(&format!(
-            "plays must be an array of plays or an object of columns, got {}",
-            type_name(plays)
-        )));
+    if !plays.is_object() || arrays::is_column(plays)? {
+        return Err(type_error(
+            &[
+                "plays must be an array of plays or an object of columns, got ",
+                &type_name(plays),
+            ]
+            .concat(),
+        ));
     }
     let mut cols = Vec::with_capacity(FIELDS.len());
     let mut len = None;
@@ -53,10 +56,14 @@ pub(crate) fn columns(plays: &JsValue) -> Result<Columns, JsValue> {
         let values = arrays::read(&column, &path, arrays::Check::Number)?;
         match len {
             Some(n) if n != values.len() => {
-                return Err(range_error(&format!(
-                    "plays.{name} has {} entries and plays.id {n}: the columns must have the same length",
-                    values.len()
-                )))
+                return Err(range_error(
+                    &[
+                        "plays.",
+                        name,
+                        " is not as long as plays.id: the columns must have one length",
+                    ]
+                    .concat(),
+                ))
             }
             _ => len = Some(values.len()),
         }

@@ -214,7 +214,7 @@ impl Orchestrator {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number | ArrayLike<number>")] ids: JsValue,
     ) -> Result<(), JsValue> {
-        let ids: Vec<u32> = if arrays::is_column(&ids) {
+        let ids: Vec<u32> = if arrays::is_column(&ids)? {
             let mut out = Vec::new();
             arrays::each(&ids, "ids", arrays::Check::Target, &mut |_, part| {
                 out.extend(part.iter().map(|id| *id as u32))
