@@ -109,6 +109,30 @@ export function playNext(o, runs) {
   return r;
 }
 
+/** `plays` generated plays, each answered (heard out, partly heard or skipped, in turn). */
+export function listen(o, plays) {
+  const heard = [150, 40, 5];
+  let prev = 0;
+  for (let k = 0; k < plays; k++) {
+    const id = o.playNext();
+    o.feedback(prev, id, heard[k % 3], 200);
+    prev = id;
+  }
+}
+
+/** explainNext() with its default limit. */
+export function explainNext(o, runs) {
+  let sink = 0;
+  const r = measure(
+    (n) => {
+      for (let k = 0; k < n; k++) sink += o.explainNext().candidates.length;
+    },
+    { runs },
+  );
+  if (!(sink > 0)) throw new Error("explainNext listed nothing");
+  return r;
+}
+
 /**
  * Per-call cost of a lesson in the steady state the engine runs in: the diff manager rebuilds
  * once a build holds more than 50 diffs, so a build never carries many lessons. Groups of 50
