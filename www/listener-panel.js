@@ -92,7 +92,9 @@ export class ListenerPanel {
 
   render() {
     const c = this.comparison;
-    const planned = this.target ?? Number(this.el("sim-plays").value);
+    // The x axis: the run's target while it runs, the plays made once it is over (a run stopped
+    // early shrinks to what it played), the planned plays before the first run.
+    const planned = this.running ? this.target : c?.plays || Number(this.el("sim-plays").value);
     renderChart(this.el("chart"), LANES.map(({ key }) => ({ key, rates: c?.run(key).rates ?? [] })), { window: c?.window ?? 50, planned });
     const button = this.el("sim-run");
     button.textContent = this.running ? "Stop listener" : c?.plays ? "Listen more" : "Run listener";
