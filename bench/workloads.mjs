@@ -109,7 +109,11 @@ export function playNext(o, runs) {
   return r;
 }
 
-/** `plays` generated plays, each answered (heard out, partly heard or skipped, in turn). */
+/**
+ * `plays` generated plays, each answered (heard out, partly heard or skipped, in turn), with a
+ * rebuild every 50 lessons as the diff manager would make (the managers cannot run inside a
+ * synchronous loop).
+ */
 export function listen(o, plays) {
   const heard = [150, 40, 5];
   let prev = 0;
@@ -117,7 +121,9 @@ export function listen(o, plays) {
     const id = o.playNext();
     o.feedback(prev, id, heard[k % 3], 200);
     prev = id;
+    if (k % 50 === 49) o.rebuildRuntime("bench: as the diff manager would");
   }
+  o.rebuildRuntime("bench: start clean");
 }
 
 /** explainNext() with its default limit. */

@@ -14,8 +14,8 @@ use super::{
 };
 use crate::model::{
     check_edge, choose_adaptive, choose_next, explain_adaptive, explain_next, repeat_window,
-    AdaptiveConfig, Answer, BaseGraph, Candidate, Explained, Explanation, ModelError, PickConfig,
-    PlaybackChain, Recency, Replay, Rng, Row, RuntimeGraph, Taste, TrackId, START,
+    AdaptiveConfig, Answer, BaseGraph, Candidate, Explained, Explanation, ModelError, Pick,
+    PickConfig, PlaybackChain, Recency, Replay, Rng, Row, RuntimeGraph, Taste, TrackId, START,
 };
 
 /// One build of the runtime graph, shared: whoever holds a build keeps a consistent view of it
@@ -73,6 +73,7 @@ struct State {
     replay: Replay,
     /// Reused by every pick so the hot path allocates nothing.
     scratch: Vec<Candidate>,
+    picks: Vec<Pick>,
 }
 
 impl State {
@@ -123,6 +124,7 @@ impl Orchestrator {
             taste: Taste::new(options.memory_half_life, options.repeat_window as u64),
             replay: Replay::Unknown,
             scratch: Vec::new(),
+            picks: Vec::new(),
         };
         Ok(Self::from_state(
             options,
@@ -150,6 +152,7 @@ impl Orchestrator {
             taste: restored.taste,
             replay: restored.replay,
             scratch: Vec::new(),
+            picks: Vec::new(),
         };
         let options = snapshot.options.clone();
         let pending = snapshot.pending_cooldown_steps;
@@ -458,7 +461,7 @@ impl Orchestrator {
                             &state.taste,
                             self.inner.adaptive,
                             &mut state.rng,
-                            &mut state.scratch,
+                            &mut state.picks,
                         ),
                     }?
                 };

@@ -63,6 +63,10 @@ pub const GAP_BOUNDS: [u64; 64] = [
 
 /// The bucket of a replay gap.
 pub fn gap_bucket(gap: u64) -> usize {
+    // One bucket per gap up to 24: no search for the usual gaps.
+    if (1..=24).contains(&gap) {
+        return gap as usize - 1;
+    }
     GAP_BOUNDS.partition_point(|b| *b <= gap).saturating_sub(1)
 }
 
@@ -143,6 +147,10 @@ pub struct Taste {
     /// The same for the gap buckets, which fade [`GAP_MEMORY`] times more slowly.
     gap_growth: f64,
     gap_decay: f64,
+    /// `gap_decay` when the gap buckets were last fitted: the fit (factors, window, horizon)
+    /// is refreshed when a gap is answered, not at every lesson, and is a function of the
+    /// saved state alone, so a restored engine has the same fit.
+    fit_decay: f64,
     tracks: IdMap<TrackEntry>,
     /// Per source track, the transitions that have evidence, sorted by target.
     transitions: IdMap<Vec<(TrackId, Evidence)>>,
@@ -176,6 +184,7 @@ pub struct TasteParts {
     pub lessons: u64,
     pub factor: f64,
     pub gap_decay: f64,
+    pub fit_decay: f64,
     /// `(track, evidence, last answer)` ascending by track.
     pub tracks: Vec<(TrackId, Evidence, Answer)>,
     /// `(from, to, evidence)` ascending by `(from, to)`.
@@ -198,6 +207,7 @@ impl Taste {
             factor: 1.0,
             gap_growth: 1.0 + std::f64::consts::LN_2 / (GAP_MEMORY * half_life.max(1.0)),
             gap_decay: 1.0,
+            fit_decay: 1.0,
             tracks: IdMap::default(),
             transitions: IdMap::default(),
             gaps: [Evidence::default(); GAP_BOUNDS.len()],
@@ -211,7 +221,7 @@ impl Taste {
             horizon: 1,
             start_window: start_window.max(1),
         };
-        taste.refresh_gaps();
+        taste.fit();
         taste
     }
 
@@ -239,6 +249,14 @@ impl Taste {
         self.tracks
             .get(&id)
             .map_or_else(Evidence::default, |t| self.now(t.evidence))
+    }
+
+    /// The track's answers in stored units: multiply by [`Taste::decay`] to read them as of now
+    /// (the hot path of a pick hoists that factor).
+    pub fn track_stored(&self, id: TrackId) -> Evidence {
+        self.tracks
+            .get(&id)
+            .map_or_else(Evidence::default, |t| t.evidence)
     }
 
     /// True when nothing was learned yet about any track.
@@ -314,7 +332,8 @@ impl Taste {
     }
 
     /// A track drawn uniformly from the ring of recent answers `answer` (heard out or partly
-    /// heard), if its last answer is still that; `None` otherwise.
+    /// heard). A track answered otherwise since stays in the ring until it ages out: its
+    /// evidence, not the ring, decides what it is worth.
     pub fn draw(&self, answer: Answer, rng: &mut Rng) -> Option<TrackId> {
         let ring = match answer {
             Answer::Heard => &self.heard,
@@ -324,9 +343,7 @@ impl Taste {
         if ring.is_empty() {
             return None;
         }
-        ring.get(rng.below(ring.len()))
-            .copied()
-            .filter(|id| self.tracks.get(id).is_some_and(|t| t.last == answer))
+        ring.get(rng.below(ring.len())).copied()
     }
 
     /// Notes the last answer to `id`, and adds it to the ring of that answer.
@@ -356,6 +373,7 @@ impl Taste {
         let v = answer.value();
         let f = self.factor;
         let mut track_blame = 1.0;
+        let mut refit = false;
         match replay {
             Replay::First => self.first.add(v * f, (1.0 - v) * f),
             Replay::After(g) => {
@@ -371,6 +389,7 @@ impl Taste {
                     if let Some(bucket) = self.gaps.get_mut(gap_bucket(g)) {
                         bucket.add(v * gf, (1.0 - v) * gf);
                     }
+                    refit = true;
                 }
                 track_blame = self.gap_factor(g);
             }
@@ -402,7 +421,10 @@ impl Taste {
             Err(at) => row.insert(at, (to, Evidence { heard, skipped })),
         }
         self.tick();
-        self.refresh_gaps();
+        if refit {
+            self.fit_decay = self.gap_decay;
+            self.fit();
+        }
     }
 
     fn add_track(&mut self, id: TrackId, heard: f64, skipped: f64) {
@@ -432,6 +454,7 @@ impl Taste {
             }
             let gap_by = 1.0 / self.gap_decay;
             self.gap_decay = 1.0;
+            self.fit_decay *= gap_by;
             for g in &mut self.gaps {
                 *g = g.scaled(gap_by);
             }
@@ -444,14 +467,14 @@ impl Taste {
     /// non-decreasing curve (isotonic regression, pool-adjacent-violators, weighted by each
     /// bucket's answers), so skips at 40 plays also lower the welcome at 20 and one noisy
     /// bucket cannot open a hole in the window.
-    fn refresh_gaps(&mut self) {
+    fn fit(&mut self) {
         // Blocks of pooled buckets: (mean, weight, buckets in the block).
         let mut blocks: Vec<(f64, f64, usize)> = Vec::with_capacity(GAP_BOUNDS.len());
         for b in 0..GAP_BOUNDS.len() {
             let e = self
                 .gaps
                 .get(b)
-                .map_or_else(Evidence::default, |e| self.gap_now(*e));
+                .map_or_else(Evidence::default, |e| e.scaled(1.0 / self.fit_decay));
             let mut block = (
                 e.mean(self.gap_prior(b), GAP_PRIOR_WEIGHT),
                 GAP_PRIOR_WEIGHT + e.weight(),
@@ -503,7 +526,7 @@ impl Taste {
             let e = self
                 .gaps
                 .get(b)
-                .map_or_else(Evidence::default, |e| self.gap_now(*e));
+                .map_or_else(Evidence::default, |e| e.scaled(1.0 / self.fit_decay));
             let skipped = e.skipped + if b + 1 == start { 0.5 } else { 0.0 };
             let heard = e.heard + if b == start { 0.5 } else { 0.0 };
             (heard, skipped)
@@ -562,6 +585,7 @@ impl Taste {
             lessons: self.lessons,
             factor: self.factor,
             gap_decay: self.gap_decay,
+            fit_decay: self.fit_decay,
             tracks,
             transitions,
             gaps: self.gaps.to_vec(),
@@ -580,7 +604,8 @@ impl Taste {
     ) -> Result<Self, &'static str> {
         let mut taste = Self::new(half_life, start_window);
         let in_range = |f: f64| f.is_finite() && (1.0..=RESCALE_AT * 2.0).contains(&f);
-        if !in_range(parts.factor) || !in_range(parts.gap_decay) {
+        let fit_ok = parts.fit_decay.is_finite() && parts.fit_decay > 0.0;
+        if !in_range(parts.factor) || !in_range(parts.gap_decay) || !fit_ok {
             return Err("factor");
         }
         taste.lessons = parts.lessons;
@@ -635,7 +660,8 @@ impl Taste {
             last = Some((*from, *to));
             taste.transitions.entry(*from).or_default().push((*to, *e));
         }
-        taste.refresh_gaps();
+        taste.fit_decay = parts.fit_decay;
+        taste.fit();
         Ok(taste)
     }
 }

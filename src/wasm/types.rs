@@ -123,6 +123,7 @@ export interface Snapshot {
     lessons: number;
     factor: number;
     gapDecay: number;
+    fitDecay: number;
     /** [id, heard, skipped, last answer (0 skipped, 1 partly heard, 2 heard out), ...] */
     tracks: number[];
     /** [from, to, heard, skipped, ...] */
