@@ -401,15 +401,15 @@ pub(crate) fn from_js(value: &JsValue, overrides: &JsValue) -> Result<Snapshot, 
         if version == 1.0 {
             (None, Replay::Unknown)
         } else {
-            let replay = integer(&field(value, "replay")?, "snapshot.replay", 0, MAX_SAFE)
-                .or_else(|e| match field(value, "replay")?.as_f64() {
-                    Some(x) if x == -1.0 => Ok(-1.0),
-                    _ => Err(e),
-                })?;
-            let replay = match replay {
-                x if x < 0.0 => Replay::Unknown,
-                x if x == 0.0 => Replay::First,
-                x => Replay::After(x as u64),
+            // -1: unknown, 0: a first play, else the gap.
+            let raw = field(value, "replay")?;
+            let replay = if raw.as_f64() == Some(-1.0) {
+                Replay::Unknown
+            } else {
+                match integer(&raw, "snapshot.replay", 0, MAX_SAFE)? as u64 {
+                    0 => Replay::First,
+                    gap => Replay::After(gap),
+                }
             };
             (Some(taste_from_js(value)?), replay)
         };
