@@ -397,22 +397,21 @@ pub(crate) fn from_js(value: &JsValue, overrides: &JsValue) -> Result<Snapshot, 
             version as u64
         )));
     }
-    let (taste, replay) =
-        if version == 1.0 {
-            (None, Replay::Unknown)
+    let (taste, replay) = if version == 1.0 {
+        (None, Replay::Unknown)
+    } else {
+        // -1: unknown, 0: a first play, else the gap.
+        let raw = field(value, "replay")?;
+        let replay = if raw.as_f64() == Some(-1.0) {
+            Replay::Unknown
         } else {
-            // -1: unknown, 0: a first play, else the gap.
-            let raw = field(value, "replay")?;
-            let replay = if raw.as_f64() == Some(-1.0) {
-                Replay::Unknown
-            } else {
-                match integer(&raw, "snapshot.replay", 0, MAX_SAFE)? as u64 {
-                    0 => Replay::First,
-                    gap => Replay::After(gap),
-                }
-            };
-            (Some(taste_from_js(value)?), replay)
+            match integer(&raw, "snapshot.replay", 0, MAX_SAFE)? as u64 {
+                0 => Replay::First,
+                gap => Replay::After(gap),
+            }
         };
+        (Some(taste_from_js(value)?), replay)
+    };
     let mut opts = options::parse(&object_at(value, "options", "snapshot.options")?)?;
     options::apply(&mut opts, overrides)?;
 
