@@ -188,7 +188,7 @@ impl<V: Clone> ChunkedMap<V> {
         let first = *self.index.firsts.first()?;
         let last = *self.index.chunks.last()?.keys.last()?;
         let span = u64::from(last - first) + 1;
-        let v = first + ((rng.next_u64() >> 32) * span >> 32) as TrackId;
+        let v = first + (((rng.next_u64() >> 32) * span) >> 32) as TrackId;
         let c = self.chunk_of(v);
         let chunk = self.index.chunks.get(c)?;
         let at = chunk.keys.partition_point(|k| *k < v);
