@@ -1,7 +1,7 @@
 //! The adaptive policy's rules, through the engine: two levels of evidence, the learned repeat
 //! window, forgetting, exploration, and never stalling. The seed rules have their own tests
 //! (`model_rules`, `orchestrator`, `managers`); the listener population is in `learning`.
-
+#![cfg(not(target_arch = "wasm32"))]
 // Tests assert by unwrapping.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 

@@ -1,6 +1,6 @@
 //! The options table in `src/engine/options.rs` is the one source of truth: the TypeScript
 //! declaration, the README and the benchmark's plain-JS reference must agree with it.
-
+#![cfg(not(target_arch = "wasm32"))]
 // Tests assert by unwrapping.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
