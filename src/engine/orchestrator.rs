@@ -84,6 +84,7 @@ impl State {
             Some(at) => Replay::After(self.recency.plays() + 1 - at),
         };
         self.recency.record(id);
+        self.taste.note_play(id, self.recency.plays());
     }
 }
 
@@ -559,6 +560,9 @@ impl Orchestrator {
         state.chain.remove(id);
         if state.chain.current() != Some(id) {
             state.recency.forget(id);
+        } else if let Some(at) = state.recency.last_played(id) {
+            // A playing track stays current: its last play is still known.
+            state.taste.note_play(id, at);
         }
         known
     }

@@ -101,7 +101,12 @@ impl Seen {
 
 /// The plays a track would be replayed after if it played next (`None`: never played).
 fn replay_gap(recency: &Recency, id: TrackId) -> Option<u64> {
-    recency.last_played(id).map(|at| recency.plays() + 1 - at)
+    gap_after(recency, recency.last_played(id))
+}
+
+/// The replay gap of a track last played at `played`.
+fn gap_after(recency: &Recency, played: Option<u64>) -> Option<u64> {
+    played.map(|at| recency.plays() + 1 - at)
 }
 
 /// Collects the candidates (with their base weight in the row, 0 off it) into `scratch`,
@@ -163,7 +168,7 @@ fn gather(
             let Some(id) = taste.draw(answer, rng) else {
                 break;
             };
-            let gap = replay_gap(recency, id);
+            let gap = gap_after(recency, taste.track_stored(id).1);
             let pick = Pick {
                 gap: Some(gap),
                 ..Pick::new(id, 0.0)
@@ -198,16 +203,12 @@ fn score(
     let prior = taste.prior_mean();
     let decay = taste.decay();
     let transitions = taste.transitions_from(from);
-    let learned = !taste.is_empty();
     for (i, c) in scratch.iter_mut().enumerate() {
-        let track = if learned {
-            let e = taste.track_stored(c.id);
-            Evidence {
-                heard: e.heard * decay,
-                skipped: e.skipped * decay,
-            }
-        } else {
-            Evidence::default()
+        // One lookup: the track's answers and its last play.
+        let (stored, played) = taste.track_stored(c.id);
+        let track = Evidence {
+            heard: stored.heard * decay,
+            skipped: stored.skipped * decay,
         };
         let liked = track.mean(prior, TRACK_PRIOR_WEIGHT);
         let transition = transitions
@@ -221,7 +222,7 @@ fn score(
         let mean = transition.mean(liked, TRANSITION_PRIOR_WEIGHT);
         let answers = TRACK_PRIOR_WEIGHT + track.weight() + transition.weight();
         let optimism = config.exploration * (mean * (1.0 - mean) / (answers + 1.0)).sqrt();
-        let plays_ago = c.gap.unwrap_or_else(|| replay_gap(recency, c.id));
+        let plays_ago = c.gap.unwrap_or_else(|| gap_after(recency, played));
         let welcome = plays_ago.map_or(1.0, |g| taste.gap_factor(g));
         let share = if i < row_len && row_total > 0.0 {
             c.base / row_total
@@ -273,11 +274,14 @@ fn best(scratch: &[Pick]) -> [(f64, usize); DRAWN] {
         if c.weight <= floor {
             continue;
         }
-        if let Some(pos) = top.iter().position(|(w, _)| c.weight > *w) {
-            top.copy_within(pos..DRAWN - 1, pos + 1);
-            if let Some(slot) = top.get_mut(pos) {
-                *slot = (c.weight, i);
-            }
+        // Bubble it up from the last place to where it belongs.
+        let mut at = DRAWN - 1;
+        if let Some(last) = top.get_mut(at) {
+            *last = (c.weight, i);
+        }
+        while at > 0 && top.get(at - 1).is_some_and(|t| t.0 < c.weight) {
+            top.swap(at - 1, at);
+            at -= 1;
         }
         floor = top.last().map_or(0.0, |t| t.0);
     }

@@ -123,11 +123,23 @@ const KEPT_AFTER_CHANGE: f64 = 0.2;
 /// Once the decay factor passes this, it is folded into the sums.
 const RESCALE_AT: f64 = 1e30;
 
-/// The evidence on one track, and its last answer.
+/// The evidence on one track, its last answer, and the play it last played at (0: never): a
+/// pick reads both in one lookup.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct TrackEntry {
     evidence: Evidence,
     last: Answer,
+    played: u64,
+}
+
+impl Default for TrackEntry {
+    fn default() -> Self {
+        Self {
+            evidence: Evidence::default(),
+            last: Answer::Skipped,
+            played: 0,
+        }
+    }
 }
 
 /// The last this many tracks heard out are where a pick draws its liked candidates from.
@@ -251,12 +263,20 @@ impl Taste {
             .map_or_else(Evidence::default, |t| self.now(t.evidence))
     }
 
-    /// The track's answers in stored units: multiply by [`Taste::decay`] to read them as of now
-    /// (the hot path of a pick hoists that factor).
-    pub fn track_stored(&self, id: TrackId) -> Evidence {
+    /// The track's answers in stored units (multiply by [`Taste::decay`] to read them as of
+    /// now: the hot path of a pick hoists that factor) and the play it last played at, in one
+    /// lookup.
+    pub fn track_stored(&self, id: TrackId) -> (Evidence, Option<u64>) {
         self.tracks
             .get(&id)
-            .map_or_else(Evidence::default, |t| t.evidence)
+            .map_or((Evidence::default(), None), |t| {
+                (t.evidence, (t.played > 0).then_some(t.played))
+            })
+    }
+
+    /// Notes that `id` played as play number `play` (1-based), as the recency record does.
+    pub fn note_play(&mut self, id: TrackId, play: u64) {
+        self.tracks.entry(id).or_default().played = play;
     }
 
     /// True when nothing was learned yet about any track.
@@ -428,10 +448,7 @@ impl Taste {
     }
 
     fn add_track(&mut self, id: TrackId, heard: f64, skipped: f64) {
-        let entry = self.tracks.entry(id).or_insert(TrackEntry {
-            evidence: Evidence::default(),
-            last: Answer::Skipped,
-        });
+        let entry = self.tracks.entry(id).or_default();
         entry.evidence = entry.evidence.scaled(ITEM_MEMORY);
         entry.evidence.add(heard, skipped);
     }
@@ -572,6 +589,8 @@ impl Taste {
         let tracks = sorted(&mut self.tracks.keys().copied())
             .into_iter()
             .filter_map(|(id, _)| self.tracks.get(&id).map(|t| (id, t.evidence, t.last)))
+            // An entry that only notes a play is restored from the recency record.
+            .filter(|(_, e, last)| e.weight() > 0.0 || *last != Answer::Skipped)
             .collect();
         let transitions = sorted(&mut self.transitions.keys().copied())
             .into_iter()
@@ -635,6 +654,7 @@ impl Taste {
                 TrackEntry {
                     evidence: *e,
                     last: *answer,
+                    played: 0,
                 },
             );
         }
