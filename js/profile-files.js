@@ -76,24 +76,31 @@ export async function fileStore(directory, StoredConflict) {
     const lockFile = file(name, "lock");
     const end = Date.now() + LOCK_WAIT_MS;
     for (;;) {
+      // The lock file appears with the pid in it (a hard link of a file written first), so a
+      // process killed while taking it leaves no empty lock.
+      const tmp = `${lockFile}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      await fs.writeFile(tmp, String(process.pid));
       try {
-        const handle = await fs.open(lockFile, "wx");
-        await handle.writeFile(String(process.pid));
-        await handle.close();
+        await fs.link(tmp, lockFile);
         break;
       } catch (e) {
         if (e?.code !== "EEXIST") throw e;
         // A holder that died (killed mid-save) leaves its lock: break it when stale.
-        const stale = await fs.stat(lockFile).then(
-          async (s) => Date.now() - s.mtimeMs > LOCK_STALE_MS || !alive(Number(await fs.readFile(lockFile, "utf8"))),
-          () => false,
-        );
+        const stale = await fs
+          .stat(lockFile)
+          .then(async (s) => {
+            const pid = Number(await fs.readFile(lockFile, "utf8"));
+            return Date.now() - s.mtimeMs > LOCK_STALE_MS || (pid > 0 && !alive(pid));
+          })
+          .catch(() => false); // released meanwhile: try again
         if (stale) {
           await fs.rm(lockFile, { force: true });
           continue;
         }
         if (Date.now() > end) throw new Error(`profile "${name}": its lock file ${lockFile} is held by another process`);
         await new Promise((r) => setTimeout(r, 5 + Math.random() * 10));
+      } finally {
+        await fs.rm(tmp, { force: true });
       }
     }
     try {
@@ -114,6 +121,8 @@ export async function fileStore(directory, StoredConflict) {
     }
     return out.sort((a, b) => a - b);
   }
+
+  const queue = new Map(); // name -> the last write issued by this process
 
   return {
     elsewhere: "process",
@@ -144,36 +153,42 @@ export async function fileStore(directory, StoredConflict) {
     load(name) {
       return locked(name, async () => {
         const header = await readRecord(file(name, "header"));
-        if (header === undefined) return undefined;
-        if (header?.format !== 2 || !Number.isSafeInteger(header.checkpoint)) return { header, deltas: [] };
-        const checkpoint = await readRecord(file(name, `${header.checkpoint}.checkpoint`));
+        if (header?.format !== 2) return { header, deltas: [] };
+        const at = (await revisions(name, "checkpoint")).filter((r) => r <= header.revision).at(-1);
+        const checkpoint = at === undefined ? undefined : await readRecord(file(name, `${at}.checkpoint`));
         const deltas = [];
         for (const r of await revisions(name, "delta")) {
-          if (r > header.checkpoint && r <= header.revision) deltas.push(await readRecord(file(name, `${r}.delta`)));
+          if (r > at && r <= header.revision) deltas.push(await readRecord(file(name, `${r}.delta`)));
         }
         return { header, checkpoint, deltas };
       });
     },
 
-    write(name, expected, { header, checkpoint, delta }) {
-      return locked(name, async () => {
-        const current = await readRecord(file(name, "header"));
-        const ours =
-          expected.revision === 0
-            ? current === undefined
-            : current?.id === expected.id && current.revision === expected.revision;
-        if (!ours) throw new StoredConflict(current);
-        if (checkpoint) await writeRecord(file(name, `${checkpoint.revision}.checkpoint`), checkpoint);
-        else if (delta) await writeRecord(file(name, `${delta.revision}.delta`), delta);
-        await writeRecord(file(name, "header"), header); // the commit point
-        if (checkpoint) {
-          // What the new checkpoint holds: older checkpoints and every delta up to it.
-          for (const r of await revisions(name, "checkpoint")) {
-            if (r !== checkpoint.revision) await fs.rm(file(name, `${r}.checkpoint`), { force: true });
+    write(name, accepts, { header, checkpoint, delta }) {
+      // One save at a time per process, in the order issued (each then takes the lock).
+      const run = () =>
+        locked(name, async () => {
+          const current = await readRecord(file(name, "header"));
+          if (!accepts(current)) throw new StoredConflict(current);
+          if (checkpoint) await writeRecord(file(name, `${checkpoint.revision}.checkpoint`), checkpoint);
+          else if (delta) await writeRecord(file(name, `${delta.revision}.delta`), delta);
+          await writeRecord(file(name, "header"), header); // the commit point
+          if (checkpoint) {
+            // What the new checkpoint holds: older checkpoints and every delta up to it, and
+            // leftovers of writes killed midway.
+            for (const r of await revisions(name, "checkpoint")) {
+              if (r !== checkpoint.revision) await fs.rm(file(name, `${r}.checkpoint`), { force: true });
+            }
+            for (const r of await revisions(name, "delta")) await fs.rm(file(name, `${r}.delta`), { force: true });
+            const prefix = `${encode(name)}.`;
+            for (const f of await fs.readdir(directory)) {
+              if (f.startsWith(prefix) && f.endsWith(".tmp")) await fs.rm(path.join(directory, f), { force: true });
+            }
           }
-          for (const r of await revisions(name, "delta")) await fs.rm(file(name, `${r}.delta`), { force: true });
-        }
-      });
+        });
+      const done = (queue.get(name) ?? Promise.resolve()).then(run, run);
+      queue.set(name, done.catch(() => {}));
+      return done;
     },
 
     remove(name) {

@@ -45,6 +45,7 @@ const DB_VERSION = 2;
 const STORE = "profiles";
 const CHECKPOINTS = "checkpoints";
 const DELTAS = "deltas";
+const FENCES = "fences";
 const FORMAT = 2;
 const DEFAULT_SAVE_DELAY_MS = 2000;
 // Timers fire at once for longer delays than this (a 32-bit signed count of milliseconds).
@@ -94,9 +95,9 @@ export function installProfiles(Orchestrator) {
     const store = await storeFor("Orchestrator.open", directory);
     const lock = await store.lock(name);
     try {
-      const loaded = await store.load(name);
+      const loaded = await store.load(name, lock.exclusive === true);
       let o;
-      if (loaded === undefined) {
+      if (loaded.header === undefined) {
         o = new Orchestrator(engineOptions);
       } else {
         const snapshot = assemble(loaded, name);
@@ -204,7 +205,7 @@ function assemble(loaded, name) {
     throw new TypeError(`profile "${name}": the stored record is not a memory-player profile`);
   }
   if (
-    !checkpoint || checkpoint.revision !== header.checkpoint || !(checkpoint.rows instanceof Float64Array) ||
+    !checkpoint || !(checkpoint.revision <= header.revision) || !(checkpoint.rows instanceof Float64Array) ||
     !deltas.every((d) => d.rows instanceof Float64Array && d.revision > checkpoint.revision && d.revision <= header.revision)
   ) {
     throw new TypeError(`profile "${name}": its checkpoint or deltas are missing or not those of its header`);
@@ -220,23 +221,25 @@ class Profile {
     this.name = name;
     this.store = store;
     this.lock = lock;
-    const header = loaded?.header;
+    const header = loaded.header;
     this.id = header?.id ?? randomId();
     const v2 = header?.format === FORMAT;
     // What is stored, as of the last save that committed. A profile of format 1 (or none) has
     // no checkpoint yet: its first save writes one.
     this.committed = {
       revision: header?.revision ?? 0, // 0: nothing stored yet
+      token: header ? tokenOf(header) : null,
       changes: o.changes,
       mark: v2 ? o.saveMark() : null,
-      checkpoint: v2 ? header.checkpoint : 0,
       checkpointBytes: v2 ? header.checkpointBytes : 0,
       deltaBytes: v2 ? header.deltaBytes : 0,
     };
-    // The last save issued (committed or in flight): the next one builds on it.
+    // The last save issued (committed or in flight): revisions and `changes` go on from it.
     this.issued = this.committed;
+    // Tokens of the saves this orchestrator made (or loaded): a stored header with one of
+    // them holds nothing this one does not know of.
+    this.tokens = new Set([this.committed.token]);
     this.inFlight = new Set(); // promises of the saves issued and not settled
-    this.generation = 0; // bumped by a failure: saves issued before it are void
     this.error = null; // a conflict: set once, never cleared
     this.closed = false;
     this.scheduled = false;
@@ -298,21 +301,26 @@ class Profile {
     return this.issue(when === "auto");
   }
 
-  /** Resolves when every save in flight has committed; rejects with the first failure. */
+  /** Resolves when every save in flight has settled; rejects with the first failure. */
   settled() {
     return Promise.all([...this.inFlight]).then(() => {
       if (this.error) throw this.error;
     });
   }
 
-  /** Issues one save of the state at this instant. */
+  /**
+   * Issues one save of the state at this instant. Its rows are those changed since the last
+   * save that COMMITTED (not the last issued): whether the saves in flight commit or fail,
+   * this one applied on what is stored gives this instant's state (a row is a state, so a row
+   * written twice is harmless). Revisions go on from the last issued one.
+   */
   issue(auto) {
     const o = this.o;
+    const base = this.committed;
     const prev = this.issued;
-    const generation = this.generation;
     const started = performance.now();
     // Taken now, synchronously: what is saved is the state at this instant.
-    let d = prev.mark ? o.saveDelta(prev.mark) : o.saveCheckpoint();
+    let d = base.mark ? o.saveDelta(base.mark) : o.saveCheckpoint();
     let rowsBytes = d.rows.byteLength;
     const stateBytes = bytesOf(d.state);
     if (!d.full && prev.deltaBytes + rowsBytes > COMPACT_FRACTION * prev.checkpointBytes) {
@@ -322,13 +330,14 @@ class Profile {
     }
     const revision = prev.revision + 1;
     const kind = d.full ? "checkpoint" : "delta";
+    const token = randomId();
     const header = {
       name: this.name,
       id: this.id,
       revision,
+      token,
       savedAt: Date.now(),
       format: FORMAT,
-      checkpoint: d.full ? revision : prev.checkpoint,
       checkpointBytes: d.full ? rowsBytes : prev.checkpointBytes,
       deltaBytes: d.full ? 0 : prev.deltaBytes + rowsBytes,
       state: d.state,
@@ -338,50 +347,68 @@ class Profile {
     else if (d.rows.length > 0) records.delta = { name: this.name, revision, rows: d.rows };
     const save = {
       revision,
+      token,
       changes: d.changes,
       mark: d.mark,
-      checkpoint: header.checkpoint,
       checkpointBytes: header.checkpointBytes,
       deltaBytes: header.deltaBytes,
     };
     this.issued = save;
+    this.tokens.add(token);
     const bytes = rowsBytes + stateBytes;
-    const expected = { id: this.id, revision: prev.revision };
+    // What may be stored for this save to apply: a save of ours (or what we loaded), or
+    // nothing if nothing of ours ever committed.
+    const accepts = (current) =>
+      current === undefined ? this.committed.token === null : this.tokens.has(tokenOf(current));
     const promise = this.store
-      .write(this.name, expected, records)
+      .write(this.name, accepts, records, this.lock.exclusive === true)
       .then(
         () => {
-          if (generation !== this.generation) throw this.error ?? new Error("an earlier save failed");
-          const old = this.committed;
-          this.committed = save;
-          if (old.mark && old.mark !== save.mark) old.mark.free();
+          if (revision > this.committed.revision) {
+            const old = this.committed;
+            this.committed = save;
+            // Saves issued before this one are settled (saves commit in order): their tokens
+            // can no longer be what is stored.
+            this.tokens = new Set([...this.tokens].filter((t) => t === token || this.isPending(t)));
+            old.mark?.free();
+          } else {
+            save.mark.free();
+          }
           emit(o, "save", { revision, bytes, ms: performance.now() - started, kind });
         },
         (e) => {
-          if (generation !== this.generation) {
-            // Void: an earlier save of this chain failed, so this one could not apply.
-            save.mark.free();
-            throw this.error ?? e;
-          }
-          this.generation++;
-          const error = e instanceof StoredConflict ? this.conflict(e.current) : e;
-          // Saves after this one build on it: start again from what is stored.
-          this.issued = this.committed;
           save.mark.free();
-          if (e instanceof StoredConflict || auto) report(error);
+          this.tokens.delete(token);
+          let error = e;
+          if (e instanceof StoredConflict) error = this.error ?? this.conflict(e.current);
+          else if (this.issued === save) {
+            // Nothing after it: the next save starts again from what is stored.
+            this.issued = { ...this.committed, revision: save.revision, changes: this.committed.changes };
+          }
+          if (e instanceof StoredConflict ? error !== this.reported : auto) {
+            this.reported = error;
+            report(error);
+          }
           emit(o, "saveerror", { error, revision });
           throw error;
         },
       )
       .finally(() => {
         this.inFlight.delete(promise);
+        this.pending.delete(token);
         this.startWaiting();
       });
+    this.pending ??= new Set();
+    this.pending.add(token);
     this.inFlight.add(promise);
-    // Resolves once this save and the ones before it have committed.
+    // Resolves once this save and the ones before it have settled.
     return Promise.all([...this.inFlight]).then(() => {
       if (this.error) throw this.error;
     });
+  }
+
+  isPending(token) {
+    return this.pending?.has(token) ?? false;
   }
 
   /** A save asked for while the pipeline was full: issued now that a slot is free. */
@@ -401,7 +428,8 @@ class Profile {
   conflict(current) {
     this.error = new ProfileConflictError(
       `profile "${this.name}" was changed elsewhere (another ${this.store.elsewhere} saved or deleted it; ` +
-        `stored revision: ${current?.revision ?? "none (deleted)"}, this one's: ${this.committed.revision}). ` +
+        `stored revision: ${current === null ? "newer" : (current?.revision ?? "none (deleted)")}, ` +
+        `this one's: ${this.committed.revision}). ` +
         `This ${this.store.here}'s changes were not saved; ${this.store.reload} to continue from the stored profile.`,
     );
     this.stopAutosave();
@@ -516,6 +544,11 @@ function checkName(where, name) {
   }
 }
 
+/** What identifies the save that wrote a header (format 1: its id and revision). */
+function tokenOf(header) {
+  return header.token ?? `${header.id}/${header.revision}`;
+}
+
 function isV1Record(r, name) {
   return (
     r !== null && typeof r === "object" && r.format === undefined && r.name === name && typeof r.id === "string" &&
@@ -526,8 +559,8 @@ function isV1Record(r, name) {
 function isHeader(r, name) {
   return (
     r !== null && typeof r === "object" && r.format === FORMAT && r.name === name && typeof r.id === "string" &&
-    Number.isSafeInteger(r.revision) && r.revision > 0 && Number.isSafeInteger(r.checkpoint) &&
-    r.checkpoint > 0 && r.checkpoint <= r.revision && r.state !== null && typeof r.state === "object"
+    typeof r.token === "string" && Number.isSafeInteger(r.revision) && r.revision > 0 && r.state !== null &&
+    typeof r.state === "object"
   );
 }
 
@@ -576,6 +609,7 @@ function openDb(where) {
       if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "name" });
       if (!db.objectStoreNames.contains(CHECKPOINTS)) db.createObjectStore(CHECKPOINTS, { keyPath: "name" });
       if (!db.objectStoreNames.contains(DELTAS)) db.createObjectStore(DELTAS, { keyPath: ["name", "revision"] });
+      if (!db.objectStoreNames.contains(FENCES)) db.createObjectStore(FENCES, { keyPath: "name" });
     };
     req.onsuccess = () => {
       const db = req.result;
@@ -595,7 +629,7 @@ function openDb(where) {
 }
 
 /** Every delta of profile `name`. */
-const deltaRange = (name) => IDBKeyRange.bound([name, 0], [name, Infinity]);
+const deltaRange = (name) => IDBKeyRange.bound([name, -Infinity], [name, Infinity]);
 
 /** The IndexedDB store: what open(), the saves and deleteProfile() do with the database. */
 const idbStore = {
@@ -604,43 +638,51 @@ const idbStore = {
   reload: "reload the page",
   lock: takeLock,
 
-  /** The header, its checkpoint and deltas, read in one transaction (a consistent state). */
-  async load(name) {
+  /**
+   * The header, the checkpoint and the deltas after it, read in one transaction (a
+   * consistent state). `exclusive` (this page holds the profile's lock): also clears the
+   * fence, in the same transaction, since what it reads is then the latest state.
+   */
+  async load(name, exclusive) {
     const db = await openDb("Orchestrator.open");
-    return transact(db, "readonly", (tx, done) => {
+    return transact(db, exclusive ? "readwrite" : "readonly", (tx, done) => {
       const out = { header: undefined, checkpoint: undefined, deltas: [] };
+      done(out);
+      if (exclusive) tx.objectStore(FENCES).delete(name);
       tx.objectStore(STORE).get(name).onsuccess = (e) => {
         const header = e.target.result;
-        if (header === undefined) return done(undefined);
+        if (header?.format !== FORMAT) return void (out.header = header);
         out.header = header;
-        done(out);
-        if (header?.format !== FORMAT) return;
-        tx.objectStore(CHECKPOINTS).get(name).onsuccess = (e) => (out.checkpoint = e.target.result);
-        tx.objectStore(DELTAS).getAll(deltaRange(name)).onsuccess = (e) => {
-          out.deltas = e.target.result.filter((d) => d.revision <= header.revision);
+        tx.objectStore(CHECKPOINTS).get(name).onsuccess = (e) => {
+          const checkpoint = (out.checkpoint = e.target.result);
+          if (checkpoint === undefined || checkpoint.revision >= header.revision) return;
+          const range = IDBKeyRange.bound([name, checkpoint.revision], [name, header.revision], true, false);
+          tx.objectStore(DELTAS).getAll(range).onsuccess = (e) => (out.deltas = e.target.result);
         };
       };
     });
   },
 
-  /** Writes a save's records if the header is still `expected`; else a StoredConflict. */
-  async write(name, expected, { header, checkpoint, delta }) {
+  /**
+   * Writes a save's records in one transaction if the stored profile is one `accepts`;
+   * else a StoredConflict.
+   *
+   * A writer that is not `exclusive` reads the header first and checks it (its token says
+   * which save wrote it), and leaves a fence (a record in "fences"). The `exclusive` writer
+   * (it holds the profile's Web Lock, and cleared the fence when it loaded) does not read: it
+   * adds the fence and deletes it again, which fails, aborting the transaction, if another tab
+   * saved (or deleted the profile) since. So it issues every request and commit() in the task
+   * that asks for the save, and the browser has the whole transaction before the page can go
+   * away; a save that waits for a read first is lost when a reload or a close comes first.
+   */
+  async write(name, accepts, { header, checkpoint, delta }, exclusive) {
     const db = await openDb("flush");
     let found = null;
     try {
       await transact(db, "readwrite", (tx) => {
         const profiles = tx.objectStore(STORE);
-        profiles.get(name).onsuccess = (e) => {
-          const current = e.target.result;
-          const ours =
-            expected.revision === 0
-              ? current === undefined
-              : current?.id === expected.id && current.revision === expected.revision;
-          if (!ours) {
-            found = { current };
-            tx.abort();
-            return;
-          }
+        const fences = tx.objectStore(FENCES);
+        const write = () => {
           if (checkpoint) {
             tx.objectStore(DELTAS).delete(deltaRange(name));
             tx.objectStore(CHECKPOINTS).put(checkpoint);
@@ -649,19 +691,43 @@ const idbStore = {
           }
           profiles.put(header);
         };
+        if (exclusive) {
+          fences.add({ name });
+          fences.delete(name);
+          write();
+          tx.commit?.();
+          return;
+        }
+        profiles.get(name).onsuccess = (e) => {
+          const current = e.target.result;
+          if (!accepts(current)) {
+            found = { current };
+            tx.abort();
+            return;
+          }
+          fences.put({ name });
+          write();
+        };
       });
     } catch (e) {
       if (found) throw new StoredConflict(found.current);
+      // The fence was there: another tab saved, or deleted the profile.
+      if (e?.name === "ConstraintError") throw new StoredConflict(null);
       throw e;
     }
   },
 
+  /** Deletes the profile, and fences its writer out (a stale tab must not bring it back). */
   async remove(name) {
     const db = await openDb("Orchestrator.deleteProfile");
     await transact(db, "readwrite", (tx) => {
-      tx.objectStore(STORE).delete(name);
-      tx.objectStore(CHECKPOINTS).delete(name);
-      tx.objectStore(DELTAS).delete(deltaRange(name));
+      tx.objectStore(STORE).get(name).onsuccess = (e) => {
+        if (e.target.result === undefined) return;
+        tx.objectStore(STORE).delete(name);
+        tx.objectStore(CHECKPOINTS).delete(name);
+        tx.objectStore(DELTAS).delete(deltaRange(name));
+        tx.objectStore(FENCES).put({ name });
+      };
     });
   },
 };
@@ -672,7 +738,7 @@ const idbStore = {
  */
 function transact(db, mode, body) {
   return new Promise((resolve, reject) => {
-    const tx = db.transaction([STORE, CHECKPOINTS, DELTAS], mode, TX_OPTIONS);
+    const tx = db.transaction([STORE, CHECKPOINTS, DELTAS, FENCES], mode, TX_OPTIONS);
     let result;
     tx.oncomplete = () => resolve(result);
     tx.onabort = () => reject(tx.error ?? new DOMException("The transaction was aborted", "AbortError"));
@@ -695,7 +761,7 @@ async function takeLock(name) {
     return await new Promise((resolve, reject) => {
       locks
         .request(`memory-player/profile/${name}`, { ifAvailable: true }, (lock) => {
-          resolve(lock ? { shared: false, release } : { shared: true, release() {} });
+          resolve(lock ? { shared: false, exclusive: true, release } : { shared: true, release() {} });
           return lock ? held : undefined;
         })
         .catch(reject);
