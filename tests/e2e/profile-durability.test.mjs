@@ -230,7 +230,7 @@ test("a format 1 record (one whole snapshot) still opens, and its next save writ
       const live = h.plain(opened.snapshot());
       const stored = await h.storedSnapshot("old");
       const { format, revision, id } = header;
-      return { state, expected: { edges: h.state(o).edges, chain: o.playbackChain() }, kinds, header: { format, revision, id, checkpoint }, live, stored };
+      return { state, expected: { edges: h.state(o).edges, chain: o.playbackChain() }, kinds, header: { format, revision, id }, live, stored };
     });
     assert.deepEqual(r.state, r.expected);
     assert.deepEqual(r.kinds, [["checkpoint", 6]]);
