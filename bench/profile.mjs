@@ -55,7 +55,7 @@ export function measureProfile(page, { runs = 5, tracks = TRACKS, edges = EDGES,
         const sync = performance.now() - t;
         await p;
         const total = performance.now() - t;
-        return { mainMs: sync + putMs, totalMs: total, event: events.at(-1) };
+        return { mainMs: sync + putMs, syncMs: sync, putMs, totalMs: total, event: events.at(-1) };
       };
       // Autosave off but for flush() (no rebuild while timing, the longest delay).
       const options = { seed: 1, saveDelayMs: 2 ** 31 - 1, maxRuntimeDiffs: 1e9 };
@@ -66,7 +66,10 @@ export function measureProfile(page, { runs = 5, tracks = TRACKS, edges = EDGES,
       const edgeCount = h.buildBig(o, tracks, edges);
       const buildGraphMs = performance.now() - t0;
       o.rebuildRuntime("catalogue");
-      h.train(o, 7, { tracks, edges: 0, steps: 2000, forget: false }); // a build with lessons, a history
+      h.train(o, 7, { tracks, edges: 0, steps: 2000, forget: false }); // lessons, a history, a taste
+      // The diff manager (default maxRuntimeDiffs 50) rebuilds every 50 lessons or so, so a
+      // build holds about 50 lessons: fold the 2000 into the base, as it would have.
+      o.rebuildRuntime("trained");
       // The first save: a checkpoint of the whole profile.
       const compaction = await save(o);
       const lesson = [];
@@ -115,6 +118,8 @@ export function measureProfile(page, { runs = 5, tracks = TRACKS, edges = EDGES,
         compaction: { mainMs: compaction.mainMs, totalMs: compaction.totalMs, bytes: compaction.event.bytes, kind: compaction.event.kind },
         saveAfter50Lessons: {
           mainMs: pick(lesson, "mainMs"),
+          syncMs: pick(lesson, "syncMs"),
+          putMs: pick(lesson, "putMs"),
           totalMs: pick(lesson, "totalMs"),
           bytes: lesson.map((x) => x.event.bytes),
           kinds: lesson.map((x) => x.event.kind),

@@ -451,6 +451,11 @@ class Profile {
     this.lock.release();
     this.waiting?.reject(new Error(`profile "${this.name}": the orchestrator was freed before this save`));
     this.waiting = null;
+    // The last mark holds the base graph as it was saved: let it go once no save needs it.
+    Promise.allSettled([...this.inFlight]).then(() => {
+      this.committed.mark?.free();
+      this.committed.mark = null;
+    });
   }
 }
 

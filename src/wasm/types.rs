@@ -181,10 +181,13 @@ export interface SaveErrorEvent {
 /** Events of an orchestrator opened from a profile (never emitted by others). */
 export interface ProfileEventMap { save: SaveEvent; saveerror: SaveErrorEvent; }
 
-/** Options of a profile: the engine's, plus how soon a change is saved. */
+/** Options of a profile: the engine's, plus where it is kept and how soon a change without an event is saved. */
 export interface ProfileOptions extends Options {
-  /** A change is saved within this many milliseconds (default 2000). */
+  /** Plays, lessons and rebuilds are saved at once; other changes (graph edits, forgetTrack)
+   * within this many milliseconds (default 2000). */
   saveDelayMs?: number;
+  /** Keep the profile in files in this directory (Node, Electron, Bun, Deno) instead of IndexedDB. */
+  directory?: string;
 }
 
 export interface Orchestrator {
@@ -199,9 +202,10 @@ export interface Orchestrator {
 }
 
 export namespace Orchestrator {
-  /** Opens (or creates) a listener profile in IndexedDB; the orchestrator saves itself. */
+  /** Opens (or creates) a listener profile in IndexedDB, or in files with `{ directory }`; the
+   * orchestrator saves itself (see `on("save")`). */
   function open(name: string, options?: ProfileOptions): Promise<Orchestrator>;
-  /** Deletes a saved profile. */
-  function deleteProfile(name: string): Promise<void>;
+  /** Deletes a saved profile (in `directory` when given, else in IndexedDB). */
+  function deleteProfile(name: string, options?: { directory?: string }): Promise<void>;
 }
 "#;
