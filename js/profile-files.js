@@ -22,8 +22,12 @@
 const LOCK_STALE_MS = 10_000;
 const LOCK_WAIT_MS = 5_000;
 
+// Through globalThis: a bare `process` would make some bundlers (Parcel) polyfill it for the
+// browser, where this file is bundled but never run.
+const proc = () => globalThis.process;
+
 function node() {
-  const get = globalThis.process.getBuiltinModule;
+  const get = proc().getBuiltinModule;
   return { fs: get("node:fs/promises"), path: get("node:path"), v8: get("node:v8") };
 }
 
@@ -47,7 +51,7 @@ export async function fileStore(directory, StoredConflict) {
 
   /** Writes `value` to `f` atomically: a temporary file, fsync, rename, fsync of the directory. */
   async function writeRecord(f, value) {
-    const tmp = `${f}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    const tmp = `${f}.${proc().pid}.${Math.random().toString(36).slice(2)}.tmp`;
     const handle = await fs.open(tmp, "w");
     try {
       await handle.writeFile(v8.serialize(value));
@@ -78,8 +82,8 @@ export async function fileStore(directory, StoredConflict) {
     for (;;) {
       // The lock file appears with the pid in it (a hard link of a file written first), so a
       // process killed while taking it leaves no empty lock.
-      const tmp = `${lockFile}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      await fs.writeFile(tmp, String(process.pid));
+      const tmp = `${lockFile}.${proc().pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      await fs.writeFile(tmp, String(proc().pid));
       try {
         await fs.link(tmp, lockFile);
         break;
@@ -133,9 +137,9 @@ export async function fileStore(directory, StoredConflict) {
     async lock(name) {
       const f = file(name, "open");
       const holder = Number(await fs.readFile(f, "utf8").catch(() => ""));
-      const shared = holder > 0 && holder !== process.pid && alive(holder);
+      const shared = holder > 0 && holder !== proc().pid && alive(holder);
       if (shared) return { shared: true, release() {} };
-      await fs.writeFile(f, String(process.pid));
+      await fs.writeFile(f, String(proc().pid));
       let released = false;
       return {
         shared: false,
@@ -144,7 +148,7 @@ export async function fileStore(directory, StoredConflict) {
           released = true;
           // Only our own mark, and never blocking free().
           fs.readFile(f, "utf8")
-            .then((pid) => Number(pid) === process.pid && fs.rm(f, { force: true }))
+            .then((pid) => Number(pid) === proc().pid && fs.rm(f, { force: true }))
             .catch(() => {});
         },
       };
@@ -206,7 +210,7 @@ export async function fileStore(directory, StoredConflict) {
 function alive(pid) {
   if (!(pid > 0)) return false;
   try {
-    process.kill(pid, 0);
+    proc().kill(pid, 0);
     return true;
   } catch (e) {
     return e?.code === "EPERM";
