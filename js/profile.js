@@ -240,6 +240,7 @@ class Profile {
     // them holds nothing this one does not know of.
     this.tokens = new Set([this.committed.token]);
     this.inFlight = new Set(); // promises of the saves issued and not settled
+    this.pending = new Set(); // tokens of those saves
     this.error = null; // a conflict: set once, never cleared
     this.closed = false;
     this.scheduled = false;
@@ -369,7 +370,7 @@ class Profile {
             this.committed = save;
             // Saves issued before this one are settled (saves commit in order): their tokens
             // can no longer be what is stored.
-            this.tokens = new Set([...this.tokens].filter((t) => t === token || this.isPending(t)));
+            this.tokens = new Set([...this.tokens].filter((t) => t === token || this.pending.has(t)));
             old.mark?.free();
           } else {
             save.mark.free();
@@ -398,17 +399,12 @@ class Profile {
         this.pending.delete(token);
         this.startWaiting();
       });
-    this.pending ??= new Set();
     this.pending.add(token);
     this.inFlight.add(promise);
     // Resolves once this save and the ones before it have settled.
     return Promise.all([...this.inFlight]).then(() => {
       if (this.error) throw this.error;
     });
-  }
-
-  isPending(token) {
-    return this.pending?.has(token) ?? false;
   }
 
   /** A save asked for while the pipeline was full: issued now that a slot is free. */
