@@ -1,7 +1,7 @@
 // The demo's wiring: it loads the package by its public name, makes the page's parts and connects
 // them to the page's controls. Each part owns its own state:
 // - session.js   the page's Orchestrator, opened from the listener's profile (IndexedDB)
-// - saves.js     the save status of that profile
+// - saves.js     the save status of that profile, from the package's "save" / "saveerror" events
 // - playback.js  the player's controls and the sound (audio.js, synth.js)
 // - views.js     everything drawn from the engine's state
 // - listener-panel.js  the simulated listener: adaptive policy, seed rules and shuffle compared
@@ -38,7 +38,6 @@ const refresh = () => view.refresh();
 const notes = new Notes({ lastAction: byTestId("last-action"), eventLog: byTestId("event-log") });
 const saves = new SaveStatus({
   el: { state: byTestId("save-state"), reload: byTestId("reload") },
-  delayMs: SAVE_DELAY_MS,
   onChange: refresh,
   showError,
 });
@@ -76,9 +75,8 @@ const playback = new Playback({
   audioElement: byTestId("file-audio"),
   soundState: byTestId("sound-state"),
   onChange: refresh,
-  onLearned: () => saves.request(),
 });
-const files = new OwnFiles({ session, catalogue, playback, notes, onChange: refresh, onForgotten: () => saves.request() });
+const files = new OwnFiles({ session, catalogue, playback, notes, onChange: refresh, onForgotten: () => saves.now() });
 const view = new PageView({ session, playback, catalogue, saves, onForget: (track) => files.forget(track) });
 const listener = new ListenerPanel({
   catalogue,
@@ -134,10 +132,10 @@ async function forgetMe() {
   });
 }
 
-/** Runs a control's action, unless the page is between two orchestrators; then a save is due. */
+/** Runs a control's action, unless the page is between two orchestrators (the package saves it). */
 function run(label, fn) {
   if (!session.o || switching) return;
-  return guardAsync(label, fn).finally(() => saves.request());
+  return guardAsync(label, fn);
 }
 
 const actions = {
@@ -192,14 +190,11 @@ function wire() {
     if (dialog.returnValue === "forget") guardAsync("Forget me", forgetMe);
   });
   byTestId("reload").addEventListener("click", () => location.reload());
-  // Leaving (reload, close, another page): a last save, and the page's part of the memory.
-  window.addEventListener("pagehide", () => {
-    session.keepPageState();
-    saves.leaving();
-  });
+  // Leaving (reload, close, another page): the page's part of the memory (the package has
+  // already saved the profile: it saves each action as it happens).
+  window.addEventListener("pagehide", () => session.keepPageState());
   // The build age and "saved … ago" move with the clock, not with events.
   setInterval(() => {
-    saves.tick();
     if (session.pageDirty) session.keepPageState();
     refresh();
   }, 1000);

@@ -10,17 +10,16 @@ import { AudioPlayer } from "./audio.js";
 export class Playback {
   /**
    * `session`: the EngineSession (its `o`); `notes`: say(); `soundState`: the status line about
-   * sound; `onChange()`: redraw; `onLearned()`: a track ended on its own and the engine learned
-   * (a save is due); `showError(context, err)`.
+   * sound; `onChange()`: redraw; `showError(context, err)`. (The package saves what the engine
+   * learns by itself.)
    */
-  constructor({ session, catalogue, audioElement, notes, soundState, onChange, onLearned, showError }) {
-    Object.assign(this, { session, catalogue, notes, soundState, onChange, onLearned });
+  constructor({ session, catalogue, audioElement, notes, soundState, onChange, showError }) {
+    Object.assign(this, { session, catalogue, notes, soundState, onChange });
     this.from = 0; // the track before the current one, for feedback
     this.player = new AudioPlayer({
       audioElement,
       onEnded: (listened, track) => {
         guard("Track end", () => this.trackEnded(listened, track));
-        onLearned();
       },
       onError: (err) => showError("Sound", err),
       onSound: (state, detail) => this.showSound(state, detail),

@@ -1,21 +1,15 @@
-// What the page knows of the saves of the page's orchestrator, and the save status it shows.
-//
-// The package saves a profile by itself (after a rebuild, on stop(), within saveDelayMs of a
-// change) but does not say when it did, so the page asks for saves itself (`flush()`) on top:
-// - every `delayMs` at most while the engine changes (the managers), so it can show "saved";
-// - right after each of the listener's actions (at a human pace), because a save started when
-//   the page is going away (pagehide) does not complete in Chromium: without this, a reload
-//   within `delayMs` of a skip would forget it.
+// The save status of the page's orchestrator, from the package's own save events: the package
+// saves a profile by itself (every play, lesson and rebuild at once, other changes within
+// saveDelayMs) and says so with `on("save", e)` ({ revision, bytes, ms, kind }) and
+// `on("saveerror", e)` ({ error, revision }). The page only listens and shows it.
 
 import { ago, isConflict } from "./memory.js";
 
 export class SaveStatus {
-  /**
-   * `el`: { state, reload } elements; `delayMs`: the package's autosave delay; `onChange()`:
-   * redraw; `showError(context, err)`.
-   */
-  constructor({ el, delayMs, onChange, showError }) {
-    Object.assign(this, { el, delayMs, onChange, showError });
+  /** `el`: { state, reload } elements; `onChange()`: redraw; `showError(context, err)`. */
+  constructor({ el, onChange, showError }) {
+    Object.assign(this, { el, onChange, showError });
+    this.off = [];
     this.follow(null);
   }
 
@@ -24,80 +18,52 @@ export class SaveStatus {
    * nowhere (memory off). `clean`: `o.changes` as stored, when `o` was opened unchanged.
    */
   follow(o, { profiled = false, clean } = {}) {
+    for (const off of this.off) off();
+    this.off = [];
     this.o = o;
     this.profiled = profiled;
-    // One record per orchestrator: a save that ends after a switch is not mistaken for a newer one's.
-    this.rec = {
-      changes: clean, // o.changes when the last save this page knows of was asked for
+    // One record per orchestrator: an event of the previous one is not mistaken for this one's.
+    const rec = (this.rec = {
+      changes: clean, // o.changes when the last save committed (as far as this page knows)
       at: 0, // when that save committed (0: it is the stored profile this page opened)
-      asked: 0, // when this page last asked for a save
-      busy: false,
-      again: false, // a save was asked for while one was running
-      error: null, // a refused save: a conflict stays; another error is retried later
-    };
-  }
-
-  /** Called every second: a save when the engine changed and the last one was asked long enough ago. */
-  tick() {
-    const { o, rec } = this;
-    if (!o || !this.profiled || rec.busy || rec.error || o.changes === rec.changes) return;
-    if (Date.now() - rec.asked < this.delayMs) return;
-    void this.saveNow();
-  }
-
-  /** A save now, after the listener did something; one at a time (a second one waits its turn). */
-  request() {
-    const { o, rec } = this;
-    if (!o || !this.profiled || rec.error) return;
-    if (rec.busy) rec.again = true;
-    else if (o.changes !== rec.changes) void this.saveNow();
-  }
-
-  async saveNow() {
-    const { o, rec } = this;
-    const changes = o.changes;
-    rec.busy = true;
-    rec.again = false;
-    rec.asked = Date.now();
-    try {
-      await o.flush();
-      rec.at = Date.now();
-      rec.changes = changes;
-    } catch (err) {
-      if (this.rec === rec) this.failed(err);
-    } finally {
-      rec.busy = false;
-      if (rec.again && this.rec === rec) this.request();
-      this.onChange();
-    }
+      last: null, // the last save event
+      error: null, // a refused save: a conflict stays; another error until the next save
+    });
+    if (!o || !profiled) return;
+    this.off.push(
+      o.on("save", (e) => {
+        rec.changes = o.changes;
+        rec.at = Date.now();
+        rec.last = e;
+        if (!isConflict(rec.error)) rec.error = null;
+        this.onChange();
+      }),
+      o.on("saveerror", (e) => {
+        if (this.rec === rec) this.failed(e.error);
+      }),
+    );
   }
 
   /** Shows a refused save once. After a conflict this page saves nothing more (reload to resume). */
   failed(err) {
     const rec = this.rec;
-    if (rec.error) return;
+    if (rec.error === err || isConflict(rec.error)) return;
     rec.error = err;
     this.showError(isConflict(err) ? "Saving your memory: another tab changed it" : "Saving your memory", err);
-    if (!isConflict(err)) setTimeout(() => rec.error === err && (rec.error = null), 10 * this.delayMs);
     this.onChange();
   }
 
-  /** The package reports a refused autosave as an uncaught error: a conflict is shown here, once. */
+  /** A save now, for a change the package hears of only within saveDelayMs (a forgotten track). */
+  now() {
+    if (this.o && this.profiled && !this.rec.error) this.o.flush().catch(() => {}); // failures: "saveerror"
+  }
+
+  /** The package also reports a refused autosave as an uncaught error: a conflict is shown here, once. */
   claim(err) {
     if (!isConflict(err)) return false;
     if (this.o && this.profiled) this.failed(err);
     else this.showError("Saving your memory: another tab changed it", err);
     return true;
-  }
-
-  /**
-   * Leaving the page: a last save. Chromium drops a save started this late on a reload (hence
-   * the saves after each action); it is still worth asking, for the browsers and cases where it
-   * completes. (A conflict is reported by the package, and shown.)
-   */
-  leaving() {
-    const { o, rec } = this;
-    if (o && this.profiled && !rec.error && o.changes !== rec.changes) o.flush().catch(() => {});
   }
 
   render() {
@@ -107,11 +73,11 @@ export class SaveStatus {
     if (!o) [state, text] = ["saving", "switching…"];
     else if (!this.profiled) [state, text] = ["off", "not saved"];
     else if (rec.error) [state, text] = isConflict(rec.error) ? ["conflict", "not saved: changed in another tab"] : ["error", "not saved: retrying soon"];
-    else if (rec.busy) [state, text] = ["saving", "saving…"];
-    else if (o.changes !== rec.changes) [state, text] = ["pending", "saving soon"];
+    else if (o.changes !== rec.changes) [state, text] = ["saving", "saving…"];
     else [state, text] = ["saved", rec.at ? `saved ${ago(Date.now() - rec.at)}` : "saved"];
     this.el.state.dataset.state = state;
     this.el.state.textContent = text;
+    this.el.state.title = rec.last ? `revision ${rec.last.revision}: ${rec.last.kind}, ${rec.last.bytes} bytes in ${rec.last.ms.toFixed(1)} ms` : "";
     this.el.reload.hidden = state !== "conflict";
   }
 }

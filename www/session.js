@@ -247,7 +247,8 @@ export class EngineSession {
     this.saves.follow(o, { profiled: how !== "off", clean });
     this.keepPageState();
     this.onAdopt(this);
-    this.saves.request(); // a new profile exists from now on (nothing when restored as stored)
+    // A new profile exists from now on; one changed when it opened (tracks dropped) is saved.
+    if (clean === undefined) this.saves.now();
     this.onChange();
   }
 }

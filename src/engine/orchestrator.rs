@@ -199,17 +199,26 @@ impl Orchestrator {
 
     /// Everything needed to resume this engine exactly (see [`Orchestrator::restore`]).
     pub fn snapshot(&self) -> Snapshot {
+        self.snapshot_parts(true)
+    }
+
+    /// The snapshot, with its base graph only when `with_base` (a delta carries changed rows).
+    pub(crate) fn snapshot_parts(&self, with_base: bool) -> Snapshot {
         let state = self.inner.state.borrow();
         let build = state.build.borrow();
         let saved = |row: &Row| row.iter().collect::<Vec<_>>();
         let chain = &state.chain;
         Snapshot {
             options: self.inner.options.clone(),
-            base: state
-                .base
-                .all_rows()
-                .map(|(id, row)| (id, saved(row)))
-                .collect(),
+            base: if with_base {
+                state
+                    .base
+                    .all_rows()
+                    .map(|(id, row)| (id, saved(row)))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             build: BuildSnapshot {
                 version: build.build_version(),
                 reason: build.build_reason().to_owned(),
@@ -667,10 +676,13 @@ impl Orchestrator {
         }
     }
 
-    /// Applies every pending cooldown step to the current build.
+    /// Applies every pending cooldown step to the current build. It changes the state (the
+    /// snapshot's `pendingCooldownSteps` and the cooldowns), so it counts as a change: a saver
+    /// that compares `changes()` must see it, or what it stored would differ from `snapshot()`.
     pub(crate) fn apply_pending_cooldowns(&self) {
         let steps = self.inner.pending_steps.replace(0);
         if steps > 0 {
+            self.changed();
             self.inner
                 .state
                 .borrow()

@@ -85,6 +85,11 @@ impl BaseGraph {
     /// not the very same shared row in `other`, `None` where only `other` has one. Shared rows
     /// are compared by pointer, so this costs O(tracks), not O(edges).
     pub fn diff_from(&self, other: &BaseGraph) -> Vec<(TrackId, Option<Row>)> {
+        // The same version (the usual case between two saves, or for a build and the live base
+        // between rebuilds): nothing differs, in O(1).
+        if self.rows.same_version(&other.rows) {
+            return Vec::new();
+        }
         // Both key sequences ascend: one merge pass gives the differences in key order.
         let mut out = Vec::new();
         let mut mine = self.rows.iter().peekable();

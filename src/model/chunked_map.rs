@@ -72,6 +72,12 @@ impl<V: Clone> ChunkedMap<V> {
             .saturating_sub(1)
     }
 
+    /// True when both maps are the very same version (one cloned from the other, neither
+    /// changed since): then they hold the same entries, and a diff has nothing to look at.
+    pub(crate) fn same_version(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.index, &other.index)
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.len
     }

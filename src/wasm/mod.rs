@@ -5,6 +5,7 @@
 //! `RangeError` that names it; nothing JS can pass reaches a panic.
 
 mod base_graph;
+mod delta;
 mod events;
 mod js;
 mod options;
@@ -23,5 +24,6 @@ pub fn wasm_memory_bytes() -> f64 {
 }
 
 pub use base_graph::BaseGraph;
+pub use delta::SaveMark;
 pub use orchestrator::Orchestrator;
 pub use runtime_graph::RuntimeGraph;

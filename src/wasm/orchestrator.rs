@@ -19,7 +19,7 @@ const DEFAULT_EXPLAIN_LIMIT: usize = 50;
 #[wasm_bindgen(js_name = Orchestrator)]
 #[derive(Debug)]
 pub struct Orchestrator {
-    engine: engine::Orchestrator,
+    pub(crate) engine: engine::Orchestrator,
 }
 
 impl Drop for Orchestrator {

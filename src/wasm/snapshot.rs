@@ -32,11 +32,18 @@ const MAX_SAFE: u64 = 9_007_199_254_740_991;
 /// The longest flat array read: two numbers an edge at the edge limit, plus two a track.
 const MAX_FLAT: u32 = (MAX_SNAPSHOT_EDGES as u32) * 3;
 
-fn flat(values: &[f64]) -> JsValue {
-    Array::from(&Float64Array::from(values)).into()
+/// A flat array: a plain `Array` in a snapshot (JSON-serialisable), a `Float64Array` in what
+/// a profile store writes (copied and structured-cloned in one go).
+fn flat(typed: bool, values: &[f64]) -> JsValue {
+    let array = Float64Array::from(values);
+    if typed {
+        array.into()
+    } else {
+        Array::from(&array).into()
+    }
 }
 
-fn rows_into(out: &mut Vec<f64>, id: TrackId, row: Option<&SavedRow>) {
+pub(crate) fn rows_into(out: &mut Vec<f64>, id: TrackId, row: Option<&SavedRow>) {
     out.push(f64::from(id));
     match row {
         Some(row) => {
@@ -52,6 +59,12 @@ fn rows_into(out: &mut Vec<f64>, id: TrackId, row: Option<&SavedRow>) {
 
 /// The snapshot as a plain object.
 pub(crate) fn to_js(s: &Snapshot) -> JsValue {
+    to_js_as(s, false)
+}
+
+/// The snapshot as an object whose flat arrays are `Float64Array`s when `typed` (what a
+/// profile store writes; `from_js` reads both).
+pub(crate) fn to_js_as(s: &Snapshot, typed: bool) -> JsValue {
     let mut base = Vec::new();
     for (id, row) in &s.base {
         rows_into(&mut base, *id, Some(row));
@@ -89,7 +102,7 @@ pub(crate) fn to_js(s: &Snapshot) -> JsValue {
         ("format", JsValue::from_str(FORMAT)),
         ("version", JsValue::from(SNAPSHOT_VERSION)),
         ("options", options::to_js(&s.options)),
-        ("base", flat(&base)),
+        ("base", flat(typed, &base)),
         (
             "build",
             object(&[
@@ -97,8 +110,8 @@ pub(crate) fn to_js(s: &Snapshot) -> JsValue {
                 ("reason", JsValue::from_str(&b.reason)),
                 ("builtAt", JsValue::from(b.built_at)),
                 ("diffs", JsValue::from(b.diffs as f64)),
-                ("baseChanges", flat(&changes)),
-                ("learned", flat(&learned)),
+                ("baseChanges", flat(typed, &changes)),
+                ("learned", flat(typed, &learned)),
             ]),
         ),
         (
@@ -115,7 +128,7 @@ pub(crate) fn to_js(s: &Snapshot) -> JsValue {
             "recency",
             object(&[
                 ("plays", JsValue::from(s.plays as f64)),
-                ("last", flat(&last)),
+                ("last", flat(typed, &last)),
             ]),
         ),
         ("rng", JsValue::from_str(&format!("{:016x}", s.rng_state))),
@@ -123,7 +136,12 @@ pub(crate) fn to_js(s: &Snapshot) -> JsValue {
             "pendingCooldownSteps",
             JsValue::from(s.pending_cooldown_steps),
         ),
-        ("taste", s.taste.as_ref().map_or(JsValue::NULL, taste_to_js)),
+        (
+            "taste",
+            s.taste
+                .as_ref()
+                .map_or(JsValue::NULL, |t| taste_to_js(t, typed)),
+        ),
         (
             "replay",
             JsValue::from(match s.replay {
@@ -135,7 +153,7 @@ pub(crate) fn to_js(s: &Snapshot) -> JsValue {
     ])
 }
 
-fn taste_to_js(t: &TasteParts) -> JsValue {
+fn taste_to_js(t: &TasteParts, typed: bool) -> JsValue {
     let tracks: Vec<f64> = t
         .tracks
         .iter()
@@ -152,10 +170,10 @@ fn taste_to_js(t: &TasteParts) -> JsValue {
         ("factor", JsValue::from(t.factor)),
         ("gapDecay", JsValue::from(t.gap_decay)),
         ("fitDecay", JsValue::from(t.fit_decay)),
-        ("tracks", flat(&tracks)),
-        ("transitions", flat(&transitions)),
-        ("gaps", flat(&gaps)),
-        ("first", flat(&[t.first.heard, t.first.skipped])),
+        ("tracks", flat(typed, &tracks)),
+        ("transitions", flat(typed, &transitions)),
+        ("gaps", flat(typed, &gaps)),
+        ("first", flat(typed, &[t.first.heard, t.first.skipped])),
         ("heard", ids_to_js(&t.heard)),
         ("partly", ids_to_js(&t.partly)),
         ("surprise", JsValue::from(t.surprise)),
@@ -271,6 +289,14 @@ fn object_at(obj: &JsValue, key: &str, path: &str) -> Result<JsValue, JsValue> {
 /// A flat array of numbers, copied out in one go.
 fn numbers(obj: &JsValue, key: &str, path: &str) -> Result<Vec<f64>, JsValue> {
     let v = field(obj, key)?;
+    if let Some(typed) = v.dyn_ref::<Float64Array>() {
+        if typed.length() > MAX_FLAT {
+            return Err(range_error(
+                &[path, " is too large to be a memory-player snapshot"].concat(),
+            ));
+        }
+        return Ok(typed.to_vec());
+    }
     let Some(array) = v.dyn_ref::<Array>() else {
         return Err(type_error(
             &[path, " must be an array of numbers, got ", &type_name(&v)].concat(),
