@@ -35,10 +35,15 @@ wasm-opt -Oz --gufa --converge --zero-filled-memory --low-memory-unused "$wasm" 
 mv "$wasm.opt" "$wasm"
 log "wasm-opt: $before -> $(stat -c %s "$wasm") bytes"
 
+# free() and [Symbol.dispose]() that release the engine (see js/lifecycle.js), appended to
+# the glue so that every entry has them, the raw "memory-player/web" build included.
+glue="$out/memory_player.js"
+grep -q "^export class Orchestrator\b" "$glue" || { echo "build: no Orchestrator class in $glue" >&2; exit 1; }
+cat js/lifecycle.js >> "$glue"
+
 # The JS glue, minified as a web app's bundler would ship it: its doc comments and long
 # names are a third of its size. rolldown (Vite's bundler, already a dev dependency) also
 # inlines the small inline_js snippet, so the glue is one self-contained module.
-glue="$out/memory_player.js"
 rolldown "$glue" --format esm --minify --platform neutral --file "$glue.min" --log-level warn
 mv "$glue.min" "$glue"
 rm -rf "$out/snippets"

@@ -365,7 +365,7 @@ fn run(seed: u64, ops: &[Op]) -> Vec<Event> {
                         m.apply_pending();
                     }
                     match kind {
-                        LearnKind::Reinforce => m.lesson(from, to, amount, 0.0),
+                        LearnKind::Reinforce | LearnKind::Choice => m.lesson(from, to, amount, 0.0),
                         LearnKind::Penalty | LearnKind::Skip => {
                             m.lesson(from, to, 0.0, amount);
                             if cooldown > 0 {

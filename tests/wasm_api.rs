@@ -16,14 +16,14 @@ use memory_player::wasm::Orchestrator;
 #[wasm_bindgen_test]
 fn new_orchestrator_has_an_empty_graph_and_build_zero() {
     let o = Orchestrator::new(undef()).unwrap();
-    assert_eq!(o.base_graph().edge_count(), 0.0);
-    assert_eq!(o.base_graph().ids().length(), 0);
-    let rt = o.runtime_graph();
-    assert_eq!(rt.build_version(), 0.0);
-    assert_eq!(rt.build_reason(), "initialization");
-    assert_eq!(rt.diffs(), 0.0);
-    assert!(!o.running());
-    assert_eq!(o.play_next(), None);
+    assert_eq!(o.base_graph().unwrap().edge_count().unwrap(), 0.0);
+    assert_eq!(o.base_graph().unwrap().ids().unwrap().length(), 0);
+    let rt = o.runtime_graph().unwrap();
+    assert_eq!(rt.build_version().unwrap(), 0.0);
+    assert_eq!(rt.build_reason().unwrap(), "initialization");
+    assert_eq!(rt.diffs().unwrap(), 0.0);
+    assert!(!o.running().unwrap());
+    assert_eq!(o.play_next().unwrap(), None);
 }
 
 #[wasm_bindgen_test]
@@ -34,7 +34,7 @@ fn options_are_resolved_with_defaults() {
         ("giniThreshold", n(0.25)),
     ]))
     .unwrap();
-    let resolved = o.options();
+    let resolved = o.options().unwrap();
     assert_eq!(get(&resolved, "seed").as_f64(), Some(42.0));
     assert_eq!(get(&resolved, "topK").as_f64(), Some(3.0));
     assert_eq!(get(&resolved, "giniThreshold").as_f64(), Some(0.25));
@@ -46,10 +46,10 @@ fn options_are_resolved_with_defaults() {
 #[wasm_bindgen_test]
 fn base_graph_is_a_live_handle() {
     let o = seeded(1.0);
-    let g = o.base_graph();
+    let g = o.base_graph().unwrap();
     g.reinforce(n(0.0), n(1.0), undef()).unwrap();
     g.reinforce(n(1.0), n(2.0), n(4.0)).unwrap();
-    let later = o.base_graph();
+    let later = o.base_graph().unwrap();
     assert_eq!(
         later.edges(n(1.0)).unwrap().get(&n(2.0)).as_f64(),
         Some(4.0)
@@ -59,36 +59,39 @@ fn base_graph_is_a_live_handle() {
     assert_eq!(g.edges(n(0.0)).unwrap().get(&n(1.0)).as_f64(), Some(1.0));
     g.penalty(n(1.0), n(2.0), n(10.0)).unwrap();
     assert_eq!(g.edges(n(1.0)).unwrap().get(&n(2.0)).as_f64(), Some(0.0));
-    let ids: Vec<u32> = g.ids().iter().map(|v| as_u32(&v)).collect();
+    let ids: Vec<u32> = g.ids().unwrap().iter().map(|v| as_u32(&v)).collect();
     assert_eq!(ids, vec![1, 2]);
-    assert_eq!(g.edge_count(), 3.0);
+    assert_eq!(g.edge_count().unwrap(), 3.0);
 }
 
 #[wasm_bindgen_test]
 fn rebuild_swaps_in_a_new_build_and_the_old_one_keeps_its_view() {
     let o = seeded(1.0);
     catalogue(&o, 5);
-    let before = o.runtime_graph();
-    assert_eq!(before.build_version(), 1.0);
-    assert_eq!(before.build_reason(), "catalogue loaded");
+    let before = o.runtime_graph().unwrap();
+    assert_eq!(before.build_version().unwrap(), 1.0);
+    assert_eq!(before.build_reason().unwrap(), "catalogue loaded");
     o.learn(n(1.0), n(2.0)).unwrap();
     o.feedback(n(1.0), n(3.0), n(1.0), n(100.0)).unwrap();
-    assert_eq!(before.diffs(), 2.0);
+    assert_eq!(before.diffs().unwrap(), 2.0);
     o.rebuild_runtime(JsValue::from_str("by hand")).unwrap();
-    let after = o.runtime_graph();
-    assert_eq!(after.build_version(), 2.0);
-    assert_eq!(after.build_reason(), "by hand");
-    assert_eq!(after.diffs(), 0.0);
-    assert!(after.built_at() > 1.6e12, "builtAt is epoch milliseconds");
+    let after = o.runtime_graph().unwrap();
+    assert_eq!(after.build_version().unwrap(), 2.0);
+    assert_eq!(after.build_reason().unwrap(), "by hand");
+    assert_eq!(after.diffs().unwrap(), 0.0);
+    assert!(
+        after.built_at().unwrap() > 1.6e12,
+        "builtAt is epoch milliseconds"
+    );
     // The old build still describes itself.
-    assert_eq!(before.build_version(), 1.0);
-    assert_eq!(before.diffs(), 2.0);
+    assert_eq!(before.build_version().unwrap(), 1.0);
+    assert_eq!(before.diffs().unwrap(), 2.0);
     // Bonus and penalty were folded: 1->2 was 3, +1; 1->3 was 1, -2 -> 0.
-    let edges = o.base_graph().edges(n(1.0)).unwrap();
+    let edges = o.base_graph().unwrap().edges(n(1.0)).unwrap();
     assert_eq!(edges.get(&n(2.0)).as_f64(), Some(4.0));
     assert_eq!(edges.get(&n(3.0)).as_f64(), Some(0.0));
     // The skip's cooldown was carried over.
-    let cooldowns = after.cooldowns();
+    let cooldowns = after.cooldowns().unwrap();
     let row: Map = cooldowns.get(&n(1.0)).unchecked_into();
     assert_eq!(row.get(&n(3.0)).as_f64(), Some(3.0));
 }
@@ -97,17 +100,17 @@ fn rebuild_swaps_in_a_new_build_and_the_old_one_keeps_its_view() {
 fn runtime_graph_reports_probabilities_and_learned_values() {
     let o = seeded(2.0);
     catalogue(&o, 6);
-    let rt = o.runtime_graph();
+    let rt = o.runtime_graph().unwrap();
     let p = rt.probabilities(n(1.0)).unwrap();
     assert!((map_sum(&p) - 1.0).abs() < 1e-12);
     assert!((p.get(&n(2.0)).as_f64().unwrap() - 0.75).abs() < 1e-12);
-    rt.reinforce(n(1.0), n(3.0)).unwrap();
+    rt.reinforce(n(1.0), n(3.0), undef()).unwrap();
     rt.penalty(n(1.0), n(2.0), n(2.0)).unwrap();
     rt.add_cooldown(n(1.0), n(2.0), n(5.0)).unwrap();
-    assert_eq!(rt.diffs(), 2.0);
-    let bonus: Map = rt.bonuses().get(&n(1.0)).unchecked_into();
+    assert_eq!(rt.diffs().unwrap(), 2.0);
+    let bonus: Map = rt.bonuses().unwrap().get(&n(1.0)).unchecked_into();
     assert_eq!(bonus.get(&n(3.0)).as_f64(), Some(1.0));
-    let penalty: Map = rt.penalties().get(&n(1.0)).unchecked_into();
+    let penalty: Map = rt.penalties().unwrap().get(&n(1.0)).unchecked_into();
     assert_eq!(penalty.get(&n(2.0)).as_f64(), Some(2.0));
     // A fine larger than the weight clamps 1 -> 2 to zero: only 1 -> 3 is left.
     let p = rt.probabilities(n(1.0)).unwrap();
@@ -120,11 +123,11 @@ fn runtime_graph_reports_probabilities_and_learned_values() {
 fn play_next_back_and_the_chain() {
     let o = seeded(3.0);
     catalogue(&o, 10);
-    let a = o.play_next().unwrap();
-    let b = o.play_next().unwrap();
-    let c = o.play_next().unwrap();
-    assert_eq!(o.play_back(), Some(b));
-    let chain = o.playback_chain();
+    let a = o.play_next().unwrap().unwrap();
+    let b = o.play_next().unwrap().unwrap();
+    let c = o.play_next().unwrap().unwrap();
+    assert_eq!(o.play_back().unwrap(), Some(b));
+    let chain = o.playback_chain().unwrap();
     let back: Vec<u32> = Array::from(&get(&chain, "back"))
         .iter()
         .map(|v| as_u32(&v))
@@ -138,20 +141,26 @@ fn play_next_back_and_the_chain() {
     assert_eq!(forward, vec![c]);
     assert_eq!(get(&chain, "learningFrozen").as_bool(), Some(true));
     // The forward stack comes first, and learning stays frozen.
-    assert_eq!(o.play_next(), Some(c));
+    assert_eq!(o.play_next().unwrap(), Some(c));
     assert_eq!(
-        get(&o.playback_chain(), "learningFrozen").as_bool(),
+        get(&o.playback_chain().unwrap(), "learningFrozen").as_bool(),
         Some(true)
     );
     // A generated pick thaws it.
-    o.play_next().unwrap();
+    o.play_next().unwrap().unwrap();
     assert_eq!(
-        get(&o.playback_chain(), "learningFrozen").as_bool(),
+        get(&o.playback_chain().unwrap(), "learningFrozen").as_bool(),
         Some(false)
     );
-    assert_eq!(Orchestrator::new(undef()).unwrap().play_back(), None);
+    assert_eq!(
+        Orchestrator::new(undef()).unwrap().play_back().unwrap(),
+        None
+    );
     assert!(get(
-        &Orchestrator::new(undef()).unwrap().playback_chain(),
+        &Orchestrator::new(undef())
+            .unwrap()
+            .playback_chain()
+            .unwrap(),
         "current"
     )
     .is_undefined());
@@ -161,19 +170,19 @@ fn play_next_back_and_the_chain() {
 fn learning_is_frozen_while_revisiting() {
     let o = seeded(3.0);
     catalogue(&o, 10);
-    o.play_next();
-    o.play_next();
-    o.play_back();
+    o.play_next().unwrap();
+    o.play_next().unwrap();
+    o.play_back().unwrap();
     o.learn(n(1.0), n(2.0)).unwrap();
     o.feedback(n(1.0), n(2.0), n(1.0), n(100.0)).unwrap();
-    assert_eq!(o.runtime_graph().diffs(), 0.0);
+    assert_eq!(o.runtime_graph().unwrap().diffs().unwrap(), 0.0);
 }
 
 #[wasm_bindgen_test]
 fn explain_next_lists_candidates_with_their_chances() {
     let o = seeded(4.0);
     catalogue(&o, 8);
-    let first = o.play_next().unwrap();
+    let first = o.play_next().unwrap().unwrap();
     o.feedback(
         n(f64::from(first)),
         n(f64::from(first % 8 + 1)),
@@ -231,8 +240,11 @@ fn the_seed_policy_explains_its_rows_every_edge() {
     ]))
     .unwrap();
     catalogue(&o, 8);
-    assert_eq!(get(&o.options(), "policy").as_string().unwrap(), "seed");
-    let first = o.play_next().unwrap();
+    assert_eq!(
+        get(&o.options().unwrap(), "policy").as_string().unwrap(),
+        "seed"
+    );
+    let first = o.play_next().unwrap().unwrap();
     let explanation = o.explain_next(undef()).unwrap();
     assert_eq!(get(&explanation, "policy").as_string().unwrap(), "seed");
     assert_eq!(get(&explanation, "row").as_f64(), Some(f64::from(first)));
@@ -258,14 +270,15 @@ fn forget_track_removes_it_everywhere() {
     assert_eq!(o.forget_track(n(3.0)), Ok(true));
     assert!(o
         .base_graph()
+        .unwrap()
         .edges(n(2.0))
         .unwrap()
         .get(&n(3.0))
         .is_undefined());
-    assert_eq!(o.base_graph().edges(n(3.0)).unwrap().size(), 0);
-    assert!(!o.base_graph().ids().includes(&n(3.0), 0));
+    assert_eq!(o.base_graph().unwrap().edges(n(3.0)).unwrap().size(), 0);
+    assert!(!o.base_graph().unwrap().ids().unwrap().includes(&n(3.0), 0));
     for _ in 0..200 {
-        assert_ne!(o.play_next(), Some(3));
+        assert_ne!(o.play_next().unwrap(), Some(3));
     }
     assert_eq!(o.forget_track(n(3.0)), Ok(false));
 }
@@ -281,12 +294,12 @@ fn events_reach_listeners_and_unsubscribe_works() {
     o.on(JsValue::from_str("rebuild"), on_rebuild.into())
         .unwrap();
     o.on(JsValue::from_str("learn"), on_learn.into()).unwrap();
-    let id = o.play_next().unwrap();
-    o.play_next();
-    o.play_back();
+    let id = o.play_next().unwrap().unwrap();
+    o.play_next().unwrap();
+    o.play_back().unwrap();
     o.learn(n(0.0), n(1.0)).unwrap();
-    o.play_next(); // forward
-    o.play_next(); // generated: thaws
+    o.play_next().unwrap(); // forward
+    o.play_next().unwrap(); // generated: thaws
     o.learn(n(0.0), n(1.0)).unwrap();
     o.feedback(n(1.0), n(2.0), n(1.0), n(100.0)).unwrap();
     o.rebuild_runtime(JsValue::from_str("test")).unwrap();
@@ -312,7 +325,7 @@ fn events_reach_listeners_and_unsubscribe_works() {
     assert_eq!(get(rebuild, "diffs").as_f64(), Some(2.0));
     off.call0(&JsValue::UNDEFINED).unwrap();
     off.call0(&JsValue::UNDEFINED).unwrap();
-    o.play_next();
+    o.play_next().unwrap();
     assert_eq!(
         plays.borrow().len(),
         5,
@@ -325,7 +338,9 @@ fn same_seed_same_picks() {
     let picks = |seed: f64| {
         let o = seeded(seed);
         catalogue(&o, 30);
-        (0..100).map(|_| o.play_next().unwrap()).collect::<Vec<_>>()
+        (0..100)
+            .map(|_| o.play_next().unwrap().unwrap())
+            .collect::<Vec<_>>()
     };
     assert_eq!(picks(9.0), picks(9.0));
     assert_ne!(picks(9.0), picks(10.0));

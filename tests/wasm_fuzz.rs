@@ -63,26 +63,33 @@ async fn run(o: &Orchestrator, seed: u64) -> usize {
                 )
                 .is_ok(),
             3..=5 => {
-                o.play_next();
+                o.play_next().unwrap();
                 true
             }
             6 => {
-                o.play_back();
+                o.play_back().unwrap();
                 true
             }
             7 => o
                 .base_graph()
+                .unwrap()
                 .reinforce(id(&mut rng, true), id(&mut rng, false), amount(&mut rng))
                 .is_ok(),
             8 => o
                 .base_graph()
+                .unwrap()
                 .penalty(id(&mut rng, true), id(&mut rng, false), amount(&mut rng))
                 .is_ok(),
             9 => o
                 .runtime_graph()
+                .unwrap()
                 .add_cooldown(id(&mut rng, true), id(&mut rng, false), amount(&mut rng))
                 .is_ok(),
-            10 => o.runtime_graph().probabilities(id(&mut rng, true)).is_ok(),
+            10 => o
+                .runtime_graph()
+                .unwrap()
+                .probabilities(id(&mut rng, true))
+                .is_ok(),
             11 => o.explain_next(n(rng.below(60) as f64)).is_ok(),
             12 if rng.below(50) == 0 => o.forget_track(id(&mut rng, false)).is_ok(),
             13 if rng.below(20) == 0 => {
@@ -94,14 +101,14 @@ async fn run(o: &Orchestrator, seed: u64) -> usize {
                 o.rebuild_runtime(reason).is_ok()
             }
             14 if rng.below(100) == 0 => {
-                if o.running() {
-                    let _ = o.stop();
+                if o.running().unwrap() {
+                    let _ = o.stop().unwrap();
                 } else {
                     o.start().unwrap();
                 }
                 true
             }
-            _ => o.base_graph().edges(id(&mut rng, true)).is_ok(),
+            _ => o.base_graph().unwrap().edges(id(&mut rng, true)).is_ok(),
         };
         thrown += usize::from(!ok);
         if step % 2_000 == 0 {
@@ -116,7 +123,7 @@ async fn run(o: &Orchestrator, seed: u64) -> usize {
 fn check(o: &Orchestrator) {
     // Fold everything into the base so that every track the engine knows is listed by ids().
     o.rebuild_runtime(JsValue::from_str("check")).unwrap();
-    let rt = o.runtime_graph();
+    let rt = o.runtime_graph().unwrap();
     for from in 0..=TRACKS as u32 {
         let p: Map = rt.probabilities(n(f64::from(from))).unwrap();
         if p.size() > 0 {
@@ -127,6 +134,7 @@ fn check(o: &Orchestrator) {
             );
         }
         o.base_graph()
+            .unwrap()
             .edges(n(f64::from(from)))
             .unwrap()
             .for_each(&mut |w, _| {
@@ -134,9 +142,16 @@ fn check(o: &Orchestrator) {
                 assert!(w.is_finite() && w >= 0.0, "seed {SEED:#x}: weight {w}");
             });
     }
-    let known: Vec<u32> = o.base_graph().ids().iter().map(|v| as_u32(&v)).collect();
+    let known: Vec<u32> = o
+        .base_graph()
+        .unwrap()
+        .ids()
+        .unwrap()
+        .iter()
+        .map(|v| as_u32(&v))
+        .collect();
     for _ in 0..20 {
-        match o.play_next() {
+        match o.play_next().unwrap() {
             Some(id) => assert!(
                 known.contains(&id),
                 "seed {SEED:#x}: picked unknown track {id}"
@@ -158,18 +173,18 @@ async fn a_hundred_thousand_random_calls_leave_the_module_answering() {
         thrown > 10_000,
         "the sequence must exercise errors, threw only {thrown}"
     );
-    JsFuture::from(a.stop()).await.unwrap();
+    JsFuture::from(a.stop().unwrap()).await.unwrap();
     check(&a);
     // The same seed replays exactly: the same number of errors and the same picks after.
     let again = run(&b, SEED).await;
-    JsFuture::from(b.stop()).await.unwrap();
+    JsFuture::from(b.stop().unwrap()).await.unwrap();
     check(&b);
     assert_eq!(thrown, again);
-    let pa: Vec<_> = (0..30).map(|_| a.play_next()).collect();
-    let pb: Vec<_> = (0..30).map(|_| b.play_next()).collect();
+    let pa: Vec<_> = (0..30).map(|_| a.play_next().unwrap()).collect();
+    let pb: Vec<_> = (0..30).map(|_| b.play_next().unwrap()).collect();
     assert_eq!(pa, pb, "seed {SEED:#x}: replay diverged");
     // And a fresh orchestrator in the same module still works.
     let fresh = seeded(2.0);
     catalogue(&fresh, 5);
-    assert!(fresh.play_next().is_some());
+    assert!(fresh.play_next().unwrap().is_some());
 }

@@ -29,12 +29,12 @@ async fn start_and_stop_resolve() {
     let o = seeded(1.0);
     o.start().unwrap();
     o.start().unwrap();
-    assert!(o.running());
-    JsFuture::from(o.stop()).await.unwrap();
-    assert!(!o.running());
-    JsFuture::from(o.stop()).await.unwrap();
+    assert!(o.running().unwrap());
+    JsFuture::from(o.stop().unwrap()).await.unwrap();
+    assert!(!o.running().unwrap());
+    JsFuture::from(o.stop().unwrap()).await.unwrap();
     // Stop before any start resolves too.
-    JsFuture::from(seeded(2.0).stop()).await.unwrap();
+    JsFuture::from(seeded(2.0).stop().unwrap()).await.unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -53,16 +53,16 @@ async fn diff_manager_rebuilds_once_the_limit_is_exceeded() {
     sleep(0.0).await;
     assert_eq!(reasons(&rebuilds), ["diff limit exceeded"]);
     assert_eq!(get(&rebuilds.borrow()[0], "diffs").as_f64(), Some(6.0));
-    assert_eq!(o.runtime_graph().diffs(), 0.0);
-    JsFuture::from(o.stop()).await.unwrap();
+    assert_eq!(o.runtime_graph().unwrap().diffs().unwrap(), 0.0);
+    JsFuture::from(o.stop().unwrap()).await.unwrap();
     // Stopped: no automatic rebuild any more, but every call still works.
     for _ in 0..10 {
         o.learn(n(1.0), n(2.0)).unwrap();
     }
     sleep(5.0).await;
     assert_eq!(rebuilds.borrow().len(), 1);
-    assert_eq!(o.runtime_graph().diffs(), 10.0);
-    assert!(o.play_next().is_some());
+    assert_eq!(o.runtime_graph().unwrap().diffs().unwrap(), 10.0);
+    assert!(o.play_next().unwrap().is_some());
 }
 
 #[wasm_bindgen_test]
@@ -86,7 +86,7 @@ async fn ttl_manager_rebuilds_an_old_build_on_real_timers() {
         reasons(&rebuilds).first().map(String::as_str),
         Some("time to live is up")
     );
-    JsFuture::from(o.stop()).await.unwrap();
+    JsFuture::from(o.stop().unwrap()).await.unwrap();
     let count = rebuilds.borrow().len();
     sleep(80.0).await;
     assert_eq!(rebuilds.borrow().len(), count, "no TTL rebuild after stop");
@@ -98,18 +98,25 @@ async fn cooldowns_wear_off_one_step_per_generated_play() {
     catalogue(&o, 12);
     o.start().unwrap();
     o.runtime_graph()
+        .unwrap()
         .add_cooldown(n(1.0), n(2.0), n(3.0))
         .unwrap();
     // A burst before the executor runs: nothing is lost when signals coalesce.
-    o.play_next();
-    o.play_next();
+    o.play_next().unwrap();
+    o.play_next().unwrap();
     sleep(0.0).await;
-    let row: js_sys::Map = o.runtime_graph().cooldowns().get(&n(1.0)).unchecked_into();
+    let row: js_sys::Map = o
+        .runtime_graph()
+        .unwrap()
+        .cooldowns()
+        .unwrap()
+        .get(&n(1.0))
+        .unchecked_into();
     assert_eq!(row.get(&n(2.0)).as_f64(), Some(1.0));
-    o.play_next();
+    o.play_next().unwrap();
     sleep(0.0).await;
-    assert_eq!(o.runtime_graph().cooldowns().size(), 0);
-    JsFuture::from(o.stop()).await.unwrap();
+    assert_eq!(o.runtime_graph().unwrap().cooldowns().unwrap().size(), 0);
+    JsFuture::from(o.stop().unwrap()).await.unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -128,9 +135,9 @@ async fn listeners_may_call_back_into_the_engine() {
                 inner
                     .rebuild_runtime(JsValue::from_str("from a listener"))
                     .unwrap();
-                inner.play_next().unwrap();
+                inner.play_next().unwrap().unwrap();
                 inner.learn(n(1.0), n(2.0)).unwrap();
-                let _ = inner.stop();
+                let _ = inner.stop().unwrap();
                 flag.set(true);
             }
         })
@@ -145,9 +152,9 @@ async fn listeners_may_call_back_into_the_engine() {
         listener(move |_| {
             if depth.get() < 3 {
                 depth.set(depth.get() + 1);
-                inner.play_next().unwrap();
+                inner.play_next().unwrap().unwrap();
                 let _ = inner.explain_next(JsValue::UNDEFINED);
-                let _ = inner.playback_chain();
+                let _ = inner.playback_chain().unwrap();
             }
         })
         .into(),
@@ -156,7 +163,7 @@ async fn listeners_may_call_back_into_the_engine() {
     let (rebuilds, rec) = recorder();
     o.on(JsValue::from_str("rebuild"), rec.into()).unwrap();
     o.start().unwrap();
-    o.play_next().unwrap();
+    o.play_next().unwrap().unwrap();
     for _ in 0..3 {
         o.learn(n(1.0), n(3.0)).unwrap();
     }
@@ -166,9 +173,9 @@ async fn listeners_may_call_back_into_the_engine() {
         reasons(&rebuilds),
         ["diff limit exceeded", "from a listener"]
     );
-    assert!(!o.running());
-    assert_eq!(o.runtime_graph().build_version(), 3.0);
-    assert_eq!(o.runtime_graph().diffs(), 1.0);
+    assert!(!o.running().unwrap());
+    assert_eq!(o.runtime_graph().unwrap().build_version().unwrap(), 3.0);
+    assert_eq!(o.runtime_graph().unwrap().diffs().unwrap(), 1.0);
 }
 
 #[wasm_bindgen_test]
@@ -179,7 +186,7 @@ async fn stop_then_start_quickly_runs_one_set_of_managers() {
     o.on(JsValue::from_str("rebuild"), rec.into()).unwrap();
     for _ in 0..5 {
         o.start().unwrap();
-        let _ = o.stop();
+        let _ = o.stop().unwrap();
     }
     o.start().unwrap();
     for _ in 0..4 {
@@ -188,5 +195,5 @@ async fn stop_then_start_quickly_runs_one_set_of_managers() {
     sleep(5.0).await;
     // Had an old lifecycle's diff manager acted too, there would be two rebuilds.
     assert_eq!(reasons(&rebuilds), ["diff limit exceeded"]);
-    JsFuture::from(o.stop()).await.unwrap();
+    JsFuture::from(o.stop().unwrap()).await.unwrap();
 }

@@ -18,14 +18,19 @@ fn session() -> Orchestrator {
     let o = seeded(21.0);
     catalogue(&o, 12);
     for i in 0..15 {
-        let prev = get(&o.playback_chain(), "current").as_f64().unwrap_or(0.0);
-        let id = o.play_next().unwrap();
+        let prev = get(&o.playback_chain().unwrap(), "current")
+            .as_f64()
+            .unwrap_or(0.0);
+        let id = o.play_next().unwrap().unwrap();
         let listened = if i % 4 == 0 { 2.0 } else { 180.0 };
         o.feedback(n(prev), n(f64::from(id)), n(listened), n(200.0))
             .unwrap();
     }
-    o.play_back();
-    o.base_graph().reinforce(n(2.0), n(7.0), n(2.0)).unwrap();
+    o.play_back().unwrap();
+    o.base_graph()
+        .unwrap()
+        .reinforce(n(2.0), n(7.0), n(2.0))
+        .unwrap();
     o
 }
 
@@ -47,20 +52,20 @@ fn with(snapshot: &JsValue, path: &[&str], value: JsValue) -> JsValue {
 #[wasm_bindgen_test]
 fn a_json_round_trip_resumes_exactly() {
     let o = session();
-    let saved = through_json(&o.snapshot());
+    let saved = through_json(&o.snapshot().unwrap());
     let r = Orchestrator::from_snapshot(saved, undef()).unwrap();
     assert_eq!(
-        JSON::stringify(&r.snapshot()).unwrap(),
-        JSON::stringify(&o.snapshot()).unwrap()
+        JSON::stringify(&r.snapshot().unwrap()).unwrap(),
+        JSON::stringify(&o.snapshot().unwrap()).unwrap()
     );
     for _ in 0..40 {
-        assert_eq!(o.play_next(), r.play_next());
+        assert_eq!(o.play_next().unwrap(), r.play_next().unwrap());
         o.learn(n(1.0), n(2.0)).unwrap();
         r.learn(n(1.0), n(2.0)).unwrap();
     }
     assert_eq!(
-        JSON::stringify(&r.snapshot()).unwrap(),
-        JSON::stringify(&o.snapshot()).unwrap()
+        JSON::stringify(&r.snapshot().unwrap()).unwrap(),
+        JSON::stringify(&o.snapshot().unwrap()).unwrap()
     );
 }
 
@@ -68,11 +73,15 @@ fn a_json_round_trip_resumes_exactly() {
 fn options_given_on_restore_override_the_saved_ones() {
     let o = session();
     let r =
-        Orchestrator::from_snapshot(o.snapshot(), opts(&[("maxRuntimeDiffs", n(7.0))])).unwrap();
-    assert_eq!(get(&r.options(), "maxRuntimeDiffs").as_f64(), Some(7.0));
-    assert_eq!(get(&r.options(), "seed").as_f64(), Some(21.0));
+        Orchestrator::from_snapshot(o.snapshot().unwrap(), opts(&[("maxRuntimeDiffs", n(7.0))]))
+            .unwrap();
+    assert_eq!(
+        get(&r.options().unwrap(), "maxRuntimeDiffs").as_f64(),
+        Some(7.0)
+    );
+    assert_eq!(get(&r.options().unwrap(), "seed").as_f64(), Some(21.0));
     assert_error(
-        Orchestrator::from_snapshot(o.snapshot(), opts(&[("bogus", n(1.0))])),
+        Orchestrator::from_snapshot(o.snapshot().unwrap(), opts(&[("bogus", n(1.0))])),
         "TypeError",
         "bogus",
     );
@@ -80,7 +89,7 @@ fn options_given_on_restore_override_the_saved_ones() {
 
 #[wasm_bindgen_test]
 fn other_format_versions_are_refused_clearly() {
-    let s = session().snapshot();
+    let s = session().snapshot().unwrap();
     assert_error(
         Orchestrator::from_snapshot(with(&s, &["version"], n(3.0)), undef()),
         "RangeError",
@@ -100,7 +109,7 @@ fn other_format_versions_are_refused_clearly() {
 
 #[wasm_bindgen_test]
 fn malformed_snapshots_are_refused_saying_what_is_wrong() {
-    let s = session().snapshot();
+    let s = session().snapshot().unwrap();
     let cases: Vec<(JsValue, &str, &str)> = vec![
         (JsValue::NULL, "TypeError", "snapshot must be an object"),
         (n(1.0), "TypeError", "snapshot must be an object"),
@@ -213,7 +222,7 @@ fn malformed_snapshots_are_refused_saying_what_is_wrong() {
 
 #[wasm_bindgen_test]
 fn hostile_snapshots_are_refused_without_trapping() {
-    let s = session().snapshot();
+    let s = session().snapshot().unwrap();
     // A cycle: the chain refers to the snapshot itself.
     let cyclic = through_json(&s);
     Reflect::set(&get(&cyclic, "chain"), &JsValue::from_str("back"), &cyclic).unwrap();
@@ -241,6 +250,7 @@ fn hostile_snapshots_are_refused_without_trapping() {
     assert!(Orchestrator::from_snapshot(s, undef())
         .unwrap()
         .play_next()
+        .unwrap()
         .is_some());
 }
 
@@ -269,8 +279,8 @@ fn as_version_1(v2: &JsValue) -> JsValue {
 #[wasm_bindgen_test]
 fn a_version_1_snapshot_still_restores_under_the_default_policy() {
     let o = session();
-    let r = Orchestrator::from_snapshot(as_version_1(&o.snapshot()), undef()).unwrap();
-    let s = r.snapshot();
+    let r = Orchestrator::from_snapshot(as_version_1(&o.snapshot().unwrap()), undef()).unwrap();
+    let s = r.snapshot().unwrap();
     assert_eq!(get(&s, "version").as_f64(), Some(2.0));
     assert_eq!(
         get(&get(&s, "options"), "policy").as_string().unwrap(),
@@ -278,23 +288,24 @@ fn a_version_1_snapshot_still_restores_under_the_default_policy() {
     );
     assert_eq!(
         JSON::stringify(&get(&s, "base")).unwrap(),
-        JSON::stringify(&get(&o.snapshot(), "base")).unwrap()
+        JSON::stringify(&get(&o.snapshot().unwrap(), "base")).unwrap()
     );
     // Nothing was learned per track yet; the chain and the graph carry on.
     assert_eq!(Array::from(&get(&get(&s, "taste"), "tracks")).length(), 0);
-    assert!(r.play_next().is_some());
+    assert!(r.play_next().unwrap().is_some());
     // Under the seed rules a version 1 snapshot resumes exactly as it was saved.
     let seed = opts(&[("policy", JsValue::from_str("seed"))]);
-    let a = Orchestrator::from_snapshot(as_version_1(&o.snapshot()), seed.clone()).unwrap();
-    let b = Orchestrator::from_snapshot(o.snapshot(), seed).unwrap();
+    let a =
+        Orchestrator::from_snapshot(as_version_1(&o.snapshot().unwrap()), seed.clone()).unwrap();
+    let b = Orchestrator::from_snapshot(o.snapshot().unwrap(), seed).unwrap();
     for _ in 0..30 {
-        assert_eq!(a.play_next(), b.play_next());
+        assert_eq!(a.play_next().unwrap(), b.play_next().unwrap());
     }
 }
 
 #[wasm_bindgen_test]
 fn a_malformed_taste_is_refused_whole() {
-    let s = session().snapshot();
+    let s = session().snapshot().unwrap();
     let bad_tracks = Array::of4(&n(3.0), &n(f64::NAN), &n(1.0), &n(0.0));
     assert_error(
         Orchestrator::from_snapshot(with(&s, &["taste", "tracks"], bad_tracks.into()), undef()),

@@ -13,6 +13,8 @@ pub enum EngineError {
     },
     /// The executor refused to run the managers (it is shutting down).
     Spawn,
+    /// The queue would hold more than [`super::MAX_QUEUE`] tracks.
+    QueueFull,
 }
 
 impl fmt::Display for EngineError {
@@ -26,6 +28,7 @@ impl fmt::Display for EngineError {
                 f.write_str("duration seconds must be a finite number > 0")
             }
             EngineError::Spawn => f.write_str("the executor refused to run the managers"),
+            EngineError::QueueFull => f.write_str("the queue holds at most 100000 tracks"),
         }
     }
 }

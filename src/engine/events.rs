@@ -11,6 +11,10 @@ pub enum PlaySource {
     Generated,
     Forward,
     Back,
+    /// The listener picked the track (`play_track`).
+    Chosen,
+    /// The next track of the listener's queue.
+    Queue,
 }
 
 /// What a lesson taught.
@@ -19,6 +23,8 @@ pub enum LearnKind {
     Reinforce,
     Penalty,
     Skip,
+    /// The listener picked the track after the one before it.
+    Choice,
 }
 
 /// What subscribers are told.

@@ -8,6 +8,7 @@ mod clock;
 mod delta;
 mod error;
 mod events;
+mod history;
 mod lifecycle;
 mod managers;
 mod options;
@@ -18,11 +19,12 @@ pub use clock::{Clock, ManualClock};
 pub use delta::{merge_rows, Delta, SaveMark};
 pub use error::EngineError;
 pub use events::{Event, LearnKind, PlaySource, Subscription};
+pub use history::{HistoryPlay, HistoryReport, Refusal};
 pub use lifecycle::Stopped;
 pub use managers::{DIFF_LIMIT_REASON, TTL_REASON};
 pub use options::{spec, Kind, OptionError, Options, Policy, Spec, Value, OPTIONS};
 pub use orchestrator::{Build, Orchestrator};
 pub use snapshot::{
-    BuildSnapshot, ChainSnapshot, SavedRow, Snapshot, SnapshotError, MAX_SNAPSHOT_EDGES,
+    BuildSnapshot, ChainSnapshot, HistoryEnd, SavedRow, Snapshot, SnapshotError, MAX_QUEUE,
     SNAPSHOT_VERSION,
 };

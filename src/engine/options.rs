@@ -214,6 +214,10 @@ options! {
     skip_penalty: f64 = 2.0, "skipPenalty", Kind::Number { min: 0.0, max: MAX_AMOUNT };
     /// The cooldown of a skip (plays).
     skip_cooldown: u32 = 3, "skipCooldown", Kind::Integer { min: 0.0, max: MAX_U32 };
+    /// The bonus a track the listener picked gives the edge from the track before it.
+    choice_amount: f64 = 1.0, "choiceAmount", Kind::Number { min: 0.0, max: MAX_AMOUNT };
+    /// In a history, a silence longer than this (ms) between two plays starts a new session.
+    session_gap_ms: u64 = 1_800_000, "sessionGapMs", Kind::Integer { min: 0.0, max: MAX_SAFE };
     /// Adaptive: answers older by this many lessons weigh half as much.
     memory_half_life: f64 = 200.0, "memoryHalfLife", Kind::Number { min: 1.0, max: 1e9 };
     /// Adaptive: how far uncertainty raises a candidate (0: never explore on purpose).

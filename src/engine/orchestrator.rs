@@ -1,4 +1,5 @@
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::fmt;
 use std::rc::Rc;
 
@@ -7,15 +8,16 @@ use futures::task::LocalSpawn;
 
 use super::events::EventHub;
 use super::lifecycle::Lifecycle;
-use super::snapshot::{BuildSnapshot, ChainSnapshot, Snapshot, SnapshotError};
+use super::snapshot::{BuildSnapshot, ChainSnapshot, HistoryEnd, Snapshot, SnapshotError};
 use super::{
-    managers, Clock, EngineError, Event, LearnKind, OptionError, Options, PlaySource, Policy,
-    Stopped, Subscription,
+    managers, Clock, EngineError, Event, HistoryPlay, HistoryReport, LearnKind, OptionError,
+    Options, PlaySource, Policy, Refusal, Stopped, Subscription, MAX_QUEUE,
 };
 use crate::model::{
     check_edge, choose_adaptive, choose_next, explain_adaptive, explain_next, repeat_window,
-    AdaptiveConfig, Answer, BaseGraph, Candidate, Explained, Explanation, ModelError, Pick,
-    PickConfig, PlaybackChain, Recency, Replay, Rng, Row, RuntimeGraph, Taste, TrackId, START,
+    AdaptiveConfig, Answer, BaseGraph, Candidate, Explained, Explanation, Growth, ModelError, Pick,
+    PickConfig, PlaybackChain, Recency, Replay, Rng, Room, Row, RuntimeGraph, Taste, TrackId,
+    MAX_EDGES, MAX_TRACKS, START,
 };
 
 /// One build of the runtime graph, shared: whoever holds a build keeps a consistent view of it
@@ -74,6 +76,45 @@ struct State {
     /// Reused by every pick so the hot path allocates nothing.
     scratch: Vec<Candidate>,
     picks: Vec<Pick>,
+    /// The listener's queue, next first.
+    queue: VecDeque<TrackId>,
+    /// The last play a history import learned, so that the next import goes on in its session.
+    history: Option<HistoryEnd>,
+}
+
+/// What the graph may still grow by: the limits, less the live base and what the current
+/// build adds when it is folded.
+fn room(base: &BaseGraph, build: &RuntimeGraph) -> Room {
+    let grown = build.grown();
+    Room {
+        tracks: MAX_TRACKS.saturating_sub(base.track_count() + grown.tracks),
+        edges: MAX_EDGES.saturating_sub(base.edge_count() + grown.edges),
+    }
+}
+
+/// A lesson, or an edit of one edge, adds at most two tracks and two edges.
+const MOST: Growth = Growth {
+    tracks: 2,
+    edges: 2,
+};
+
+/// Refuses a lesson on `from -> to` that would take the graph past its limits. Far from them
+/// nothing is looked up; near them, what the build adds is counted exactly first.
+fn lesson_fits(
+    base: &BaseGraph,
+    build: &mut RuntimeGraph,
+    from: TrackId,
+    to: TrackId,
+) -> Result<(), ModelError> {
+    if MOST.fits(room(base, build)) {
+        return Ok(());
+    }
+    build.recount_growth(base);
+    if build.growth_over(base, from, to).fits(room(base, build)) {
+        Ok(())
+    } else {
+        Err(ModelError::Full)
+    }
 }
 
 impl State {
@@ -126,6 +167,8 @@ impl Orchestrator {
             replay: Replay::Unknown,
             scratch: Vec::new(),
             picks: Vec::new(),
+            queue: VecDeque::new(),
+            history: None,
         };
         Ok(Self::from_state(
             options,
@@ -154,6 +197,8 @@ impl Orchestrator {
             replay: restored.replay,
             scratch: Vec::new(),
             picks: Vec::new(),
+            queue: snapshot.queue.iter().copied().collect(),
+            history: snapshot.history,
         };
         let options = snapshot.options.clone();
         let pending = snapshot.pending_cooldown_steps;
@@ -230,10 +275,7 @@ impl Orchestrator {
                     .into_iter()
                     .map(|(id, row)| (id, row.as_ref().map(saved)))
                     .collect(),
-                learned: build
-                    .learned()
-                    .map(|(from, row)| (from, row.to_vec()))
-                    .collect(),
+                learned: build.learned().collect(),
             },
             chain: ChainSnapshot {
                 back: chain.back_stack().collect(),
@@ -248,6 +290,8 @@ impl Orchestrator {
             pending_cooldown_steps: self.inner.pending_steps.get(),
             taste: Some(state.taste.parts()),
             replay: state.replay,
+            queue: state.queue.iter().copied().collect(),
+            history: state.history,
         }
     }
 
@@ -349,7 +393,9 @@ impl Orchestrator {
             if state.chain.learning_frozen() {
                 return Ok(false);
             }
-            state.build.borrow_mut().reinforce(from, to, 1.0)?;
+            let mut build = state.build.borrow_mut();
+            lesson_fits(&state.base, &mut build, from, to)?;
+            build.reinforce(from, to, 1.0)?;
         }
         self.inner
             .state
@@ -376,26 +422,8 @@ impl Orchestrator {
         listened_secs: f64,
         duration_secs: f64,
     ) -> Result<Option<LearnKind>, EngineError> {
-        if !(listened_secs.is_finite() && listened_secs >= 0.0) {
-            return Err(EngineError::InvalidFeedback {
-                argument: "listened",
-            });
-        }
-        if !(duration_secs.is_finite() && duration_secs > 0.0) {
-            return Err(EngineError::InvalidFeedback {
-                argument: "duration",
-            });
-        }
+        let (kind, amount, cooldown) = judge(&self.inner.options, listened_secs, duration_secs)?;
         check_edge(to, 0.0)?;
-        let o = &self.inner.options;
-        let progress = (listened_secs / duration_secs).min(1.0);
-        let (kind, amount, cooldown) = if progress >= o.reinforce_threshold {
-            (LearnKind::Reinforce, o.reinforce_amount, 0)
-        } else if progress < o.skip_threshold {
-            (LearnKind::Skip, o.skip_penalty, o.skip_cooldown)
-        } else {
-            (LearnKind::Penalty, o.penalty_amount, o.penalty_cooldown)
-        };
         if self.inner.state.borrow().chain.learning_frozen() {
             return Ok(None);
         }
@@ -407,15 +435,8 @@ impl Orchestrator {
         {
             let state = self.inner.state.borrow();
             let mut build = state.build.borrow_mut();
-            match kind {
-                LearnKind::Reinforce => build.reinforce(from, to, amount)?,
-                LearnKind::Penalty | LearnKind::Skip => {
-                    build.penalty(from, to, amount)?;
-                    if cooldown > 0 {
-                        build.add_cooldown(from, to, cooldown)?;
-                    }
-                }
-            }
+            lesson_fits(&state.base, &mut build, from, to)?;
+            teach(&mut build, from, to, kind, amount, cooldown)?;
         }
         {
             let mut state = self.inner.state.borrow_mut();
@@ -427,12 +448,7 @@ impl Orchestrator {
             } else {
                 Replay::Unknown
             };
-            let answer = match kind {
-                LearnKind::Reinforce => Answer::Heard,
-                LearnKind::Penalty => Answer::Partial,
-                LearnKind::Skip => Answer::Skipped,
-            };
-            state.taste.record(from, to, answer, replay);
+            state.taste.record(from, to, answer(kind), replay);
         }
         self.signal_diffs();
         self.emit(Event::Learn { from, to, kind });
@@ -451,6 +467,10 @@ impl Orchestrator {
             if let Some(id) = state.chain.forward() {
                 state.record_play(id);
                 (id, PlaySource::Forward)
+            } else if let Some(id) = state.queue.pop_front() {
+                state.chain.next(id);
+                state.record_play(id);
+                (id, PlaySource::Queue)
             } else {
                 let id = {
                     let build = state.build.borrow();
@@ -480,11 +500,206 @@ impl Orchestrator {
                 (id, PlaySource::Generated)
             }
         };
-        if source == PlaySource::Generated {
+        if source != PlaySource::Forward {
             self.cooldown_step();
         }
         self.emit(Event::Play { id, source });
         Some(id)
+    }
+
+    /// The listener picked `id`: it becomes current as a generated pick would (the back stack
+    /// grows, the forward stack is cleared, learning thaws), the repeat window counts it, it
+    /// is a cooldown step, and the transition from the track before it (the start node when
+    /// none) is learned as a choice: a bonus of `choice_amount`, and for the listener's taste
+    /// an answer "heard". Picking the track that plays teaches nothing; neither does a choice
+    /// when the graph is full (it still plays). Returns true when the choice was learned.
+    pub fn play_track(&self, id: TrackId) -> Result<bool, EngineError> {
+        check_edge(id, 0.0)?;
+        let learned_from = {
+            let mut state = self.inner.state.borrow_mut();
+            let state = &mut *state;
+            // A track deleted while it played is no source to learn from.
+            let from = match state.chain.current() {
+                Some(current) if !state.chain.current_removed() => current,
+                _ => START,
+            };
+            state.chain.next(id);
+            state.record_play(id);
+            let learned = from != id && {
+                let mut build = state.build.borrow_mut();
+                lesson_fits(&state.base, &mut build, from, id).is_ok()
+                    && build
+                        .reinforce(from, id, self.inner.options.choice_amount)
+                        .is_ok()
+            };
+            if learned {
+                // A choice says the listener wanted this track after that one; how long they
+                // listen is the answer `feedback` gives, with what it says about replay gaps.
+                state.taste.record(from, id, Answer::Heard, Replay::Unknown);
+            }
+            learned.then_some(from)
+        };
+        self.cooldown_step();
+        if learned_from.is_some() {
+            self.signal_diffs();
+        }
+        self.emit(Event::Play {
+            id,
+            source: PlaySource::Chosen,
+        });
+        if let Some(from) = learned_from {
+            self.emit(Event::Learn {
+                from,
+                to: id,
+                kind: LearnKind::Choice,
+            });
+        }
+        Ok(learned_from.is_some())
+    }
+
+    /// Appends tracks to the queue, which `play_next` plays before any generated pick (after
+    /// the forward stack). The whole list is refused when it holds the start node or would
+    /// take the queue past [`MAX_QUEUE`].
+    pub fn enqueue(&self, ids: &[TrackId]) -> Result<(), EngineError> {
+        if ids.contains(&START) {
+            return Err(ModelError::StartAsTarget.into());
+        }
+        {
+            let mut state = self.inner.state.borrow_mut();
+            if state.queue.len() + ids.len() > MAX_QUEUE {
+                return Err(EngineError::QueueFull);
+            }
+            state.queue.extend(ids);
+        }
+        self.changed();
+        Ok(())
+    }
+
+    /// The queue, next first (a copy).
+    pub fn queue(&self) -> Vec<TrackId> {
+        self.inner.state.borrow().queue.iter().copied().collect()
+    }
+
+    /// Removes every occurrence of `id` from the queue; true when it was queued.
+    pub fn remove_from_queue(&self, id: TrackId) -> bool {
+        let removed = {
+            let mut state = self.inner.state.borrow_mut();
+            let before = state.queue.len();
+            state.queue.retain(|q| *q != id);
+            state.queue.len() != before
+        };
+        if removed {
+            self.changed();
+        }
+        removed
+    }
+
+    /// Empties the queue.
+    pub fn clear_queue(&self) {
+        self.inner.state.borrow_mut().queue.clear();
+        self.changed();
+    }
+
+    /// Learns an ordered listening history as if it had been played: each play is a play (the
+    /// repeat window and the replay gaps count it, and it is a cooldown step) and a lesson by
+    /// the rules of [`Orchestrator::feedback`], from the play before it, or from the start node
+    /// when it starts a session: when it is the first, or starts more than `session_gap_ms`
+    /// after the one before it ended (`at_ms + listened`). A play that is refused changes
+    /// nothing; the one after it follows the last play learned. A history given in several
+    /// calls goes on in one session when the next call's first play follows within the gap.
+    ///
+    /// The playback chain and the queue are left alone, learning is not frozen by navigation,
+    /// and no event is emitted: the report says what was learned.
+    pub fn learn_history(
+        &self,
+        plays: impl IntoIterator<Item = Result<HistoryPlay, Refusal>>,
+    ) -> HistoryReport {
+        self.apply_pending_cooldowns();
+        let o = &self.inner.options;
+        let mut report = HistoryReport::default();
+        {
+            let mut state = self.inner.state.borrow_mut();
+            let state = &mut *state;
+            // The last play learned, and whether this call learned it.
+            let mut last = state.history.map(|h| (h, false));
+            for (index, play) in plays.into_iter().enumerate() {
+                let play = play.and_then(|p| {
+                    if !p.at_ms.is_finite() {
+                        return Err(Refusal::At);
+                    }
+                    if last.is_some_and(|(h, this_call)| this_call && p.at_ms < h.start) {
+                        return Err(Refusal::OutOfOrder);
+                    }
+                    Ok(p)
+                });
+                let judged = play.and_then(|p| {
+                    let judged =
+                        judge(o, p.listened_secs, p.duration_secs).map_err(|e| match e {
+                            EngineError::InvalidFeedback {
+                                argument: "listened",
+                            } => Refusal::Listened,
+                            _ => Refusal::Duration,
+                        })?;
+                    Ok((p, judged))
+                });
+                let (p, (kind, amount, cooldown)) = match judged {
+                    Ok(ok) => ok,
+                    Err(why) => {
+                        report.refused.push((index, why));
+                        continue;
+                    }
+                };
+                let follows = last.and_then(|(h, this_call)| {
+                    let silence = p.at_ms - h.end;
+                    let in_order = this_call || p.at_ms >= h.start;
+                    (in_order && silence <= o.session_gap_ms as f64).then_some(h.id)
+                });
+                let from = follows.unwrap_or(START);
+                let mut build = state.build.borrow_mut();
+                if p.id == START || lesson_fits(&state.base, &mut build, from, p.id).is_err() {
+                    report.refused.push((
+                        index,
+                        if p.id == START {
+                            Refusal::Id
+                        } else {
+                            Refusal::Full
+                        },
+                    ));
+                    continue;
+                }
+                // The play: a cooldown step for what earlier plays set, then the record of it.
+                build.reduce_cooldowns(1);
+                if teach(&mut build, from, p.id, kind, amount, cooldown).is_err() {
+                    report.refused.push((index, Refusal::Id));
+                    continue;
+                }
+                drop(build);
+                state.record_play(p.id);
+                let replay = std::mem::replace(&mut state.replay, Replay::Unknown);
+                state.taste.record_bulk(from, p.id, answer(kind), replay);
+                report.plays += 1;
+                if follows.is_some() {
+                    report.transitions += 1;
+                } else {
+                    report.sessions += 1;
+                }
+                last = Some((
+                    HistoryEnd {
+                        id: p.id,
+                        start: p.at_ms,
+                        end: p.at_ms + p.listened_secs * 1000.0,
+                    },
+                    true,
+                ));
+            }
+            state.history = last.map(|(h, _)| h);
+            state.taste.finish_bulk();
+        }
+        if report.plays > 0 {
+            self.signal_diffs();
+        }
+        self.changed();
+        report
     }
 
     /// Steps back in the chain (freezing learning); `None` when there is nothing to go back to.
@@ -565,6 +780,7 @@ impl Orchestrator {
         let mut known = state.base.forget(id);
         known |= state.build.borrow_mut().forget(id);
         state.taste.forget(id);
+        state.queue.retain(|q| *q != id);
         self.changed();
         state.chain.remove(id);
         if state.chain.current() != Some(id) {
@@ -588,24 +804,60 @@ impl Orchestrator {
         to: TrackId,
         amount: f64,
     ) -> Result<(), ModelError> {
-        self.inner
-            .state
-            .borrow_mut()
-            .base
-            .reinforce(from, to, amount)?;
-        self.changed();
-        Ok(())
+        self.edit_base(from, to, |base| base.reinforce(from, to, amount))
     }
 
     /// Penalises the live base graph, never below 0.
     pub fn penalty_base(&self, from: TrackId, to: TrackId, amount: f64) -> Result<(), ModelError> {
-        self.inner
-            .state
-            .borrow_mut()
-            .base
-            .penalty(from, to, amount)?;
+        self.edit_base(from, to, |base| base.penalty(from, to, amount))
+    }
+
+    fn edit_base(
+        &self,
+        from: TrackId,
+        to: TrackId,
+        edit: impl FnOnce(&mut BaseGraph) -> Result<(), ModelError>,
+    ) -> Result<(), ModelError> {
+        {
+            let mut state = self.inner.state.borrow_mut();
+            let state = &mut *state;
+            let room = room(&state.base, &state.build.borrow());
+            check_edge(to, 0.0)?;
+            if !state.base.growth(from, to).fits(room) {
+                return Err(ModelError::Full);
+            }
+            edit(&mut state.base)?;
+        }
         self.changed();
         Ok(())
+    }
+
+    /// Reinforces many edges of the live base graph at once, exactly as one
+    /// [`Orchestrator::reinforce_base`] per edge in that order would, in one pass per run of
+    /// equal sources. Every edge is checked first; a bad one, or growth past the limits, is an
+    /// error naming its index, and then nothing changes.
+    pub fn reinforce_base_many(
+        &self,
+        edges: &[(TrackId, TrackId, f64)],
+    ) -> Result<Growth, (usize, ModelError)> {
+        let grown = {
+            let mut state = self.inner.state.borrow_mut();
+            let state = &mut *state;
+            let room = room(&state.base, &state.build.borrow());
+            // Each edge adds at most two tracks and two edges: far from the limits the graph
+            // is changed in place; near them, a copy (O(1), shared) is kept only on success.
+            let bound = edges.len().saturating_mul(2);
+            if bound <= room.tracks && bound <= room.edges {
+                state.base.reinforce_many(edges, room)?
+            } else {
+                let mut next = state.base.clone();
+                let grown = next.reinforce_many(edges, room)?;
+                state.base = next;
+                grown
+            }
+        };
+        self.changed();
+        Ok(grown)
     }
 
     /// The current build.
@@ -620,9 +872,19 @@ impl Orchestrator {
         build: &Build,
         edit: impl FnOnce(&mut RuntimeGraph) -> Result<R, ModelError>,
     ) -> Result<R, ModelError> {
-        if Rc::ptr_eq(build, &self.inner.state.borrow().build) {
+        let current = Rc::ptr_eq(build, &self.inner.state.borrow().build);
+        if current {
             // Pending steps belong to earlier plays: a cooldown set here must not pay for them.
             self.apply_pending_cooldowns();
+            // An edit of one edge adds at most two tracks and two edges when it is folded.
+            let state = self.inner.state.borrow();
+            let mut b = build.borrow_mut();
+            if !MOST.fits(room(&state.base, &b)) {
+                b.recount_growth(&state.base);
+                if !MOST.fits(room(&state.base, &b)) {
+                    return Err(ModelError::Full);
+                }
+            }
         }
         let result = edit(&mut build.borrow_mut())?;
         self.changed();
@@ -697,5 +959,63 @@ impl Orchestrator {
         let state = self.inner.state.borrow();
         let build = state.build.borrow();
         (build.diffs(), self.inner.clock.now_ms() - build.built_at())
+    }
+}
+
+/// What a listen of `listened_secs` of `duration_secs` teaches: a reinforcement from
+/// `reinforce_threshold` on, a skip under `skip_threshold`, a partial listen in between; with
+/// its amount and cooldown.
+fn judge(
+    o: &Options,
+    listened_secs: f64,
+    duration_secs: f64,
+) -> Result<(LearnKind, f64, u32), EngineError> {
+    if !(listened_secs.is_finite() && listened_secs >= 0.0) {
+        return Err(EngineError::InvalidFeedback {
+            argument: "listened",
+        });
+    }
+    if !(duration_secs.is_finite() && duration_secs > 0.0) {
+        return Err(EngineError::InvalidFeedback {
+            argument: "duration",
+        });
+    }
+    let progress = (listened_secs / duration_secs).min(1.0);
+    Ok(if progress >= o.reinforce_threshold {
+        (LearnKind::Reinforce, o.reinforce_amount, 0)
+    } else if progress < o.skip_threshold {
+        (LearnKind::Skip, o.skip_penalty, o.skip_cooldown)
+    } else {
+        (LearnKind::Penalty, o.penalty_amount, o.penalty_cooldown)
+    })
+}
+
+/// Puts what `judge` decided into a build.
+fn teach(
+    build: &mut RuntimeGraph,
+    from: TrackId,
+    to: TrackId,
+    kind: LearnKind,
+    amount: f64,
+    cooldown: u32,
+) -> Result<(), ModelError> {
+    match kind {
+        LearnKind::Reinforce | LearnKind::Choice => build.reinforce(from, to, amount),
+        LearnKind::Penalty | LearnKind::Skip => {
+            build.penalty(from, to, amount)?;
+            if cooldown > 0 {
+                build.add_cooldown(from, to, cooldown)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The answer a lesson gives the listener's taste.
+fn answer(kind: LearnKind) -> Answer {
+    match kind {
+        LearnKind::Reinforce | LearnKind::Choice => Answer::Heard,
+        LearnKind::Penalty => Answer::Partial,
+        LearnKind::Skip => Answer::Skipped,
     }
 }

@@ -5,17 +5,21 @@ use std::fmt;
 
 use super::Options;
 use crate::model::{
-    BaseGraph, Learned, PlaybackChain, Recency, Replay, Row, RuntimeGraph, Taste, TasteParts,
-    TrackId, MAX_AMOUNT, START,
+    BaseGraph, Learned, PlaybackChain, Recency, Replay, Row, RowError, RuntimeGraph, Taste,
+    TasteParts, TrackId, MAX_EDGES, MAX_TRACKS, MAX_WEIGHT, START,
 };
 
 /// The snapshot format this version writes. Version 1 (before the adaptive policy: no
 /// `taste`) still restores, with nothing learned at the track level yet.
 pub const SNAPSHOT_VERSION: u32 = 2;
 
-/// At most this many edges (base rows plus the build's changed rows) are restored: a snapshot
-/// larger than any real listener's graph is refused rather than allowed to exhaust memory.
-pub const MAX_SNAPSHOT_EDGES: usize = 20_000_000;
+/// The longest queue the engine keeps, and restores.
+pub const MAX_QUEUE: usize = 100_000;
+
+// The limits, spelled out: formatting them would weigh more in the wasm than the text (a
+// unit test checks the text against the constants).
+pub(crate) const TOO_MANY_TRACKS: &str = "more than 2000000 tracks";
+pub(crate) const TOO_MANY_EDGES: &str = "more than 20000000 edges";
 
 /// A row as saved: `(target, weight)` in ascending target order.
 pub type SavedRow = Vec<(TrackId, f64)>;
@@ -38,6 +42,20 @@ pub struct Snapshot {
     pub taste: Option<TasteParts>,
     /// How the current track's play relates to its previous play.
     pub replay: Replay,
+    /// The listener's queue, next first.
+    pub queue: Vec<TrackId>,
+    /// The last play `learn_history` learned: its track and when it ended (ms since the
+    /// epoch), so that a history given in several calls goes on in one session.
+    pub history: Option<HistoryEnd>,
+}
+
+/// Where the last history imported ended.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HistoryEnd {
+    pub id: TrackId,
+    /// When it started and when it ended, in milliseconds since the epoch.
+    pub start: f64,
+    pub end: f64,
 }
 
 /// The current build: its identity, what it learned, and where its base snapshot differs from
@@ -87,28 +105,37 @@ fn refuse<T>(part: &'static str, problem: impl Into<String>) -> Result<T, Snapsh
     })
 }
 
-/// Rows in strictly ascending source order, each a valid [`Row`], within the edge budget.
+/// Rows in strictly ascending source order, each a valid [`Row`], at most `budget` edges in
+/// all. Whether there are too many tracks is checked before any row is built.
 fn rows<'a>(
     part: &'static str,
-    saved: impl Iterator<Item = (TrackId, Option<&'a SavedRow>)>,
-    budget: &mut usize,
+    saved: impl ExactSizeIterator<Item = (TrackId, Option<&'a SavedRow>)>,
+    mut budget: usize,
 ) -> Result<Vec<(TrackId, Option<Row>)>, SnapshotError> {
-    let mut out: Vec<(TrackId, Option<Row>)> = Vec::new();
+    if saved.len() > MAX_TRACKS + 1 {
+        return refuse(part, TOO_MANY_TRACKS);
+    }
+    let mut out: Vec<(TrackId, Option<Row>)> = Vec::with_capacity(saved.len());
     for (from, row) in saved {
         if out.last().is_some_and(|(last, _)| *last >= from) {
             return refuse(part, format!("track {from} is out of order or duplicated"));
         }
         let row = match row {
             Some(pairs) => {
-                *budget = budget.checked_sub(pairs.len()).ok_or(SnapshotError {
+                budget = budget.checked_sub(pairs.len()).ok_or(SnapshotError {
                     part,
-                    problem: format!("more than {MAX_SNAPSHOT_EDGES} edges"),
+                    problem: TOO_MANY_EDGES.into(),
                 })?;
-                let row = Row::from_sorted(pairs.iter().copied()).map_err(|i| SnapshotError {
+                let row = Row::from_sorted(pairs.iter().copied()).map_err(|e| SnapshotError {
                     part,
-                    problem: format!(
-                        "row of track {from}: edge {i} has its target out of order or duplicated, or a weight that is not a finite number >= 0"
-                    ),
+                    problem: match e {
+                        RowError::Order(i) => format!(
+                            "row of track {from}: edge {i} has its target out of order or duplicated"
+                        ),
+                        RowError::Weight(i) => format!(
+                            "row of track {from}: edge {i} has a weight that is not a number from 0 to 1e15"
+                        ),
+                    },
                 })?;
                 if row.get(START).is_some() {
                     return refuse(
@@ -163,19 +190,14 @@ impl Snapshot {
             part: "options",
             problem: e.to_string(),
         })?;
-        let mut budget = MAX_SNAPSHOT_EDGES;
-
-        let mut base = BaseGraph::new();
         let base_rows = rows(
             "base",
             self.base.iter().map(|(id, row)| (*id, Some(row))),
-            &mut budget,
+            MAX_EDGES,
         )?;
-        for (id, _) in &base_rows {
-            base.note_track(*id);
-        }
+        let mut base = BaseGraph::with_tracks(base_rows.iter().map(|(id, _)| *id));
         for (id, row) in base_rows {
-            if let Some(row) = row {
+            if let Some(row) = row.filter(|r| !r.is_empty()) {
                 base.set_row(id, row);
             }
         }
@@ -189,10 +211,19 @@ impl Snapshot {
         let changes = rows(
             "build.baseChanges",
             b.base_changes.iter().map(|(id, row)| (*id, row.as_ref())),
-            &mut budget,
+            MAX_EDGES,
         )?;
         build_base.apply_diff(changes);
+        if build_base.edge_count() > MAX_EDGES || build_base.track_count() > MAX_TRACKS {
+            return refuse(
+                "build.baseChanges",
+                "more than 20000000 edges or 2000000 tracks",
+            );
+        }
         targets_known("build.baseChanges", &build_base)?;
+        if b.learned.len() > MAX_EDGES {
+            return refuse("build.learned", TOO_MANY_EDGES);
+        }
         let mut last_from = None;
         for (from, row) in &b.learned {
             if last_from.is_some_and(|last| last >= *from) || row.is_empty() {
@@ -207,22 +238,30 @@ impl Snapshot {
             }
             let mut last_to = None;
             for l in row {
-                let amount = |x: f64| x.is_finite() && (0.0..=MAX_AMOUNT * 1e6).contains(&x);
-                if last_to.is_some_and(|last| last >= l.to)
-                    || l.to == START
-                    || !amount(l.bonus)
-                    || !amount(l.penalty)
-                {
+                if last_to.is_some_and(|last| last >= l.to) || l.to == START {
                     return refuse(
                         "build.learned",
-                        format!("edge {from} -> {}: out of order, duplicated, to the start node, or a bonus or penalty that is not a finite number >= 0", l.to),
+                        format!(
+                            "edge {from} -> {}: out of order, duplicated, or to the start node",
+                            l.to
+                        ),
+                    );
+                }
+                let weight = |x: f64| (0.0..=MAX_WEIGHT).contains(&x);
+                if !weight(l.bonus) || !weight(l.penalty) {
+                    return refuse(
+                        "build.learned",
+                        format!(
+                            "edge {from} -> {}: a bonus or penalty that is not a number from 0 to 1e15",
+                            l.to
+                        ),
                     );
                 }
                 last_to = Some(l.to);
                 known("build.learned", &build_base, l.to)?;
             }
         }
-        let build = RuntimeGraph::restore(
+        let mut build = RuntimeGraph::restore(
             build_base,
             b.version,
             &b.reason,
@@ -230,6 +269,16 @@ impl Snapshot {
             b.diffs,
             b.learned.clone(),
         );
+        build.recount_growth(&base);
+        let grown = build.grown();
+        if base.track_count() + grown.tracks > MAX_TRACKS
+            || base.edge_count() + grown.edges > MAX_EDGES
+        {
+            return refuse(
+                "build.learned",
+                "folding it would take the graph past 20000000 edges or 2000000 tracks",
+            );
+        }
 
         // A back stack longer than historyLimit (lowered since the save) is cut, oldest first.
         let c = &self.chain;
@@ -288,6 +337,20 @@ impl Snapshot {
         if matches!(self.replay, Replay::After(0)) {
             return refuse("replay", "a replay gap is at least 1 play");
         }
+        if self.queue.len() > MAX_QUEUE {
+            return refuse("queue", "more than 100000 tracks");
+        }
+        if self.queue.contains(&START) {
+            return refuse("queue", "the start node 0 is not a track");
+        }
+        if let Some(h) = self.history {
+            if h.id == START || !h.start.is_finite() || !(h.end >= h.start && h.end.is_finite()) {
+                return refuse(
+                    "history",
+                    "must name a track, its start and its end (not before its start) in milliseconds",
+                );
+            }
+        }
         Ok(Restored {
             base,
             build,
@@ -296,5 +359,23 @@ impl Snapshot {
             taste,
             replay: self.replay,
         })
+    }
+}
+
+// Tests only: their unwraps assert on fixed inputs; no caller input reaches them.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{EngineError, MAX_QUEUE};
+    use crate::model::ModelError;
+
+    #[test]
+    fn messages_spell_the_limits_right() {
+        assert_eq!(TOO_MANY_TRACKS, format!("more than {MAX_TRACKS} tracks"));
+        assert_eq!(TOO_MANY_EDGES, format!("more than {MAX_EDGES} edges"));
+        let full = ModelError::Full.to_string();
+        assert!(full.contains(&format!("{MAX_EDGES} edges and {MAX_TRACKS} tracks")));
+        let queue = EngineError::QueueFull.to_string();
+        assert!(queue.contains(&format!("{MAX_QUEUE} tracks")));
     }
 }

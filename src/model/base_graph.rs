@@ -2,7 +2,30 @@ use std::rc::Rc;
 
 use super::chunked_map::ChunkedMap;
 use super::error::check_edge;
-use super::{ModelError, Rng, Row, TrackId, START};
+use super::recency::IdMap;
+use super::row::add;
+use super::{sort_pairs, ModelError, Rng, Row, TrackId, START};
+
+/// How far a change may grow a graph: the tracks and edges it may still add.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Room {
+    pub tracks: usize,
+    pub edges: usize,
+}
+
+/// What a change would add to a graph: new tracks and new edges.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Growth {
+    pub tracks: usize,
+    pub edges: usize,
+}
+
+impl Growth {
+    /// True when this growth fits in `room`.
+    pub fn fits(self, room: Room) -> bool {
+        self.tracks <= room.tracks && self.edges <= room.edges
+    }
+}
 
 /// Long-term memory: how strongly each track leads to each other, `w[from][to] >= 0`.
 ///
@@ -19,6 +42,9 @@ use super::{ModelError, Rng, Row, TrackId, START};
 pub struct BaseGraph {
     rows: ChunkedMap<Rc<Row>>,
     edges: usize,
+    /// The row of every track without successors: one, shared, so that knowing a track costs
+    /// no allocation of its own (the first edge out of it copies it on write).
+    empty: Rc<Row>,
 }
 
 impl BaseGraph {
@@ -52,17 +78,129 @@ impl BaseGraph {
     /// build learned, edge by edge, since the build already mirrored its lessons onto the start row.
     pub(crate) fn adjust_edge(&mut self, from: TrackId, to: TrackId, delta: f64) {
         self.note_track(to);
-        if let Some(row) = self.rows.get_or_insert_with(from, Rc::default) {
+        if let Some(row) = self.rows.get_or_insert_with(from, || self.empty.clone()) {
             if Rc::make_mut(row).adjust(to, delta) {
                 self.edges += 1;
             }
         }
     }
 
-    /// Makes `id` known (with no successor yet) if it is not already.
-    pub(crate) fn note_track(&mut self, id: TrackId) {
-        if !self.rows.contains_key(id) {
-            self.rows.insert(id, Rc::default());
+    /// Makes `id` known (with no successor yet) if it is not already; true when it was not.
+    pub(crate) fn note_track(&mut self, id: TrackId) -> bool {
+        if self.rows.contains_key(id) {
+            return false;
+        }
+        self.rows.insert(id, self.empty.clone());
+        true
+    }
+
+    /// What `reinforce(from, to)` or `penalty(from, to)` would add to this graph.
+    pub fn growth(&self, from: TrackId, to: TrackId) -> Growth {
+        let mut g = Growth::default();
+        let new_track = |id: TrackId| id != START && !self.rows.contains_key(id);
+        g.tracks += usize::from(new_track(from)) + usize::from(from != to && new_track(to));
+        g.edges += usize::from(self.row(from).and_then(|r| r.get(to)).is_none());
+        if from != START {
+            g.edges += usize::from(self.row(START).and_then(|r| r.get(to)).is_none());
+        }
+        g
+    }
+
+    /// Reinforces every edge `(from, to, amount)` of `edges`, as one [`BaseGraph::reinforce`]
+    /// per edge in that order would (the same weights, to the last bit), but in one pass per
+    /// run of equal sources and one over the start row.
+    ///
+    /// Every edge is checked first: a bad one is an error naming its index, and nothing
+    /// changes. Growth past `room` is [`ModelError::Full`] (with the index of the edge that
+    /// went past it, or the input's length when the start row did), and leaves the graph
+    /// partly changed: apply it to a clone (O(1)) and keep that only on success.
+    pub fn reinforce_many(
+        &mut self,
+        edges: &[(TrackId, TrackId, f64)],
+        room: Room,
+    ) -> Result<Growth, (usize, ModelError)> {
+        for (i, (_, to, amount)) in edges.iter().enumerate() {
+            check_edge(*to, *amount).map_err(|e| (i, e))?;
+        }
+        let mut grown = Growth::default();
+        // The start row: every edge adds its amount to it once (`reinforce` mirrors an edge
+        // from a track, and an edge from the start node is the start row's own), in order.
+        // Weights travel as their bits: (id, u64) pairs are what the crate's one sort sorts.
+        let mut start: IdMap<u64> = IdMap::default();
+        {
+            let row = self.rows.get(START).cloned();
+            let before = |to: TrackId| row.as_ref().and_then(|r| r.get(to)).unwrap_or(0.0);
+            for (_, to, a) in edges {
+                start
+                    .entry(*to)
+                    .and_modify(|w| *w = add(f64::from_bits(*w), *a).to_bits())
+                    .or_insert_with(|| add(before(*to), *a).to_bits());
+            }
+        }
+        let mut arrivals: Vec<(TrackId, u64)> = start.into_iter().collect();
+        sort_pairs(&mut arrivals);
+        for (to, _) in &arrivals {
+            grown.tracks += usize::from(self.note_track(*to));
+        }
+        if !grown.fits(room) {
+            return Err((edges.len(), ModelError::Full));
+        }
+        // Every other row: one run of equal sources at a time, in input order.
+        let mut run: Vec<(TrackId, u64)> = Vec::new();
+        let mut updates: Vec<(TrackId, f64)> = Vec::new();
+        let mut rest = edges;
+        while let Some((from, _, _)) = rest.first() {
+            let from = *from;
+            let len = rest.iter().position(|e| e.0 != from).unwrap_or(rest.len());
+            let (this, next) = rest.split_at(len);
+            rest = next;
+            if from == START {
+                continue;
+            }
+            // (target, position) pairs: sorted, equal targets keep their input order, so
+            // their amounts add up in it.
+            run.clear();
+            run.extend(
+                this.iter()
+                    .enumerate()
+                    .map(|(i, (_, to, _))| (*to, i as u64)),
+            );
+            sort_pairs(&mut run);
+            grown.tracks += usize::from(self.note_track(from));
+            let Some(row) = self.rows.get_mut(from) else {
+                continue;
+            };
+            let row = Rc::make_mut(row);
+            updates.clear();
+            for (to, i) in run.iter().copied() {
+                let a = this.get(i as usize).map_or(0.0, |e| e.2);
+                match updates.last_mut() {
+                    Some((last, w)) if *last == to => *w = add(*w, a),
+                    _ => updates.push((to, add(row.get(to).unwrap_or(0.0), a))),
+                }
+            }
+            let added = row.set_sorted(&updates);
+            self.edges += added;
+            grown.edges += added;
+            if !grown.fits(room) {
+                return Err((edges.len() - rest.len() - 1, ModelError::Full));
+            }
+        }
+        let arrivals: Vec<(TrackId, f64)> = arrivals
+            .into_iter()
+            .map(|(to, w)| (to, f64::from_bits(w)))
+            .collect();
+        if !arrivals.is_empty() {
+            if let Some(row) = self.rows.get_or_insert_with(START, || self.empty.clone()) {
+                let added = Rc::make_mut(row).set_sorted(&arrivals);
+                self.edges += added;
+                grown.edges += added;
+            }
+        }
+        if grown.fits(room) {
+            Ok(grown)
+        } else {
+            Err((edges.len(), ModelError::Full))
         }
     }
 
@@ -72,6 +210,17 @@ impl BaseGraph {
         self.edges += row.len();
         if let Some(old) = self.rows.insert(from, Rc::new(row)) {
             self.edges -= old.len();
+        }
+    }
+
+    /// A graph of `tracks` (ascending, the start node allowed) with no edges, in one pass;
+    /// rows are then put in place with [`BaseGraph::set_row`]. How a snapshot is restored.
+    pub(crate) fn with_tracks(tracks: impl IntoIterator<Item = TrackId>) -> Self {
+        let empty: Rc<Row> = Rc::default();
+        Self {
+            rows: ChunkedMap::from_sorted(tracks.into_iter().map(|id| (id, empty.clone()))),
+            edges: 0,
+            empty,
         }
     }
 

@@ -36,6 +36,16 @@ struct Index<V> {
     chunks: Vec<Rc<Chunk<V>>>,
 }
 
+impl<V> Index<V> {
+    /// Appends a chunk of keys above every key held.
+    fn push(&mut self, chunk: Chunk<V>) {
+        if let Some(first) = chunk.keys.first() {
+            self.firsts.push(*first);
+            self.chunks.push(Rc::new(chunk));
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct ChunkedMap<V> {
     index: Rc<Index<V>>,
@@ -64,6 +74,44 @@ impl<V> Default for ChunkedMap<V> {
 }
 
 impl<V: Clone> ChunkedMap<V> {
+    /// A map of entries given in strictly ascending key order (not checked here), built in one
+    /// pass: O(n), where inserting them one by one would copy chunks as they split.
+    pub(crate) fn from_sorted(entries: impl IntoIterator<Item = (TrackId, V)>) -> Self {
+        // Chunks start three quarters full, so the next insertions rarely split one at once.
+        const FILL: usize = CHUNK * 3 / 4;
+        let mut index = Index {
+            firsts: Vec::new(),
+            chunks: Vec::new(),
+        };
+        let mut len = 0;
+        let mut chunk = Chunk {
+            keys: Vec::with_capacity(FILL),
+            values: Vec::with_capacity(FILL),
+        };
+        for (key, value) in entries {
+            if chunk.keys.len() == FILL {
+                let full = std::mem::replace(
+                    &mut chunk,
+                    Chunk {
+                        keys: Vec::with_capacity(FILL),
+                        values: Vec::with_capacity(FILL),
+                    },
+                );
+                index.push(full);
+            }
+            chunk.keys.push(key);
+            chunk.values.push(value);
+            len += 1;
+        }
+        if !chunk.keys.is_empty() {
+            index.push(chunk);
+        }
+        Self {
+            index: Rc::new(index),
+            len,
+        }
+    }
+
     /// The chunk that holds `key`, or would: the last whose first key is <= `key`.
     fn chunk_of(&self, key: TrackId) -> usize {
         self.index
@@ -257,6 +305,8 @@ mod tests {
                 snapshots.push((map.clone(), model.clone()));
             }
         }
+        let rebuilt = ChunkedMap::from_sorted(map.iter().map(|(k, v)| (k, *v)));
+        snapshots.push((rebuilt, model.clone()));
         for (snap, expected) in snapshots.iter().chain([(map, model)].iter()) {
             let got: Vec<(TrackId, u64)> = snap.iter().map(|(k, v)| (k, *v)).collect();
             let want: Vec<(TrackId, u64)> = expected.iter().map(|(k, v)| (*k, *v)).collect();

@@ -7,6 +7,9 @@ pub enum ModelError {
     StartAsTarget,
     /// An amount was NaN, infinite, negative or over [`crate::model::MAX_AMOUNT`].
     InvalidAmount,
+    /// The change would take the engine past [`crate::model::MAX_EDGES`] edges or
+    /// [`crate::model::MAX_TRACKS`] tracks.
+    Full,
 }
 
 impl fmt::Display for ModelError {
@@ -19,6 +22,9 @@ impl fmt::Display for ModelError {
             ModelError::InvalidAmount => {
                 f.write_str("amount must be a finite number from 0 to 1e9")
             }
+            ModelError::Full => f.write_str(
+                "the graph is full: it holds at most 20000000 edges and 2000000 tracks (forget tracks to make room)",
+            ),
         }
     }
 }

@@ -272,7 +272,7 @@ fn chances(
             let top = heaviest(scratch, config.selector.top_k.max(1));
             // (id, 0) pairs: sorted by the same code that sorts the recency record.
             let mut ids: Vec<(TrackId, u64)> = top.iter().map(|c| (c.id, 0)).collect();
-            ids.sort_unstable();
+            super::sort_pairs(&mut ids);
             Rule::Uniform(ids)
         } else {
             Rule::Weighted(fresh.sum())

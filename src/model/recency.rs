@@ -99,7 +99,7 @@ impl Recency {
     /// Every (track, last play) pair in id order, for saving.
     pub fn entries(&self) -> Vec<(TrackId, u64)> {
         let mut out: Vec<_> = self.last.iter().map(|(id, at)| (*id, *at)).collect();
-        out.sort_unstable();
+        super::sort_pairs(&mut out);
         out
     }
 

@@ -1,5 +1,5 @@
 use super::chunked_map::{Chunk, ChunkedMap};
-use super::TrackId;
+use super::{TrackId, MAX_WEIGHT};
 
 /// Rows longer than this are kept in shared chunks rather than two flat vectors.
 const FLAT_LIMIT: usize = 1024;
@@ -36,6 +36,20 @@ impl PartialEq for Row {
     fn eq(&self, other: &Self) -> bool {
         self.iter().eq(other.iter())
     }
+}
+
+/// Adds `delta` to a weight, clamped to `0..=MAX_WEIGHT`: how every weight changes.
+pub(crate) fn add(w: f64, delta: f64) -> f64 {
+    (w + delta).clamp(0.0, MAX_WEIGHT)
+}
+
+/// Why [`Row::from_sorted`] refused a pair, and the index of that pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowError {
+    /// The target is not above the one before it.
+    Order(usize),
+    /// The weight is not a finite number from 0 to [`MAX_WEIGHT`].
+    Weight(usize),
 }
 
 /// The parts of a row: runs of targets (ascending) with their weights, side by side.
@@ -116,13 +130,15 @@ impl Row {
     }
 
     /// A row from `(target, weight)` pairs, which must be in strictly ascending target order
-    /// with finite, non-negative weights; otherwise the index of the first bad pair.
-    pub fn from_sorted(pairs: impl IntoIterator<Item = (TrackId, f64)>) -> Result<Self, usize> {
+    /// with weights from 0 to [`MAX_WEIGHT`]; otherwise what is wrong with the first bad pair.
+    pub fn from_sorted(pairs: impl IntoIterator<Item = (TrackId, f64)>) -> Result<Self, RowError> {
         let (mut targets, mut weights) = (Vec::new(), Vec::new());
         for (i, (to, w)) in pairs.into_iter().enumerate() {
-            let ascending = targets.last().is_none_or(|last| *last < to);
-            if !(ascending && w.is_finite() && w >= 0.0) {
-                return Err(i);
+            if targets.last().is_some_and(|last| *last >= to) {
+                return Err(RowError::Order(i));
+            }
+            if !(0.0..=MAX_WEIGHT).contains(&w) {
+                return Err(RowError::Weight(i));
             }
             targets.push(to);
             weights.push(w);
@@ -135,39 +151,37 @@ impl Row {
     fn chunk_if_long(&mut self) {
         if let Repr::Flat { targets, weights } = &self.0 {
             if targets.len() > FLAT_LIMIT {
-                let mut map = ChunkedMap::default();
-                for (to, w) in targets.iter().zip(weights) {
-                    map.insert(*to, *w);
-                }
+                let map =
+                    ChunkedMap::from_sorted(targets.iter().copied().zip(weights.iter().copied()));
                 self.0 = Repr::Chunked(map);
             }
         }
     }
 
-    /// Adds `delta` to the edge (creating it at 0 first), never going below 0.
+    /// Adds `delta` to the edge (creating it at 0 first), within `0..=MAX_WEIGHT`.
     /// Returns true when the edge is new.
     pub(crate) fn adjust(&mut self, to: TrackId, delta: f64) -> bool {
         let added = match &mut self.0 {
             Repr::Flat { targets, weights } => match targets.binary_search(&to) {
                 Ok(at) => {
                     if let Some(w) = weights.get_mut(at) {
-                        *w = (*w + delta).max(0.0);
+                        *w = add(*w, delta);
                     }
                     false
                 }
                 Err(at) => {
                     targets.insert(at, to);
-                    weights.insert(at, delta.max(0.0));
+                    weights.insert(at, add(0.0, delta));
                     true
                 }
             },
             Repr::Chunked(map) => match map.get_mut(to) {
                 Some(w) => {
-                    *w = (*w + delta).max(0.0);
+                    *w = add(*w, delta);
                     false
                 }
                 None => {
-                    map.insert(to, delta.max(0.0));
+                    map.insert(to, add(0.0, delta));
                     true
                 }
             },
@@ -175,6 +189,74 @@ impl Row {
         if added {
             self.chunk_if_long();
         }
+        added
+    }
+
+    /// Sets the weights of many edges at once, creating those absent: `updates` in strictly
+    /// ascending target order. Returns how many edges are new. Few updates to a long row are
+    /// set one by one; many are merged with the row in one pass.
+    pub(crate) fn set_sorted(&mut self, updates: &[(TrackId, f64)]) -> usize {
+        if updates.len() < 8 || updates.len() < self.len() / 8 {
+            let mut added = 0;
+            for (to, w) in updates {
+                let new = match &mut self.0 {
+                    Repr::Flat { targets, weights } => match targets.binary_search(to) {
+                        Ok(at) => {
+                            if let Some(slot) = weights.get_mut(at) {
+                                *slot = *w;
+                            }
+                            false
+                        }
+                        Err(at) => {
+                            targets.insert(at, *to);
+                            weights.insert(at, *w);
+                            true
+                        }
+                    },
+                    Repr::Chunked(map) => map.insert(*to, *w).is_none(),
+                };
+                if new {
+                    added += 1;
+                    self.chunk_if_long();
+                }
+            }
+            return added;
+        }
+        let (mut targets, mut weights) = (
+            Vec::with_capacity(self.len() + updates.len()),
+            Vec::with_capacity(self.len() + updates.len()),
+        );
+        let mut added = 0;
+        let mut old = self.iter().peekable();
+        let mut new = updates.iter().copied().peekable();
+        loop {
+            let next = match (old.peek().copied(), new.peek().copied()) {
+                (None, None) => break,
+                (Some(o), Some(n)) if o.0 == n.0 => {
+                    old.next();
+                    new.next();
+                    n
+                }
+                (Some(o), n) if n.is_none_or(|n| o.0 < n.0) => {
+                    old.next();
+                    o
+                }
+                (_, Some(n)) => {
+                    new.next();
+                    added += 1;
+                    n
+                }
+                (Some(o), None) => {
+                    old.next();
+                    o
+                }
+            };
+            targets.push(next.0);
+            weights.push(next.1);
+        }
+        drop(old);
+        *self = Row(Repr::Flat { targets, weights });
+        self.chunk_if_long();
         added
     }
 
@@ -229,5 +311,59 @@ mod tests {
         let want: Vec<(TrackId, f64)> = model.into_iter().collect();
         assert_eq!(got, want);
         assert_eq!(Row::from_sorted(got.iter().copied()).unwrap(), row);
+    }
+
+    #[test]
+    fn set_sorted_agrees_with_one_edge_at_a_time() {
+        let mut rng = Rng::new(3);
+        for (len, updates) in [
+            (0, 3),
+            (10, 3),
+            (10, 40),
+            (1500, 20),
+            (1500, 3000),
+            (50, 2000),
+        ] {
+            let mut row = Row::default();
+            for _ in 0..len {
+                row.adjust(1 + rng.below(4000) as TrackId, 1.0 + rng.below(9) as f64);
+            }
+            let mut model = row.clone();
+            let mut pairs: Vec<(TrackId, f64)> = (0..updates)
+                .map(|_| (1 + rng.below(5000) as TrackId, rng.below(50) as f64))
+                .collect();
+            pairs.sort_unstable_by_key(|p| p.0);
+            pairs.dedup_by_key(|p| p.0);
+            let mut added = 0;
+            for (to, w) in &pairs {
+                if model.get(*to).is_none() {
+                    added += 1;
+                }
+                model.remove(*to);
+                model.adjust(*to, *w);
+            }
+            assert_eq!(row.set_sorted(&pairs), added);
+            assert_eq!(row, model);
+            assert_eq!(row.len(), model.len());
+        }
+    }
+
+    #[test]
+    fn weights_saturate_at_the_cap_and_from_sorted_says_what_is_wrong() {
+        let mut row = Row::default();
+        for _ in 0..3 {
+            row.adjust(1, 6e14);
+        }
+        assert_eq!(row.get(1), Some(MAX_WEIGHT));
+        assert_eq!(
+            Row::from_sorted([(1, 1.0), (1, 2.0)]),
+            Err(RowError::Order(1))
+        );
+        assert_eq!(
+            Row::from_sorted([(1, 1.0), (2, 2e15)]),
+            Err(RowError::Weight(1))
+        );
+        assert_eq!(Row::from_sorted([(1, f64::NAN)]), Err(RowError::Weight(0)));
+        assert_eq!(Row::from_sorted([(1, -1.0)]), Err(RowError::Weight(0)));
     }
 }

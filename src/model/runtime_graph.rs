@@ -1,5 +1,8 @@
+use super::base_graph::Growth;
+use super::chunked_map::ChunkedMap;
 use super::error::check_edge;
-use super::{BaseGraph, ModelError, Row, TrackId, START};
+use super::recency::IdMap;
+use super::{sort_pairs, BaseGraph, ModelError, Row, TrackId, MAX_WEIGHT, START};
 
 /// What one build learned about one edge since it was built.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -15,7 +18,16 @@ impl Learned {
     fn is_empty(&self) -> bool {
         self.bonus == 0.0 && self.penalty == 0.0 && self.cooldown == 0
     }
+
+    /// Entries the next cooldown step must look at: those cooling down, and empty ones (a
+    /// lesson of 0), which it removes.
+    fn watched(&self) -> bool {
+        self.cooldown > 0 || self.is_empty()
+    }
 }
+
+/// What a build learned out of one source, by target.
+type LearnedRow = ChunkedMap<Learned>;
 
 /// One edge as a build sees it: the base weight and what was learned on top.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -42,9 +54,18 @@ impl EdgeView {
 #[derive(Clone, Debug)]
 pub struct RuntimeGraph {
     base: BaseGraph,
-    /// Per source (sorted by source), each row sorted by target. Small: it holds only what
-    /// was learned since the build, so sorted vectors beat a tree (and weigh less in the wasm).
-    learned: Vec<(TrackId, Vec<Learned>)>,
+    /// What was learned since the build: per source (hashed: found in O(1)), the row's lessons
+    /// by target in a chunked sorted map (found in O(log n), inserted moving at most a chunk
+    /// of 128), so that a lesson stays cheap however many pile up in one build (the managers
+    /// stopped, or a history imported), even on the start row, which mirrors them all. Never
+    /// iterated in hash order: sources are sorted wherever their order shows.
+    learned: IdMap<LearnedRow>,
+    /// `(source, target)` of the entries a cooldown step must visit (see
+    /// [`Learned::watched`]), so that a step costs what is cooling down, not everything
+    /// learned. May hold entries since removed, and repeats.
+    watched: Vec<(TrackId, u64)>,
+    /// What folding this build into the graph it was built from would add at most.
+    grown: Growth,
     build_version: u64,
     build_reason: String,
     built_at: f64,
@@ -56,7 +77,9 @@ impl RuntimeGraph {
     pub fn new(base: BaseGraph, build_version: u64, build_reason: &str, built_at: f64) -> Self {
         Self {
             base,
-            learned: Vec::new(),
+            learned: IdMap::default(),
+            watched: Vec::new(),
+            grown: Growth::default(),
             build_version,
             build_reason: build_reason.to_owned(),
             built_at,
@@ -87,18 +110,22 @@ impl RuntimeGraph {
         &self.base
     }
 
-    /// A bonus of `amount` on `from -> to` (and `0 -> to`); one diff.
+    /// A bonus of `amount` on `from -> to` (and `0 -> to`); one diff. Bonuses saturate at
+    /// [`MAX_WEIGHT`].
     pub fn reinforce(&mut self, from: TrackId, to: TrackId, amount: f64) -> Result<(), ModelError> {
         check_edge(to, amount)?;
-        self.mirror(from, to, |l| l.bonus += amount);
+        self.mirror(from, to, |l| l.bonus = (l.bonus + amount).min(MAX_WEIGHT));
         self.diffs += 1;
         Ok(())
     }
 
-    /// A penalty of `amount` on `from -> to` (and `0 -> to`); one diff.
+    /// A penalty of `amount` on `from -> to` (and `0 -> to`); one diff. Penalties saturate at
+    /// [`MAX_WEIGHT`].
     pub fn penalty(&mut self, from: TrackId, to: TrackId, amount: f64) -> Result<(), ModelError> {
         check_edge(to, amount)?;
-        self.mirror(from, to, |l| l.penalty += amount);
+        self.mirror(from, to, |l| {
+            l.penalty = (l.penalty + amount).min(MAX_WEIGHT)
+        });
         self.diffs += 1;
         Ok(())
     }
@@ -112,109 +139,171 @@ impl RuntimeGraph {
         plays: u32,
     ) -> Result<(), ModelError> {
         check_edge(to, 0.0)?;
-        if let Some(l) = self.entry(from, to) {
-            l.cooldown = l.cooldown.max(plays);
-        }
+        self.change(from, to, |l| l.cooldown = l.cooldown.max(plays));
         Ok(())
     }
 
     fn mirror(&mut self, from: TrackId, to: TrackId, change: impl Fn(&mut Learned)) {
-        if let Some(l) = self.entry(from, to) {
-            change(l);
-        }
+        self.change(from, to, &change);
         if from != START {
-            if let Some(l) = self.entry(START, to) {
-                change(l);
-            }
+            self.change(START, to, &change);
         }
     }
 
-    /// The learned entry of one edge, created empty when absent (always `Some`).
-    fn entry(&mut self, from: TrackId, to: TrackId) -> Option<&mut Learned> {
-        let new_entry = self.learned_edge(from, to).is_none();
-        if new_entry {
+    /// Changes the learned entry of one edge, created empty when absent.
+    fn change(&mut self, from: TrackId, to: TrackId, change: impl FnOnce(&mut Learned)) {
+        let row = self.learned.entry(from).or_default();
+        let existed = row.contains_key(to);
+        if !existed {
             // A track taught since the build becomes known to this build's own base snapshot
             // (the live base learns it at the next rebuild). Only a new entry can bring a new
-            // track, so a repeated lesson skips these lookups.
+            // track or a new edge, so a repeated lesson skips these lookups.
             for id in [from, to] {
-                if id != START {
-                    self.base.note_track(id);
+                if id != START && self.base.note_track(id) {
+                    self.grown.tracks += 1;
                 }
             }
+            if self.base.row(from).and_then(|r| r.get(to)).is_none() {
+                self.grown.edges += 1;
+            }
+            row.insert(
+                to,
+                Learned {
+                    to,
+                    ..Learned::default()
+                },
+            );
         }
-        let row = self.learned_row_mut(from)?;
-        let at = match row.binary_search_by_key(&to, |l| l.to) {
-            Ok(at) => at,
-            Err(at) => {
-                row.insert(
-                    at,
-                    Learned {
-                        to,
-                        ..Learned::default()
-                    },
-                );
-                at
-            }
+        let Some(l) = row.get_mut(to) else {
+            return;
         };
-        row.get_mut(at)
+        let was_watched = existed && l.watched();
+        change(l);
+        if l.watched() && !was_watched {
+            self.watched.push((from, u64::from(to)));
+        }
     }
 
-    /// The learned row of `from`, created empty when absent (always `Some`).
-    fn learned_row_mut(&mut self, from: TrackId) -> Option<&mut Vec<Learned>> {
-        let at = match self.learned.binary_search_by_key(&from, |(f, _)| *f) {
-            Ok(at) => at,
-            Err(at) => {
-                self.learned.insert(at, (from, Vec::new()));
-                at
-            }
+    /// What one lesson on `from -> to` would add to `live` (the graph this build folds into)
+    /// beyond what this build already adds: its new edges exactly, and as new tracks those
+    /// `live` does not know (one taught earlier in this build counts again: at most two more).
+    pub fn growth_over(&self, live: &BaseGraph, from: TrackId, to: TrackId) -> Growth {
+        let mut g = Growth::default();
+        let new_track = |id: TrackId| id != START && !live.contains(id);
+        g.tracks += usize::from(new_track(from)) + usize::from(from != to && new_track(to));
+        let new_edge = |from: TrackId| {
+            self.learned_edge(from, to).is_none()
+                && live.row(from).and_then(|r| r.get(to)).is_none()
         };
-        self.learned.get_mut(at).map(|(_, row)| row)
+        g.edges += usize::from(new_edge(from));
+        if from != START {
+            g.edges += usize::from(new_edge(START));
+        }
+        g
     }
 
-    fn learned_row(&self, from: TrackId) -> Option<&[Learned]> {
-        let at = self.learned.binary_search_by_key(&from, |(f, _)| *f).ok()?;
-        self.learned.get(at).map(|(_, row)| row.as_slice())
+    /// At most what folding this build into the live graph would add: tracks taught since the
+    /// build, and edges learned that its base does not have (counted as they are learned, so
+    /// more than the truth when the live graph gained them since the build:
+    /// [`RuntimeGraph::recount_growth`] makes it exact).
+    pub fn grown(&self) -> Growth {
+        self.grown
     }
 
-    /// Every cooldown loses `steps` plays; at 0 it is gone.
+    /// Sets [`RuntimeGraph::grown`] to exactly what folding into `live` would add: after a
+    /// restore, and near the limits. O(what was learned).
+    pub fn recount_growth(&mut self, live: &BaseGraph) {
+        let mut tracks: Vec<(TrackId, u64)> = Vec::new();
+        let mut edges = 0;
+        for (from, row) in &self.learned {
+            for (to, _) in row.iter() {
+                for id in [*from, to] {
+                    if id != START && !live.contains(id) {
+                        tracks.push((id, 0));
+                    }
+                }
+                edges += usize::from(live.row(*from).and_then(|r| r.get(to)).is_none());
+            }
+        }
+        sort_pairs(&mut tracks);
+        tracks.dedup();
+        self.grown = Growth {
+            tracks: tracks.len(),
+            edges,
+        };
+    }
+
+    fn learned_row(&self, from: TrackId) -> impl Iterator<Item = &Learned> + '_ {
+        self.learned
+            .get(&from)
+            .into_iter()
+            .flat_map(|row| row.iter().map(|(_, l)| l))
+    }
+
+    /// Every cooldown loses `steps` plays; at 0 it is gone. Costs what is cooling down.
     pub fn reduce_cooldowns(&mut self, steps: u32) {
-        if steps == 0 {
+        if steps == 0 || self.watched.is_empty() {
             return;
         }
-        for (_, row) in &mut self.learned {
-            for l in row.iter_mut() {
-                l.cooldown = l.cooldown.saturating_sub(steps);
+        let mut watched = std::mem::take(&mut self.watched);
+        sort_pairs(&mut watched);
+        watched.dedup();
+        watched.retain(|(from, to)| {
+            let to = *to as TrackId;
+            let Some(row) = self.learned.get_mut(from) else {
+                return false;
+            };
+            let Some(l) = row.get_mut(to) else {
+                return false;
+            };
+            l.cooldown = l.cooldown.saturating_sub(steps);
+            let keep = l.cooldown > 0;
+            if l.is_empty() {
+                row.remove(to);
+                if row.len() == 0 {
+                    self.learned.remove(from);
+                }
             }
-            row.retain(|l| !l.is_empty());
-        }
-        self.learned.retain(|(_, row)| !row.is_empty());
+            keep
+        });
+        self.watched = watched;
     }
 
-    /// What this build learned, per source in id order.
-    pub fn learned(&self) -> impl Iterator<Item = (TrackId, &[Learned])> + '_ {
-        self.learned
-            .iter()
-            .map(|(from, row)| (*from, row.as_slice()))
+    /// The sources that learned something, ascending.
+    fn sources(&self) -> Vec<TrackId> {
+        let mut sources: Vec<(TrackId, u64)> = self.learned.keys().map(|f| (*f, 0)).collect();
+        sort_pairs(&mut sources);
+        sources.into_iter().map(|(f, _)| f).collect()
+    }
+
+    /// What this build learned, per source in id order, each row in target order.
+    pub fn learned(&self) -> impl Iterator<Item = (TrackId, Vec<Learned>)> + '_ {
+        self.sources().into_iter().filter_map(|from| {
+            let row = self.learned.get(&from)?;
+            Some((from, row.iter().map(|(_, l)| *l).collect()))
+        })
+    }
+
+    /// How many edges carry something learned (a bonus, penalty or cooldown).
+    pub fn learned_count(&self) -> usize {
+        self.learned.values().map(ChunkedMap::len).sum()
     }
 
     /// True when this build learned something on a row of `from` (a bonus, penalty or cooldown).
     pub fn learned_since_build(&self, from: TrackId) -> bool {
-        self.learned_row(from).is_some()
+        self.learned.contains_key(&from)
     }
 
     /// What was learned on one edge, if anything.
     pub fn learned_edge(&self, from: TrackId, to: TrackId) -> Option<&Learned> {
-        let row = self.learned_row(from)?;
-        row.binary_search_by_key(&to, |l| l.to)
-            .ok()
-            .and_then(|at| row.get(at))
+        self.learned.get(&from)?.get(to)
     }
 
     /// Calls `f` for every edge out of `from`, in target order: the base row merged with what
     /// was learned. Zero-weight edges are included; [`EdgeView::fined`] tells their weight.
     pub fn for_each_edge(&self, from: TrackId, mut f: impl FnMut(EdgeView)) {
         let row = self.base.row(from);
-        let learned = self.learned_row(from).unwrap_or_default();
+        let mut learned = self.learned_row(from).peekable();
         let plain = |to, base| EdgeView {
             to,
             base,
@@ -223,7 +312,7 @@ impl RuntimeGraph {
             cooldown: 0,
         };
         // The hot path of every pick: most rows have learned nothing since the build.
-        if learned.is_empty() {
+        if learned.peek().is_none() {
             for (targets, weights) in row.into_iter().flat_map(Row::segments) {
                 for (to, w) in targets.iter().zip(weights) {
                     f(plain(*to, *w));
@@ -232,7 +321,6 @@ impl RuntimeGraph {
             return;
         }
         let mut base = row.into_iter().flat_map(Row::iter).peekable();
-        let mut learned = learned.iter().peekable();
         loop {
             let (b, l) = (base.peek().copied(), learned.peek().copied());
             let view = match (b, l) {
@@ -301,7 +389,17 @@ impl RuntimeGraph {
         learned: Vec<(TrackId, Vec<Learned>)>,
     ) -> Self {
         let mut build = Self::new(base, build_version, build_reason, built_at);
-        build.learned = learned;
+        for (from, row) in learned {
+            build.watched.extend(
+                row.iter()
+                    .filter(|l| l.watched())
+                    .map(|l| (from, u64::from(l.to))),
+            );
+            if !row.is_empty() {
+                let row = ChunkedMap::from_sorted(row.into_iter().map(|l| (l.to, l)));
+                build.learned.insert(from, row);
+            }
+        }
         build.diffs = diffs;
         build
     }
@@ -320,9 +418,10 @@ impl RuntimeGraph {
     /// `w = max(0, w + bonus - penalty)`. Edges that only carry a cooldown are created at
     /// weight 0 when absent, so every track the build knew stays known.
     pub fn fold_into(&self, base: &mut BaseGraph) {
+        // Edge by edge, each on its own: the order of sources does not change the result.
         for (from, row) in &self.learned {
-            for l in row {
-                base.adjust_edge(*from, l.to, l.bonus - l.penalty);
+            for (to, l) in row.iter() {
+                base.adjust_edge(*from, to, l.bonus - l.penalty);
             }
         }
     }
@@ -336,19 +435,22 @@ impl RuntimeGraph {
         built_at: f64,
     ) -> Self {
         let mut next = Self::new(base, build_version, build_reason, built_at);
-        for (from, row) in &self.learned {
-            let carried: Vec<Learned> = row
-                .iter()
-                .filter(|l| l.cooldown > 0)
-                .map(|l| Learned {
-                    to: l.to,
-                    bonus: 0.0,
-                    penalty: 0.0,
-                    cooldown: l.cooldown,
-                })
-                .collect();
-            if !carried.is_empty() {
-                next.learned.push((*from, carried));
+        let mut carried = self.watched.clone();
+        sort_pairs(&mut carried);
+        carried.dedup();
+        for (from, to) in carried {
+            let to = to as TrackId;
+            if let Some(l) = self.learned_edge(from, to).filter(|l| l.cooldown > 0) {
+                next.learned.entry(from).or_default().insert(
+                    to,
+                    Learned {
+                        to,
+                        bonus: 0.0,
+                        penalty: 0.0,
+                        cooldown: l.cooldown,
+                    },
+                );
+                next.watched.push((from, u64::from(to)));
             }
         }
         next
@@ -364,11 +466,11 @@ impl RuntimeGraph {
             return false;
         }
         let known = self.base.forget(id);
-        self.learned.retain(|(from, _)| *from != id);
-        for (_, row) in &mut self.learned {
-            row.retain(|l| l.to != id);
+        self.learned.remove(&id);
+        for row in self.learned.values_mut() {
+            row.remove(id);
         }
-        self.learned.retain(|(_, row)| !row.is_empty());
+        self.learned.retain(|_, row| row.len() > 0);
         known
     }
 }

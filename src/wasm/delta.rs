@@ -35,28 +35,28 @@ impl Orchestrator {
     /// then each delta's rows in order, with the last `state`, make the snapshot of the last
     /// save.
     #[wasm_bindgen(js_name = saveDelta, unchecked_return_type = "SavedDelta")]
-    pub fn save_delta(&self, since: &SaveMark) -> JsValue {
+    pub fn save_delta(&self, since: &SaveMark) -> Result<JsValue, JsValue> {
         self.saved(Some(&since.mark))
     }
 
     /// A mark of this instant (O(1)), for the first `saveDelta()` after opening a stored profile.
     #[wasm_bindgen(js_name = saveMark)]
-    pub fn save_mark(&self) -> SaveMark {
-        SaveMark {
-            mark: self.engine.save_mark(),
-        }
+    pub fn save_mark(&self) -> Result<SaveMark, JsValue> {
+        Ok(SaveMark {
+            mark: self.engine()?.save_mark(),
+        })
     }
 
     /// `saveDelta()`'s shape with every row: a checkpoint (`full: true`).
     #[wasm_bindgen(js_name = saveCheckpoint, unchecked_return_type = "SavedDelta")]
-    pub fn save_checkpoint(&self) -> JsValue {
+    pub fn save_checkpoint(&self) -> Result<JsValue, JsValue> {
         self.saved(None)
     }
 }
 
 impl Orchestrator {
-    fn saved(&self, since: Option<&engine::SaveMark>) -> JsValue {
-        let delta = self.engine.delta_since(since);
+    fn saved(&self, since: Option<&engine::SaveMark>) -> Result<JsValue, JsValue> {
+        let delta = self.engine()?.delta_since(since);
         let mut rows = Vec::new();
         for (id, row) in &delta.rows {
             snapshot::rows_into(&mut rows, *id, row.as_ref());
@@ -67,12 +67,12 @@ impl Orchestrator {
             state.unchecked_ref::<js_sys::Object>(),
             &JsValue::from_str("base"),
         );
-        object(&[
+        Ok(object(&[
             ("changes", JsValue::from(delta.mark.changes() as f64)),
             ("full", JsValue::from(since.is_none())),
             ("rows", Float64Array::from(rows.as_slice()).into()),
             ("state", state),
             ("mark", SaveMark { mark: delta.mark }.into()),
-        ])
+        ]))
     }
 }

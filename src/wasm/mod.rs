@@ -4,14 +4,18 @@
 //! rule of the engine. Every argument from JS is checked here and refused with a `TypeError` or
 //! `RangeError` that names it; nothing JS can pass reaches a panic.
 
+mod alloc;
+mod arrays;
 mod base_graph;
 mod delta;
 mod events;
+mod history;
 mod js;
 mod options;
 mod orchestrator;
 mod runtime;
 mod runtime_graph;
+mod slot;
 mod snapshot;
 mod types;
 

@@ -1,14 +1,19 @@
 //! `Orchestrator`, the package's main class.
 
-use js_sys::{Function, Promise};
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 
+use super::arrays;
 use super::base_graph::BaseGraph;
 use super::events::{self, TYPES};
+use super::history;
 use super::js::{self, number, object, range_error, report, source, track, type_error};
 use super::options;
 use super::runtime::{BrowserClock, BrowserSpawner};
 use super::runtime_graph::RuntimeGraph;
+use super::slot::Slot;
 use super::snapshot;
 use crate::engine::{self, EngineError};
 
@@ -19,16 +24,30 @@ const DEFAULT_EXPLAIN_LIMIT: usize = 50;
 #[wasm_bindgen(js_name = Orchestrator)]
 #[derive(Debug)]
 pub struct Orchestrator {
-    pub(crate) engine: engine::Orchestrator,
+    slot: Rc<Slot>,
 }
 
 impl Drop for Orchestrator {
     fn drop(&mut self) {
-        // `free()` (or garbage collection) ends the managers and the subscriptions (a listener
-        // that captures this object would otherwise keep the engine alive); other handles
-        // keep working.
-        drop(self.engine.stop());
-        self.engine.unsubscribe_all();
+        // Garbage collection of this object (without `free()`) ends the managers and the
+        // subscriptions (a listener that captures this object would otherwise keep the engine
+        // alive); handles made from it keep working. `free()` empties the slot instead.
+        if let Some(engine) = self.slot.get() {
+            drop(engine.stop());
+            engine.unsubscribe_all();
+        }
+    }
+}
+
+impl Orchestrator {
+    pub(crate) fn engine(&self) -> Result<engine::Orchestrator, JsValue> {
+        self.slot.engine()
+    }
+
+    fn from_engine(engine: engine::Orchestrator) -> Self {
+        Self {
+            slot: Slot::new(engine),
+        }
     }
 }
 
@@ -42,6 +61,7 @@ fn engine_error(e: EngineError) -> JsValue {
             range_error("durationSeconds must be a finite number > 0")
         }
         EngineError::Model(e) => range_error(&e.to_string()),
+        EngineError::QueueFull => range_error(&e.to_string()),
         EngineError::Spawn => js::type_error(&e.to_string()),
     }
 }
@@ -56,7 +76,7 @@ impl Orchestrator {
         let options = options::parse(&options)?;
         let engine = engine::Orchestrator::new(options, BrowserSpawner, BrowserClock)
             .map_err(|e| range_error(&e.to_string()))?;
-        Ok(Self { engine })
+        Ok(Self::from_engine(engine))
     }
 
     /// Resumes an engine from `snapshot()`'s output; `options` override saved ones key by key.
@@ -70,40 +90,49 @@ impl Orchestrator {
         let snapshot = snapshot::from_js(&snapshot, &options)?;
         let engine = engine::Orchestrator::restore(&snapshot, BrowserSpawner, BrowserClock)
             .map_err(|e| range_error(&e.to_string()))?;
-        Ok(Self { engine })
+        Ok(Self::from_engine(engine))
+    }
+
+    /// Releases the engine now (or, from inside one of its calls, when that call returns):
+    /// its managers stop, its listeners are dropped, and every handle made from it (base and
+    /// runtime graphs, unsubscribe functions) lets go of it. Idempotent. The package's
+    /// `free()` and `[Symbol.dispose]()` call this.
+    #[wasm_bindgen(js_name = __release, skip_typescript)]
+    pub fn release(&self) {
+        self.slot.release();
     }
 
     /// Everything needed to resume this engine exactly, as a plain JSON-serialisable object.
     #[wasm_bindgen(unchecked_return_type = "Snapshot")]
-    pub fn snapshot(&self) -> JsValue {
-        snapshot::to_js(&self.engine.snapshot())
+    pub fn snapshot(&self) -> Result<JsValue, JsValue> {
+        Ok(snapshot::to_js(&self.engine()?.snapshot()))
     }
 
     /// Grows with every change of state; compare it with the value at a save.
     #[wasm_bindgen(getter)]
-    pub fn changes(&self) -> f64 {
-        self.engine.changes() as f64
+    pub fn changes(&self) -> Result<f64, JsValue> {
+        Ok(self.engine()?.changes() as f64)
     }
 
     /// Spawns the managers on this page's event loop. Idempotent.
     pub fn start(&self) -> Result<(), JsValue> {
-        self.engine.start().map_err(engine_error)
+        self.engine()?.start().map_err(engine_error)
     }
 
     /// Stops the managers; resolves once every one has exited.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn stop(&self) -> Promise {
-        let stopped = self.engine.stop();
-        wasm_bindgen_futures::future_to_promise(async move {
+    pub fn stop(&self) -> Result<Promise, JsValue> {
+        let stopped = self.engine()?.stop();
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
             stopped.await;
             Ok(JsValue::UNDEFINED)
-        })
+        }))
     }
 
     /// True between `start()` and `stop()`.
     #[wasm_bindgen(getter)]
-    pub fn running(&self) -> bool {
-        self.engine.running()
+    pub fn running(&self) -> Result<bool, JsValue> {
+        Ok(self.engine()?.running())
     }
 
     /// Folds what was learned into the base graph and swaps in a new build.
@@ -118,7 +147,7 @@ impl Orchestrator {
                 js::type_name(&reason)
             ))
         })?;
-        self.engine.rebuild_runtime(&reason);
+        self.engine()?.rebuild_runtime(&reason);
         Ok(())
     }
 
@@ -130,7 +159,8 @@ impl Orchestrator {
     ) -> Result<(), JsValue> {
         let from = source(&from_id, "fromId")?;
         let to = track(&to_id, "toId")?;
-        self.engine.learn(from, to).map(drop).map_err(engine_error)
+        let engine = self.engine()?;
+        engine.learn(from, to).map(drop).map_err(engine_error)
     }
 
     /// Learns from how much of `toId` was heard after `fromId`.
@@ -147,41 +177,107 @@ impl Orchestrator {
         let to = track(&to_id, "toId")?;
         let listened = number(&listened, "listenedSeconds")?;
         let duration = number(&duration, "durationSeconds")?;
-        self.engine
+        let engine = self.engine()?;
+        engine
             .feedback(from, to, listened, duration)
             .map(drop)
             .map_err(engine_error)
     }
 
-    /// The next track, or `undefined` when no track is known.
+    /// The next track (the forward stack first, then the queue, then a generated pick), or
+    /// `undefined` when no track is known.
     #[wasm_bindgen(js_name = playNext)]
-    pub fn play_next(&self) -> Option<u32> {
-        self.engine.play_next()
+    pub fn play_next(&self) -> Result<Option<u32>, JsValue> {
+        Ok(self.engine()?.play_next())
     }
 
     /// The previous track, or `undefined` when there is none.
     #[wasm_bindgen(js_name = playBack)]
-    pub fn play_back(&self) -> Option<u32> {
-        self.engine.play_back()
+    pub fn play_back(&self) -> Result<Option<u32>, JsValue> {
+        Ok(self.engine()?.play_back())
+    }
+
+    /// The listener picked `id`: it plays now, and the transition from the track before it is
+    /// learned as a choice.
+    #[wasm_bindgen(js_name = playTrack)]
+    pub fn play_track(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
+    ) -> Result<(), JsValue> {
+        let id = track(&id, "id")?;
+        let engine = self.engine()?;
+        engine.play_track(id).map(drop).map_err(engine_error)
+    }
+
+    /// Appends one track id or an array of them to the queue.
+    pub fn enqueue(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number | ArrayLike<number>")] ids: JsValue,
+    ) -> Result<(), JsValue> {
+        let ids: Vec<u32> = if arrays::is_column(&ids) {
+            let ids = arrays::read(&ids, "ids", arrays::Check::Target)?;
+            ids.into_iter().map(|id| id as u32).collect()
+        } else {
+            vec![track(&ids, "ids")?]
+        };
+        let engine = self.engine()?;
+        engine.enqueue(&ids).map_err(engine_error)
+    }
+
+    /// The queue, next first (a copy).
+    #[wasm_bindgen(unchecked_return_type = "number[]")]
+    pub fn queue(&self) -> Result<Array, JsValue> {
+        Ok(js::id_array(self.engine()?.queue()))
+    }
+
+    /// Removes every occurrence of `id` from the queue; true when it was queued.
+    #[wasm_bindgen(js_name = removeFromQueue)]
+    pub fn remove_from_queue(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
+    ) -> Result<bool, JsValue> {
+        let id = track(&id, "id")?;
+        Ok(self.engine()?.remove_from_queue(id))
+    }
+
+    /// Empties the queue.
+    #[wasm_bindgen(js_name = clearQueue)]
+    pub fn clear_queue(&self) -> Result<(), JsValue> {
+        self.engine()?.clear_queue();
+        Ok(())
+    }
+
+    /// Learns an ordered listening history as if it had been played; returns what it learned.
+    #[wasm_bindgen(js_name = learnHistory, unchecked_return_type = "HistoryReport")]
+    pub fn learn_history(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "HistoryPlay[] | HistoryColumns")] plays: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let columns = history::columns(&plays)?;
+        let engine = self.engine()?;
+        let report = engine.learn_history(columns.plays());
+        Ok(history::report_to_js(&report))
     }
 
     /// A live handle on the long-term graph.
     #[wasm_bindgen(js_name = baseGraph)]
-    pub fn base_graph(&self) -> BaseGraph {
-        BaseGraph::new(self.engine.clone())
+    pub fn base_graph(&self) -> Result<BaseGraph, JsValue> {
+        self.engine()?;
+        Ok(BaseGraph::new(self.slot.clone()))
     }
 
     /// The current build; it keeps describing that build after a rebuild.
     #[wasm_bindgen(js_name = runtimeGraph)]
-    pub fn runtime_graph(&self) -> RuntimeGraph {
-        RuntimeGraph::new(self.engine.clone(), self.engine.runtime_graph())
+    pub fn runtime_graph(&self) -> Result<RuntimeGraph, JsValue> {
+        let build = self.engine()?.runtime_graph();
+        Ok(RuntimeGraph::new(self.slot.clone(), self.slot.hold(build)))
     }
 
     /// A copy of the playback chain.
     #[wasm_bindgen(js_name = playbackChain, unchecked_return_type = "PlaybackChain")]
-    pub fn playback_chain(&self) -> JsValue {
-        let chain = self.engine.playback_chain();
-        object(&[
+    pub fn playback_chain(&self) -> Result<JsValue, JsValue> {
+        let chain = self.engine()?.playback_chain();
+        Ok(object(&[
             ("back", js::id_array(chain.back_stack()).into()),
             (
                 "current",
@@ -192,7 +288,7 @@ impl Orchestrator {
                 js::id_array(chain.forward_stack().iter().copied()).into(),
             ),
             ("learningFrozen", JsValue::from(chain.learning_frozen())),
-        ])
+        ]))
     }
 
     /// Why the next generated pick will be what it will be: the row it draws from, the repeat
@@ -207,7 +303,8 @@ impl Orchestrator {
         } else {
             js::integer(&limit, "limit", 0, u32::MAX.into())? as usize
         };
-        let e = self.engine.explain_next(limit);
+        let engine = self.engine()?;
+        let e = engine.explain_next(limit);
         let mut ids = Vec::with_capacity(e.candidates.len());
         let mut numbers = Vec::with_capacity(e.candidates.len() * 11);
         let mut recent = Vec::with_capacity(e.candidates.len());
@@ -230,7 +327,7 @@ impl Orchestrator {
         }
         let candidates = js::to_candidates(&ids, &numbers, &recent);
         Ok(object(&[
-            ("policy", JsValue::from(self.engine.options().policy.name())),
+            ("policy", JsValue::from(engine.options().policy.name())),
             ("row", JsValue::from(e.row)),
             ("repeatWindow", JsValue::from(e.repeat_window as f64)),
             ("candidates", candidates.into()),
@@ -243,13 +340,14 @@ impl Orchestrator {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
     ) -> Result<bool, JsValue> {
-        Ok(self.engine.forget_track(track(&id, "id")?))
+        let id = track(&id, "id")?;
+        Ok(self.engine()?.forget_track(id))
     }
 
     /// The resolved options, every key present.
     #[wasm_bindgen(unchecked_return_type = "Required<Options>")]
-    pub fn options(&self) -> JsValue {
-        options::to_js(self.engine.options())
+    pub fn options(&self) -> Result<JsValue, JsValue> {
+        Ok(options::to_js(self.engine()?.options()))
     }
 
     /// Subscribes to `"play"`, `"rebuild"` or `"learn"`; returns the function that unsubscribes.
@@ -265,16 +363,21 @@ impl Orchestrator {
                 js::type_name(&v)
             ))
         })?;
-        let subscription = self.engine.subscribe(move |event| {
+        let engine = self.engine()?;
+        let subscription = engine.subscribe(move |event| {
             if events::type_of(event) == kind {
                 if let Err(thrown) = listener.call1(&JsValue::UNDEFINED, &events::to_js(event)) {
                     report(&thrown);
                 }
             }
         });
-        let engine = self.engine.clone();
+        // The slot, not the engine: an unsubscribe function kept after `free()` must not keep
+        // the engine alive. Unsubscribing after `free()` does nothing.
+        let slot = self.slot.clone();
         let unsubscribe = Closure::<dyn Fn()>::new(move || {
-            engine.unsubscribe(subscription);
+            if let Some(engine) = slot.get() {
+                engine.unsubscribe(subscription);
+            }
         });
         Ok(unsubscribe.into_js_value().unchecked_into())
     }

@@ -1,31 +1,55 @@
 //! `RuntimeGraph`: one build of the short-term view.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use js_sys::Map;
 use wasm_bindgen::prelude::*;
 
 use super::js::{self, integer, number_map, range_error, source, track};
+use super::slot::{freed, HeldBuild, Slot};
 use crate::engine::{Build, Orchestrator};
-use crate::model::{Learned, TrackId};
+use crate::model::Learned;
 
 /// One build. It keeps describing that build after a rebuild swaps a newer one in.
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct RuntimeGraph {
-    engine: Orchestrator,
-    build: Build,
+    /// The orchestrator's slot and the build; empty once this handle was freed. The build is
+    /// emptied too when the orchestrator is freed.
+    held: RefCell<Option<(Rc<Slot>, HeldBuild)>>,
 }
 
 impl RuntimeGraph {
-    pub(crate) fn new(engine: Orchestrator, build: Build) -> Self {
-        Self { engine, build }
+    pub(crate) fn new(slot: Rc<Slot>, build: HeldBuild) -> Self {
+        Self {
+            held: RefCell::new(Some((slot, build))),
+        }
     }
 
-    /// One `Map<from, Map<to, value>>` of a learned quantity.
+    /// The engine and the build, or the error of a freed handle or orchestrator.
+    fn parts(&self) -> Result<(Orchestrator, Build), JsValue> {
+        let held = self.held.borrow().clone();
+        let (slot, build) = held.ok_or_else(|| freed("RuntimeGraph"))?;
+        let engine = slot.engine()?;
+        let build = build
+            .borrow()
+            .clone()
+            .ok_or_else(|| freed("Orchestrator"))?;
+        Ok((engine, build))
+    }
+
+    fn build(&self) -> Result<Build, JsValue> {
+        Ok(self.parts()?.1)
+    }
+
     /// One `Map<from, Map<to, value>>` of a learned quantity. Takes a plain function pointer:
     /// one copy of this code serves all three quantities.
-    fn learned_map(&self, value: fn(&Learned) -> f64) -> Map {
+    fn learned_map(&self, value: fn(&Learned) -> f64) -> Result<Map, JsValue> {
         let outer = Map::new();
-        for (from, row) in self.build.borrow().learned() {
+        let build = self.build()?;
+        let learned: Vec<_> = build.borrow().learned().collect();
+        for (from, row) in learned {
             let inner = number_map(
                 row.iter()
                     .map(|l| (l.to, value(l)))
@@ -35,45 +59,57 @@ impl RuntimeGraph {
                 outer.set(&JsValue::from(from), &inner);
             }
         }
-        outer
+        Ok(outer)
     }
 
-    fn edit(
-        &self,
-        edit: impl FnOnce(&mut crate::model::RuntimeGraph) -> Result<(), crate::model::ModelError>,
-    ) -> Result<(), JsValue> {
-        self.engine
-            .edit_build(&self.build, edit)
+    /// One edit of one edge of this build (one function for all three: less wasm).
+    fn edit(&self, from: &JsValue, to: &JsValue, edit: Edit<'_>) -> Result<(), JsValue> {
+        let (from, to) = (source(from, "from")?, track(to, "to")?);
+        let (amount, plays) = match edit {
+            Edit::Reinforce(v) | Edit::Penalty(v) => (js::amount(v, "amount")?, 0),
+            Edit::Cooldown(v) => (0.0, integer(v, "value", 0, u32::MAX.into())? as u32),
+        };
+        let (engine, build) = self.parts()?;
+        engine
+            .edit_build(&build, |b| match edit {
+                Edit::Reinforce(_) => b.reinforce(from, to, amount),
+                Edit::Penalty(_) => b.penalty(from, to, amount),
+                Edit::Cooldown(_) => b.add_cooldown(from, to, plays),
+            })
             .map_err(|e| range_error(&e.to_string()))
     }
 }
 
-fn edge(from: &JsValue, to: &JsValue) -> Result<(TrackId, TrackId), JsValue> {
-    Ok((source(from, "from")?, track(to, "to")?))
+/// An edit of one edge of a build, with its argument as JS gave it.
+#[derive(Clone, Copy, Debug)]
+enum Edit<'a> {
+    Reinforce(&'a JsValue),
+    Penalty(&'a JsValue),
+    Cooldown(&'a JsValue),
 }
 
 #[wasm_bindgen]
 impl RuntimeGraph {
     #[wasm_bindgen(getter, js_name = buildVersion)]
-    pub fn build_version(&self) -> f64 {
-        self.build.borrow().build_version() as f64
+    pub fn build_version(&self) -> Result<f64, JsValue> {
+        Ok(self.build()?.borrow().build_version() as f64)
     }
 
     #[wasm_bindgen(getter, js_name = buildReason)]
-    pub fn build_reason(&self) -> String {
-        self.build.borrow().build_reason().to_owned()
+    pub fn build_reason(&self) -> Result<String, JsValue> {
+        Ok(self.build()?.borrow().build_reason().to_owned())
     }
 
     /// Milliseconds since the epoch when the build was made.
     #[wasm_bindgen(getter, js_name = builtAt)]
-    pub fn built_at(&self) -> f64 {
-        self.build.borrow().built_at()
+    pub fn built_at(&self) -> Result<f64, JsValue> {
+        Ok(self.build()?.borrow().built_at())
     }
 
     /// Learning mutations since the build.
     #[wasm_bindgen(getter)]
-    pub fn diffs(&self) -> f64 {
-        self.build.borrow().diffs() as f64
+    pub fn diffs(&self) -> Result<f64, JsValue> {
+        Ok(self.build()?.borrow().diffs() as f64)
     }
 
     /// The probabilities out of `from` (positive ones only; empty when every fined weight is 0).
@@ -83,32 +119,33 @@ impl RuntimeGraph {
         #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
     ) -> Result<Map, JsValue> {
         let from = source(&from, "from")?;
-        Ok(number_map(self.build.borrow().probabilities(from)))
+        let probabilities = self.build()?.borrow().probabilities(from);
+        Ok(number_map(probabilities))
     }
 
     #[wasm_bindgen(unchecked_return_type = "Map<number, Map<number, number>>")]
-    pub fn bonuses(&self) -> Map {
+    pub fn bonuses(&self) -> Result<Map, JsValue> {
         self.learned_map(|l| l.bonus)
     }
 
     #[wasm_bindgen(unchecked_return_type = "Map<number, Map<number, number>>")]
-    pub fn penalties(&self) -> Map {
+    pub fn penalties(&self) -> Result<Map, JsValue> {
         self.learned_map(|l| l.penalty)
     }
 
     #[wasm_bindgen(unchecked_return_type = "Map<number, Map<number, number>>")]
-    pub fn cooldowns(&self) -> Map {
+    pub fn cooldowns(&self) -> Result<Map, JsValue> {
         self.learned_map(|l| f64::from(l.cooldown))
     }
 
-    /// A bonus of 1 on `from -> to` in this build (one diff).
+    /// A bonus of `amount` (default 1) on `from -> to` in this build (one diff).
     pub fn reinforce(
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] amount: JsValue,
     ) -> Result<(), JsValue> {
-        let (from, to) = edge(&from, &to)?;
-        self.edit(|b| b.reinforce(from, to, 1.0))
+        self.edit(&from, &to, Edit::Reinforce(&amount))
     }
 
     /// A penalty of `amount` (default 1) on `from -> to` in this build (one diff).
@@ -118,9 +155,7 @@ impl RuntimeGraph {
         #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "number")] amount: JsValue,
     ) -> Result<(), JsValue> {
-        let (from, to) = edge(&from, &to)?;
-        let amount = js::amount(&amount, "amount")?;
-        self.edit(|b| b.penalty(from, to, amount))
+        self.edit(&from, &to, Edit::Penalty(&amount))
     }
 
     /// A cooldown of `value` plays on `from -> to` (kept if already longer).
@@ -131,8 +166,14 @@ impl RuntimeGraph {
         #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] value: JsValue,
     ) -> Result<(), JsValue> {
-        let (from, to) = edge(&from, &to)?;
-        let plays = integer(&value, "value", 0, u32::MAX.into())? as u32;
-        self.edit(|b| b.add_cooldown(from, to, plays))
+        self.edit(&from, &to, Edit::Cooldown(&value))
+    }
+
+    /// Lets go of the build and the orchestrator. Idempotent; `free()` and
+    /// `[Symbol.dispose]()` call it.
+    #[wasm_bindgen(js_name = __release, skip_typescript)]
+    pub fn release(&self) {
+        let held = self.held.borrow_mut().take();
+        drop(held);
     }
 }

@@ -12,10 +12,12 @@
 //!   taste: { lessons, factor, gapDecay, fitDecay, tracks: [id, heard, skipped, last 0 | 1 | 2, ...],
 //!            transitions: [from, to, heard, skipped, ...], gaps: [heard, skipped, ...],
 //!            first: [heard, skipped], heard: [id, ...], partly: [id, ...], surprise },
-//!   replay: -1 (unknown) | 0 (first play) | gap }
+//!   replay: -1 (unknown) | 0 (first play) | gap,
+//!   queue: [id, ...], history: [] | [id, start, end] }
 //! ```
 //!
 //! Version 1 (no `taste`, no `replay`) still restores, with nothing learned per track yet.
+//! `queue` and `history` may be absent (snapshots of version 2 made before they existed).
 
 use js_sys::{Array, Float64Array, Reflect};
 use wasm_bindgen::prelude::*;
@@ -23,14 +25,17 @@ use wasm_bindgen::prelude::*;
 use super::js::{all_numbers, integer, number, object, range_error, type_error, type_name};
 use super::options;
 use crate::engine::{
-    BuildSnapshot, ChainSnapshot, SavedRow, Snapshot, MAX_SNAPSHOT_EDGES, SNAPSHOT_VERSION,
+    BuildSnapshot, ChainSnapshot, HistoryEnd, SavedRow, Snapshot, SNAPSHOT_VERSION,
 };
-use crate::model::{Answer, Evidence, Learned, Replay, TasteParts, TrackId};
+use crate::model::{Answer, Evidence, Learned, Replay, TasteParts, TrackId, MAX_EDGES, MAX_TRACKS};
 
 const FORMAT: &str = "memory-player";
 const MAX_SAFE: u64 = 9_007_199_254_740_991;
-/// The longest flat array read: two numbers an edge at the edge limit, plus two a track.
-const MAX_FLAT: u32 = (MAX_SNAPSHOT_EDGES as u32) * 3;
+/// The longest flat array read: rows at the limits, two numbers a track and two an edge (the
+/// engine checks each part's own limits)...
+const MAX_FLAT: u32 = (MAX_EDGES as u32) * 2 + (MAX_TRACKS as u32 + 1) * 2;
+/// ...but for what a build learned: five numbers an edge.
+const MAX_LEARNED: u32 = (MAX_EDGES as u32) * 5;
 
 /// A flat array: a plain `Array` in a snapshot (JSON-serialisable), a `Float64Array` in what
 /// a profile store writes (copied and structured-cloned in one go).
@@ -149,6 +154,15 @@ pub(crate) fn to_js_as(s: &Snapshot, typed: bool) -> JsValue {
                 Replay::First => 0.0,
                 Replay::After(g) => g as f64,
             }),
+        ),
+        ("queue", ids(&s.queue)),
+        (
+            "history",
+            flat(
+                typed,
+                &s.history
+                    .map_or(Vec::new(), |h| vec![f64::from(h.id), h.start, h.end]),
+            ),
         ),
     ])
 }
@@ -288,6 +302,11 @@ fn object_at(obj: &JsValue, key: &str, path: &str) -> Result<JsValue, JsValue> {
 
 /// A flat array of numbers, copied out in one go.
 fn numbers(obj: &JsValue, key: &str, path: &str) -> Result<Vec<f64>, JsValue> {
+    numbers_up_to(obj, key, path, MAX_FLAT)
+}
+
+/// [`numbers`], at most `max` of them.
+fn numbers_up_to(obj: &JsValue, key: &str, path: &str, max: u32) -> Result<Vec<f64>, JsValue> {
     let v = field(obj, key)?;
     if let Some(typed) = v.dyn_ref::<Float64Array>() {
         if typed.length() > MAX_FLAT {
@@ -302,7 +321,7 @@ fn numbers(obj: &JsValue, key: &str, path: &str) -> Result<Vec<f64>, JsValue> {
             &[path, " must be an array of numbers, got ", &type_name(&v)].concat(),
         ));
     };
-    if array.length() > MAX_FLAT {
+    if array.length() > max {
         return Err(range_error(
             &[path, " is too large to be a memory-player snapshot"].concat(),
         ));
@@ -454,7 +473,7 @@ pub(crate) fn from_js(value: &JsValue, overrides: &JsValue) -> Result<Snapshot, 
 
     let b = object_at(value, "build", "snapshot.build")?;
     let changes = numbers(&b, "baseChanges", "snapshot.build.baseChanges")?;
-    let learned_values = numbers(&b, "learned", "snapshot.build.learned")?;
+    let learned_values = numbers_up_to(&b, "learned", "snapshot.build.learned", MAX_LEARNED)?;
     let mut learned: Vec<(TrackId, Vec<Learned>)> = Vec::new();
     let mut c = Cursor {
         values: &learned_values,
@@ -537,6 +556,35 @@ pub(crate) fn from_js(value: &JsValue, overrides: &JsValue) -> Result<Snapshot, 
         .and_then(|s| u64::from_str_radix(&s, 16).ok())
         .ok_or_else(|| type_error("snapshot.rng must be a string of 16 hexadecimal digits"))?;
     let pending = field(value, "pendingCooldownSteps")?;
+    let (queue, history) = if version == 1.0 {
+        (Vec::new(), None)
+    } else {
+        let queue = if field(value, "queue")?.is_undefined() {
+            Vec::new()
+        } else {
+            id_list(value, "queue", "snapshot.queue")?
+        };
+        let history = if field(value, "history")?.is_undefined() {
+            None
+        } else {
+            let values = numbers(value, "history", "snapshot.history")?;
+            let mut c = Cursor {
+                values: &values,
+                at: 0,
+                path: "snapshot.history",
+            };
+            if c.done() {
+                None
+            } else {
+                Some(HistoryEnd {
+                    id: c.id("a track id", 1.0)?,
+                    start: c.next("a start")?,
+                    end: c.next("an end")?,
+                })
+            }
+        };
+        (queue, history)
+    };
     Ok(Snapshot {
         options: opts,
         base,
@@ -553,5 +601,7 @@ pub(crate) fn from_js(value: &JsValue, overrides: &JsValue) -> Result<Snapshot, 
         )? as u32,
         taste,
         replay,
+        queue,
+        history,
     })
 }

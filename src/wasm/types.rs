@@ -39,6 +39,10 @@ export interface Options {
   skipPenalty?: number;
   /** The cooldown of a skip (plays) (default 3). */
   skipCooldown?: number;
+  /** The bonus a track the listener picked (playTrack) gives the edge from the track before it (default 1). */
+  choiceAmount?: number;
+  /** In a history (learnHistory), a silence longer than this (ms) between two plays starts a new session (default 1800000). */
+  sessionGapMs?: number;
   /** Adaptive: answers older by this many lessons weigh half as much (default 200). */
   memoryHalfLife?: number;
   /** Adaptive: how far uncertainty raises a candidate (0: never explore on purpose) (default 1). */
@@ -90,9 +94,11 @@ export interface Explanation {
   candidates: ExplainedCandidate[];
 }
 
-export interface PlayEvent { id: number; source: "generated" | "forward" | "back"; }
+/** How a track came to play: a generated pick, history navigation, the listener's pick (playTrack) or the queue. */
+export interface PlayEvent { id: number; source: "generated" | "forward" | "back" | "chosen" | "queue"; }
 export interface RebuildEvent { buildVersion: number; reason: string; diffs: number; }
-export interface LearnEvent { from: number; to: number; kind: "reinforce" | "penalty" | "skip"; }
+/** What a lesson taught; "choice": the listener picked `to` after `from` (playTrack). */
+export interface LearnEvent { from: number; to: number; kind: "reinforce" | "penalty" | "skip" | "choice"; }
 export interface OrchestratorEventMap { play: PlayEvent; rebuild: RebuildEvent; learn: LearnEvent; }
 
 /** Everything needed to resume an engine exactly; plain and JSON-serialisable. (`Flat` is
@@ -142,6 +148,46 @@ export interface Snapshot<Flat extends ArrayLike<number> = number[]> {
   };
   /** How the current track's play relates to its previous play: -1 unknown, 0 first play, else the gap (version 2). */
   replay?: number;
+  /** The listener's queue, next first (version 2). */
+  queue?: number[];
+  /** Where the last history given to learnHistory ended, so the next one goes on in its session: [] or [id, start, end] (version 2). */
+  history?: number[];
+}
+
+/** One play of a listening history. */
+export interface HistoryPlay {
+  id: number;
+  listenedSeconds: number;
+  durationSeconds: number;
+  /** When the play started, in milliseconds since the epoch. */
+  at: number;
+}
+
+/** A listening history as columns of one length: typed arrays or arrays of numbers. */
+export interface HistoryColumns {
+  id: ArrayLike<number>;
+  listenedSeconds: ArrayLike<number>;
+  durationSeconds: ArrayLike<number>;
+  at: ArrayLike<number>;
+}
+
+/** What learnHistory learned. */
+export interface HistoryReport {
+  /** Plays learned. */
+  plays: number;
+  /** Plays learned after another track of the same session (the others started a session). */
+  transitions: number;
+  /** Sessions started. */
+  sessions: number;
+  /** Plays refused (each changed nothing), by index in the history given. */
+  refused: { index: number; reason: string }[];
+}
+
+/** Every edge of the base graph but the start row's, as typed arrays of one length. */
+export interface GraphArrays {
+  from: Uint32Array;
+  to: Uint32Array;
+  weight: Float64Array;
 }
 
 /** What a profile store writes: `saveCheckpoint()` (every row) or `saveDelta(mark)` (the rows

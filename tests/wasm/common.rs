@@ -58,7 +58,7 @@ pub(crate) fn seeded(seed: f64) -> Orchestrator {
 
 /// A small catalogue: 0 -> 1..=n, and a ring i -> i+1 with a shortcut i -> i+2.
 pub(crate) fn catalogue(o: &Orchestrator, tracks: u32) {
-    let g = o.base_graph();
+    let g = o.base_graph().unwrap();
     for i in 1..=tracks {
         g.reinforce(n(0.0), n(f64::from(i)), undef()).unwrap();
         let next = i % tracks + 1;

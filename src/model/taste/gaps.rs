@@ -49,7 +49,14 @@ pub(super) struct Gaps {
     /// From this gap on, the factor is within 2 % of the best.
     horizon: u64,
     start_window: u64,
+    /// In a bulk run, answers about gaps not yet fitted (the fit is refreshed every
+    /// [`BULK_REFIT`] of them).
+    bulk: bool,
+    behind: u32,
 }
+
+/// In a bulk run (a history imported), the fit is refreshed once every this many answers.
+pub(super) const BULK_REFIT: u32 = 64;
 
 impl Gaps {
     pub(super) fn new(half_life: f64, start_window: u64) -> Self {
@@ -62,6 +69,8 @@ impl Gaps {
             window: start_window,
             horizon: 1,
             start_window: start_window.max(1),
+            bulk: false,
+            behind: 0,
         };
         gaps.fit();
         gaps
@@ -74,8 +83,28 @@ impl Gaps {
             bucket.heard += v * d;
             bucket.skipped += (1.0 - v) * d;
         }
+        if self.bulk {
+            self.behind += 1;
+            if self.behind < BULK_REFIT {
+                return;
+            }
+        }
+        self.behind = 0;
         self.fit_decay = self.decay;
         self.fit();
+    }
+
+    pub(super) fn set_bulk(&mut self, bulk: bool) {
+        self.bulk = bulk;
+    }
+
+    /// Refits when answers came in since the last fit (the end of a bulk run).
+    pub(super) fn refit_if_behind(&mut self) {
+        if self.behind > 0 {
+            self.behind = 0;
+            self.fit_decay = self.decay;
+            self.fit();
+        }
     }
 
     /// One lesson more: older answers weigh less from now on.
@@ -84,11 +113,19 @@ impl Gaps {
         if self.decay > RESCALE_AT {
             let by = 1.0 / self.decay;
             self.decay = 1.0;
-            self.fit_decay *= by;
             for b in &mut self.buckets {
                 *b = b.scaled(by);
             }
+            // Refit now: the fit's own factor would otherwise shrink towards 0 over many
+            // rescales without an answer about gaps.
+            self.refit();
         }
+    }
+
+    /// Fits the buckets as they are now.
+    fn refit(&mut self) {
+        self.fit_decay = self.decay;
+        self.fit();
     }
 
     /// How welcome a replay after `gap` plays is, relative to the best gap (1 at or past the

@@ -253,6 +253,21 @@ impl Taste {
         ring.push_back(id);
     }
 
+    /// Records one answer of a long run of them (a history imported): as [`Taste::record`],
+    /// except that the fit of the replay gaps is refreshed once every [`gaps::BULK_REFIT`]
+    /// answers about gaps rather than after each (a fit costs more than the rest of a lesson).
+    /// [`Taste::finish_bulk`] refits at the end of the run.
+    pub fn record_bulk(&mut self, from: TrackId, to: TrackId, answer: Answer, replay: Replay) {
+        self.gaps.set_bulk(true);
+        self.record(from, to, answer, replay);
+        self.gaps.set_bulk(false);
+    }
+
+    /// Ends a run of [`Taste::record_bulk`]: the fit takes in every answer.
+    pub fn finish_bulk(&mut self) {
+        self.gaps.refit_if_behind();
+    }
+
     /// Records an answer to `to`, played after `from`.
     ///
     /// A skip soon after a play is partly the gap's fault: the track is charged in proportion

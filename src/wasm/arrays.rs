@@ -1,0 +1,160 @@
+//! Columns of numbers from JS, for the bulk calls (`reinforceMany`, `enqueue`, `learnHistory`):
+//! a typed array or a plain array of numbers, copied into wasm in chunks (so a plain array is
+//! never copied whole into a second JS array), every element checked, and an error naming the
+//! argument and the index of the first bad one.
+
+use js_sys::Float64Array;
+use wasm_bindgen::prelude::*;
+
+use super::js::{range_error, type_error, type_name};
+use crate::model::MAX_AMOUNT;
+
+/// Elements copied per call into JS.
+pub(crate) const CHUNK: u32 = 1 << 16;
+
+#[wasm_bindgen(inline_js = "
+export function columnKind(v) {
+  if (Array.isArray(v)) return 1;
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+    return (typeof BigInt64Array !== 'undefined' && (v instanceof BigInt64Array || v instanceof BigUint64Array)) ? 3 : 2;
+  }
+  return 0;
+}
+export function columnLength(v) { return v.length >>> 0; }
+export function firstNonNumber(array) {
+  for (let i = 0; i < array.length; i++) if (typeof array[i] !== 'number') return i;
+  return -1;
+}
+export function chunkOf(v, start, end) {
+  if (Array.isArray(v)) {
+    const out = new Float64Array(end - start);
+    for (let i = start; i < end; i++) out[i - start] = v[i];
+    return out;
+  }
+  return v instanceof Float64Array ? v.subarray(start, end) : new Float64Array(v.subarray(start, end));
+}
+export function historyColumns(plays) {
+  const n = plays.length >>> 0;
+  const cols = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  const keys = ['id', 'listenedSeconds', 'durationSeconds', 'at'];
+  for (let i = 0; i < n; i++) {
+    const p = plays[i];
+    if (p === null || typeof p !== 'object') { cols[0][i] = -1; continue; }
+    for (let k = 0; k < 4; k++) {
+      const x = p[keys[k]];
+      cols[k][i] = typeof x === 'number' ? x : NaN;
+    }
+  }
+  return cols;
+}
+")]
+extern "C" {
+    /// 0: not a column, 1: an array, 2: a typed array of numbers, 3: a BigInt typed array.
+    #[wasm_bindgen(js_name = columnKind)]
+    fn column_kind(v: &JsValue) -> u32;
+    #[wasm_bindgen(js_name = columnLength)]
+    fn column_length(v: &JsValue) -> u32;
+    #[wasm_bindgen(js_name = firstNonNumber)]
+    fn first_non_number(array: &JsValue) -> i32;
+    #[wasm_bindgen(js_name = chunkOf)]
+    fn chunk_of(v: &JsValue, start: u32, end: u32) -> Float64Array;
+    /// `[id, listenedSeconds, durationSeconds, at]` columns of an array of plays; a
+    /// non-number field is NaN, an entry that is not an object has id -1.
+    #[wasm_bindgen(js_name = historyColumns)]
+    pub(crate) fn history_columns(plays: &JsValue) -> js_sys::Array;
+}
+
+/// A column's length, after checking it is one: an array or a typed array, not of BigInts.
+pub(crate) fn length(v: &JsValue, name: &str) -> Result<usize, JsValue> {
+    match column_kind(v) {
+        1 | 2 => Ok(column_length(v) as usize),
+        3 => Err(type_error(&format!(
+            "{name} must hold numbers, got a BigInt typed array"
+        ))),
+        _ => Err(type_error(&format!(
+            "{name} must be an array or a typed array of numbers, got {}",
+            type_name(v)
+        ))),
+    }
+}
+
+/// True when `v` is an array or a typed array (of anything).
+pub(crate) fn is_column(v: &JsValue) -> bool {
+    column_kind(v) != 0
+}
+
+/// What the elements of a column must be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Check {
+    /// Any number (checked later).
+    Number,
+    /// A track id as a source: an integer from 0 (the start node) to 2^32 - 1.
+    Source,
+    /// A track id as a target: an integer from 1 to 2^32 - 1.
+    Target,
+    /// An amount: a finite number from 0 to [`MAX_AMOUNT`].
+    Amount,
+}
+
+impl Check {
+    /// What an element must be, or `None` when `x` is one.
+    fn refuses(self, x: f64) -> Option<&'static str> {
+        let id = |min: f64| x.fract() == 0.0 && (min..=f64::from(u32::MAX)).contains(&x);
+        match self {
+            Check::Number => None,
+            Check::Source => (!id(0.0)).then_some("an integer from 0 to 4294967295"),
+            Check::Target => (!id(1.0)).then_some("an integer from 1 to 4294967295"),
+            Check::Amount => (!(x.is_finite() && (0.0..=MAX_AMOUNT).contains(&x)))
+                .then_some("a finite number from 0 to 1e9"),
+        }
+    }
+}
+
+/// True when `x` is a track id as a target.
+pub(crate) fn is_target(x: f64) -> bool {
+    Check::Target.refuses(x).is_none()
+}
+
+/// Every element of a column, checked: a `TypeError` naming `name[i]` for a non-number, a
+/// `RangeError` for a number `check` refuses.
+pub(crate) fn read(v: &JsValue, name: &str, check: Check) -> Result<Vec<f64>, JsValue> {
+    let mut out = Vec::with_capacity(length(v, name)?);
+    each(v, name, check, &mut |_, x| out.push(x))?;
+    Ok(out)
+}
+
+/// Calls `f(i, element)` for every element of a column in order, each checked as by
+/// [`read`]; stops at the first bad one. (A `dyn` callback: one copy of this in the wasm.)
+pub(crate) fn each(
+    v: &JsValue,
+    name: &str,
+    check: Check,
+    f: &mut dyn FnMut(usize, f64),
+) -> Result<(), JsValue> {
+    let len = length(v, name)?;
+    if column_kind(v) == 1 {
+        if let Ok(bad) = usize::try_from(first_non_number(v)) {
+            let element = js_sys::Reflect::get_u32(v, bad as u32).unwrap_or(JsValue::UNDEFINED);
+            return Err(type_error(&format!(
+                "{name}[{bad}] must be a number, got {}",
+                type_name(&element)
+            )));
+        }
+    }
+    let mut buf = vec![0.0; (CHUNK as usize).min(len)];
+    let mut start = 0u32;
+    while (start as usize) < len {
+        let end = start.saturating_add(CHUNK).min(len as u32);
+        let part = buf.get_mut(..(end - start) as usize).unwrap_or_default();
+        chunk_of(v, start, end).copy_to(part);
+        for (i, x) in part.iter().enumerate() {
+            let at = start as usize + i;
+            if let Some(what) = check.refuses(*x) {
+                return Err(range_error(&format!("{name}[{at}] must be {what}")));
+            }
+            f(at, *x);
+        }
+        start = end;
+    }
+    Ok(())
+}
