@@ -337,17 +337,17 @@ fn a_malformed_taste_is_refused_whole() {
 #[wasm_bindgen_test]
 fn a_checkpoint_and_a_delta_as_typed_arrays_restore_exactly() {
     let o = session();
-    let checkpoint = o.save_checkpoint();
+    let checkpoint = o.save_checkpoint().unwrap();
     assert_eq!(get(&checkpoint, "full").as_bool(), Some(true));
     let rows = get(&checkpoint, "rows");
     assert!(rows.is_instance_of::<js_sys::Float64Array>());
-    let mark = o.save_mark();
+    let mark = o.save_mark().unwrap();
     for _ in 0..5 {
-        let id = o.play_next().unwrap();
+        let id = o.play_next().unwrap().unwrap();
         o.feedback(n(1.0), n(f64::from(id)), n(10.0), n(200.0))
             .unwrap();
     }
-    let delta = o.save_delta(&mark);
+    let delta = o.save_delta(&mark).unwrap();
     assert_eq!(get(&delta, "full").as_bool(), Some(false));
     assert_eq!(
         get(&delta, "rows")
@@ -361,7 +361,7 @@ fn a_checkpoint_and_a_delta_as_typed_arrays_restore_exactly() {
     Reflect::set(&state, &JsValue::from_str("base"), &rows).unwrap();
     let r = Orchestrator::from_snapshot(state, undef()).unwrap();
     assert_eq!(
-        JSON::stringify(&r.snapshot()).unwrap(),
-        JSON::stringify(&o.snapshot()).unwrap()
+        JSON::stringify(&r.snapshot().unwrap()).unwrap(),
+        JSON::stringify(&o.snapshot().unwrap()).unwrap()
     );
 }
