@@ -88,6 +88,39 @@ export class Playback {
     this.notes.say(`Back: playBack() → ${id}. Learning is frozen until a new track is picked.`, true);
   }
 
+  /**
+   * The listener picked `id` in the catalogue: what was playing counts as heard as far as it
+   * was (a skip if barely started), then playTrack() makes `id` current and learns the choice.
+   */
+  choose(id) {
+    const current = this.chain().current;
+    if (current !== undefined && this.player.track?.id === current) {
+      const listened = this.player.stop();
+      this.teach(this.from, current, listened, this.durationOf(current), "Left");
+    }
+    this.player.stop();
+    this.o.playTrack(id);
+    this.startTrack(id);
+    this.notes.say(`Chosen: playTrack(${id}). The engine learns that you wanted it after ${current ?? "the start"}.`, true);
+  }
+
+  /** "Play next": the track joins the engine's queue, which playNext() takes before its pick. */
+  enqueue(id) {
+    this.o.enqueue(id);
+    this.notes.say(`Queued: enqueue(${id}); the queue is ${this.o.queue().join(", ")}.`, true);
+    this.onChange();
+  }
+
+  unqueue(id) {
+    this.o.removeFromQueue(id);
+    this.onChange();
+  }
+
+  clearQueue() {
+    this.o.clearQueue();
+    this.onChange();
+  }
+
   /** Asks the engine for the next track, shows it, and starts its sound. */
   advance() {
     const id = guard("playNext()", () => this.o.playNext());

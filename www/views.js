@@ -44,7 +44,14 @@ export class PageView {
     renderGraph(byTestId("graph"), { tracks: this.catalogue.tracks, current: c.current, ex });
     renderCandidates({ tbody: byTestId("candidates"), head: byTestId("explain-head") }, { ex, catalogue: this.catalogue, current: c.current });
     renderChain(byTestId("chain"), c, this.catalogue);
-    renderCatalogue(byTestId("catalogue"), { catalogue: this.catalogue, current: c.current, onForget: this.onForget });
+    const pb = this.playback;
+    renderCatalogue(byTestId("catalogue"), {
+      catalogue: this.catalogue, current: c.current, onForget: this.onForget, queue: o.queue(),
+      onChoose: (t) => guard("playTrack()", () => pb.choose(t.id)),
+      onEnqueue: (t) => guard("enqueue()", () => pb.enqueue(t.id)),
+      onUnqueue: (id) => guard("removeFromQueue()", () => pb.unqueue(id)),
+      onClearQueue: () => guard("clearQueue()", () => pb.clearQueue()),
+    });
     this.renderNow(c);
   }
 

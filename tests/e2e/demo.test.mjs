@@ -270,6 +270,37 @@ test("a generated track ends on its own: feedback, then the next track; a short 
   await page.close();
 });
 
+test("the listener picks a track (playTrack) and queues others (enqueue) from the catalogue", async () => {
+  const { page, problems } = await openDemo();
+  const track = (id) => `${tid("catalogue-track")}[data-id="${id}"]`;
+  // Click track 12: it plays now, and the chain records it like any pick.
+  await page.click(`${track(12)} ${tid("choose")}`);
+  await page.waitForFunction(() => document.querySelector('[data-testid="now-playing"]').dataset.id === "12");
+  assert.equal(await currentId(page), 12);
+  // Queue 5 then 21: the queue shows both, in order.
+  await page.click(`${track(5)} ${tid("enqueue")}`);
+  await page.click(`${track(21)} ${tid("enqueue")}`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="queued"]').length === 2);
+  const queued = await page.locator(tid("queued")).evaluateAll((els) => els.map((e) => Number(e.dataset.id)));
+  assert.deepEqual(queued, [5, 21]);
+  // Next takes the queue before any generated pick.
+  await page.click(tid("btn-next"));
+  await page.waitForFunction(() => document.querySelector('[data-testid="now-playing"]').dataset.id === "5");
+  await page.click(tid("btn-next"));
+  await page.waitForFunction(() => document.querySelector('[data-testid="now-playing"]').dataset.id === "21");
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="queued"]').length === 0);
+  // Remove and clear work too.
+  await page.click(`${track(7)} ${tid("enqueue")}`);
+  await page.click(`${track(8)} ${tid("enqueue")}`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="queued"]').length === 2);
+  await page.click(`${tid("queued")}[data-id="7"] button`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="queued"]').length === 1);
+  await page.click(tid("queue-clear"));
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="queued"]').length === 0);
+  await assertNoErrorsShown(page, problems);
+  await page.close();
+});
+
 test("fits a 375 px wide phone", async () => {
   const { page, problems } = await openDemo("", { width: 375, height: 812 });
   await page.click(tid("btn-play"));
