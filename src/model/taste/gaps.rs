@@ -84,11 +84,19 @@ impl Gaps {
         if self.decay > RESCALE_AT {
             let by = 1.0 / self.decay;
             self.decay = 1.0;
-            self.fit_decay *= by;
             for b in &mut self.buckets {
                 *b = b.scaled(by);
             }
+            // Refit now: the fit's own factor would otherwise shrink towards 0 over many
+            // rescales without an answer about gaps.
+            self.refit();
         }
+    }
+
+    /// Fits the buckets as they are now.
+    fn refit(&mut self) {
+        self.fit_decay = self.decay;
+        self.fit();
     }
 
     /// How welcome a replay after `gap` plays is, relative to the best gap (1 at or past the
