@@ -530,6 +530,18 @@ mod tests {
     }
 
     #[test]
+    fn a_long_memory_without_answers_about_gaps_still_restores() {
+        // A half-life of 1 lesson folds the decay factors back many times over.
+        let mut t = Taste::new(1.0, 8);
+        for i in 0..20_000 {
+            t.record(0, 1 + i % 5, Answer::Heard, Replay::Unknown);
+        }
+        let restored = Taste::restore(&t.parts(), 1.0, 8).unwrap();
+        assert_eq!(restored.parts(), t.parts());
+        assert_eq!(restored.window(), t.window());
+    }
+
+    #[test]
     fn rescaling_keeps_what_is_read() {
         let mut t = Taste::new(1.0, 8);
         for i in 0..200 {
