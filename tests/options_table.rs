@@ -101,7 +101,14 @@ fn the_plain_js_reference_uses_the_same_defaults() {
         assert!(same(value, default_of(name.trim())), "{name}");
         seen += 1;
     }
-    // The reference implements the seed rules: every option but the adaptive policy's.
-    let adaptive_only = ["policy", "memoryHalfLife", "exploration"];
+    // The reference implements the seed rules' picks and lessons: every option but the
+    // adaptive policy's and the player API's (choices, history import).
+    let adaptive_only = [
+        "policy",
+        "memoryHalfLife",
+        "exploration",
+        "choiceAmount",
+        "sessionGapMs",
+    ];
     assert_eq!(seen, OPTIONS.len() - adaptive_only.len());
 }
