@@ -10,8 +10,8 @@ type Equals<A, B> =
   (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<T extends true>(): T | void {}
 
-type Source = "generated" | "forward" | "back";
-type LearnKind = "reinforce" | "penalty" | "skip";
+type Source = "generated" | "forward" | "back" | "chosen" | "queue";
+type LearnKind = "reinforce" | "penalty" | "skip" | "choice";
 
 export async function usage(): Promise<void> {
   // Options: all optional, camelCase, each a number.
@@ -139,6 +139,14 @@ export async function usage(): Promise<void> {
     assertType<Equals<typeof e.kind, LearnKind>>();
   });
   offPlay();
+
+  // The player API: the listener's choice, the queue.
+  o.playTrack(1);
+  o.enqueue(2);
+  o.enqueue([3, 4]);
+  assertType<Equals<ReturnType<typeof o.queue>, number[]>>();
+  o.removeFromQueue(3);
+  o.clearQueue();
   // @ts-expect-error an unknown event type
   o.on("pause", () => {});
   // @ts-expect-error a "play" payload has no `kind`
