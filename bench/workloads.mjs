@@ -110,6 +110,36 @@ export function playNext(o, runs) {
 }
 
 /**
+ * `plays` generated plays, each answered (heard out, partly heard or skipped, in turn), with a
+ * rebuild every 50 lessons as the diff manager would make (the managers cannot run inside a
+ * synchronous loop).
+ */
+export function listen(o, plays) {
+  const heard = [150, 40, 5];
+  let prev = 0;
+  for (let k = 0; k < plays; k++) {
+    const id = o.playNext();
+    o.feedback(prev, id, heard[k % 3], 200);
+    prev = id;
+    if (k % 50 === 49) o.rebuildRuntime("bench: as the diff manager would");
+  }
+  o.rebuildRuntime("bench: start clean");
+}
+
+/** explainNext() with its default limit. */
+export function explainNext(o, runs) {
+  let sink = 0;
+  const r = measure(
+    (n) => {
+      for (let k = 0; k < n; k++) sink += o.explainNext().candidates.length;
+    },
+    { runs },
+  );
+  if (!(sink > 0)) throw new Error("explainNext listed nothing");
+  return r;
+}
+
+/**
  * Per-call cost of a lesson in the steady state the engine runs in: the diff manager rebuilds
  * once a build holds more than 50 diffs, so a build never carries many lessons. Groups of 50
  * calls are timed; between groups (untimed) 3 generated plays wear off the cooldowns feedback

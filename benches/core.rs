@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use futures::executor::LocalPool;
-use memory_player::engine::{ManualClock, Options, Orchestrator};
+use memory_player::engine::{ManualClock, Options, Orchestrator, Policy};
 use memory_player::model::Rng;
 
 const RUNS: usize = 7;
@@ -28,10 +28,11 @@ fn measure(calls: usize, mut f: impl FnMut(usize)) -> f64 {
     runs[RUNS / 2]
 }
 
-fn graph(tracks: u32, successors: u32) -> Orchestrator {
+fn graph(tracks: u32, successors: u32, policy: Policy) -> Orchestrator {
     let o = Orchestrator::new(
         Options {
             seed: 1,
+            policy,
             ..Options::default()
         },
         LocalPool::new().spawner(),
@@ -51,20 +52,82 @@ fn graph(tracks: u32, successors: u32) -> Orchestrator {
     o
 }
 
+/// `BENCH_PICKS=seed|adaptive`: only picks after 3 000 answered plays (for a profiler).
+fn picks_only(policy: Policy, tracks: u32) {
+    let o = graph(tracks, 50, policy);
+    let mut prev = 0;
+    for k in 0..3000 {
+        let id = o.play_next().unwrap();
+        drop(o.feedback(prev, id, [150.0, 40.0, 5.0][k % 3], 200.0));
+        prev = id;
+        if k % 50 == 49 {
+            o.rebuild_runtime("bench");
+        }
+    }
+    o.rebuild_runtime("bench");
+    println!(
+        "  play_next ({policy:?}) {:>10.0} ns",
+        measure(20_000, |_| {
+            black_box(o.play_next());
+        })
+    );
+}
+
 fn main() {
+    if let Ok(which) = std::env::var("BENCH_PICKS") {
+        let policy = if which == "seed" {
+            Policy::Seed
+        } else {
+            Policy::Adaptive
+        };
+        picks_only(policy, 10_000);
+        return;
+    }
     // BENCH_SIZES=1000,10000 runs fewer sizes (e.g. under a profiler).
     let sizes: Vec<u32> = std::env::var("BENCH_SIZES")
         .ok()
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
     for tracks in sizes {
-        let o = graph(tracks, 50);
+        let seed = graph(tracks, 50, Policy::Seed);
+        println!(
+            "  play_next, seed    {:>10.0} ns",
+            measure(20_000, |_| {
+                black_box(seed.play_next());
+            })
+        );
+        drop(seed);
+        let o = graph(tracks, 50, Policy::Adaptive);
         let edges = o.base_graph().edge_count();
-        println!("{tracks} tracks x 50 ({edges} edges)");
+        println!("{tracks} tracks x 50 ({edges} edges), adaptive unless said");
         println!(
             "  play_next          {:>10.0} ns",
             measure(20_000, |_| {
                 black_box(o.play_next());
+            })
+        );
+        // Answered plays, so the adaptive policy has evidence, rings and a window; a rebuild
+        // every 50 lessons, as the diff manager would.
+        let mut prev = 0;
+        for k in 0..3000 {
+            let id = o.play_next().unwrap();
+            drop(o.feedback(prev, id, [150.0, 40.0, 5.0][k % 3], 200.0));
+            prev = id;
+            if k % 50 == 49 {
+                o.rebuild_runtime("bench");
+            }
+        }
+        o.rebuild_runtime("bench");
+        println!(
+            "  play_next, learned {:>10.0} ns",
+            measure(20_000, |_| {
+                black_box(o.play_next());
+            })
+        );
+        println!(
+            "  explain_next(50)   {:>10.0} ns",
+            measure(200, |_| {
+                black_box(o.explain_next(50));
             })
         );
         println!(

@@ -114,7 +114,8 @@ fn main() {
         yes(half_ok)
     );
     println!(
-        "| back within 0.05 of the level before a change within 300 plays | | {} |",
+        "| back within 0.05 of the level before a change within 300 plays | {} | {} |",
+        recoveries.join(", "),
         yes(recovery_ok)
     );
     println!("| stalls | {stalls} | {} |", yes(stalls == 0));

@@ -1,39 +1,70 @@
-// Listener profiles in IndexedDB: `Orchestrator.open(name, options?)`,
-// `Orchestrator.deleteProfile(name)` and `o.flush()`, installed on the wasm class by the
-// entries (js/inline.js, js/browser.js) with `installProfiles(Orchestrator)`.
+// Listener profiles: `Orchestrator.open(name, options?)`, `Orchestrator.deleteProfile(name,
+// options?)`, `o.flush()` and the `"save"` / `"saveerror"` events, installed on the wasm class
+// by the entries (js/inline.js, js/browser.js) with `installProfiles(Orchestrator)`. In a
+// browser a profile lives in IndexedDB; with `{ directory }` (Node, Electron, Bun, Deno) in
+// files (js/profile-files.js holds the file store's code, loaded only there).
 //
-// Architecture Invariant: this is the only module that knows about IndexedDB and Web Locks.
-// The engine offers `snapshot()`, `Orchestrator.fromSnapshot()` and the `changes` counter,
-// and knows nothing of where or when it is saved.
+// Architecture Invariant: this is the only module that knows about IndexedDB, Web Locks and
+// the profile's format. The engine offers `saveCheckpoint()`, `saveDelta(mark)`,
+// `saveMark()`, `fromSnapshot()` and the `changes` counter, and knows nothing of where or
+// when it is saved.
 //
-// Storage: database "memory-player", object store "profiles", one record per profile, keyed
-// by its name: { name, id, revision, savedAt, snapshot }. Every save is ONE readwrite
-// transaction that reads the record, checks that its (id, revision) is the one this
-// orchestrator loaded or last wrote, and puts revision + 1. Hence:
-// - a save interrupted by closing the tab is rolled back whole (transactions are atomic), and
-//   the previous save stays readable;
-// - a tab that holds an older revision can never overwrite newer data: its save is refused
-//   with a ProfileConflictError, and it stops saving;
-// - `id` is drawn at random when a profile is first saved, so a profile deleted and saved
-//   again elsewhere up to the same revision number is not mistaken for the one loaded here.
+// Format 2 (the README's Persistence section has the whole of it). Three kinds of record:
+// - the header, one per profile, rewritten by every save: { name, id, revision, savedAt,
+//   format: 2, checkpoint, checkpointBytes, deltaBytes, state }, where `state` is the whole
+//   snapshot but its base graph (build, lessons, chain, recency, taste, PRNG: small next to
+//   the graph), flat arrays as Float64Arrays;
+// - the checkpoint, one per profile: { name, revision, rows }, every base row at `revision`;
+// - deltas: { name, revision, rows }, the base rows changed by that save (written only when
+//   some changed: lessons change the build, not the base; a rebuild or a graph edit does).
+// Opening replays: the checkpoint's rows, each later delta's rows in revision order, with the
+// header's state, is the snapshot of the last save. A save whose deltas would outgrow
+// COMPACT_FRACTION of the checkpoint writes a checkpoint instead and drops the deltas.
+// Format 1 (one record { name, id, revision, savedAt, snapshot }) still opens; the first save
+// after it writes a checkpoint.
+//
+// Every save is ONE transaction that reads the header, checks that its (id, revision) is the
+// one this orchestrator loaded or last wrote, and writes revision + 1. Hence:
+// - a save interrupted by closing the tab is rolled back whole, and the previous one stays;
+// - a tab that holds an older revision never overwrites newer data: its save is refused with a
+//   ProfileConflictError, and it stops saving;
+// - `id` is drawn at random when a profile is first saved, so a profile deleted and saved again
+//   elsewhere up to the same revision number is not mistaken for the one loaded here.
+//
+// When: every play, lesson and rebuild (the engine's events) asks for a save at the end of the
+// current task (a microtask), so what the listener did in one go is one save, issued before
+// the page can go away; saves are pipelined (a new one does not wait for the one in flight:
+// it expects the revision that one writes), at most MAX_IN_FLIGHT at a time. Changes without
+// an event (graph edits, forgetTrack, cooldown steps applied by the manager) are saved within
+// saveDelayMs; a hidden page saves at once.
+
+import { fileStore } from "./profile-files.js";
 
 const DB_NAME = "memory-player";
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 const STORE = "profiles";
+const CHECKPOINTS = "checkpoints";
+const DELTAS = "deltas";
+const FENCES = "fences";
+const FORMAT = 2;
 const DEFAULT_SAVE_DELAY_MS = 2000;
 // Timers fire at once for longer delays than this (a 32-bit signed count of milliseconds).
 const MAX_SAVE_DELAY_MS = 2 ** 31 - 1;
-// Listener memory is rarely saved and costly to lose: wait for the disk, not the OS cache.
+// Listener memory is costly to lose: wait for the disk, not the OS cache.
 const TX_OPTIONS = { durability: "strict" };
-
-/** How strong a save request is, when several share one save. */
-const RANK = { auto: 0, changed: 1, force: 2 };
+/** Deltas beyond this fraction of the checkpoint's bytes are compacted into a checkpoint. */
+export const COMPACT_FRACTION = 0.25;
+/** Saves issued and not yet committed; more changes wait and share the next save. */
+const MAX_IN_FLIGHT = 4;
 
 /** The profile behind each orchestrator made by `open()`; others have none. */
 const profiles = new WeakMap();
+/** `on("save" | "saveerror")` listeners, per orchestrator. */
+const saveListeners = new WeakMap();
+const SAVE_EVENTS = ["save", "saveerror"];
 
-/** The error of a save refused because another tab or window changed the profile. */
-class ProfileConflictError extends Error {
+/** The error of a save refused because another tab, window or process changed the profile. */
+export class ProfileConflictError extends Error {
   constructor(message) {
     super(message);
     this.name = "ProfileConflictError";
@@ -44,15 +75,15 @@ class ProfileConflictError extends Error {
 export function installProfiles(Orchestrator) {
   const proto = Orchestrator.prototype;
   if (Object.hasOwn(proto, "flush")) return;
-  const { stop, free } = proto;
+  const { stop, free, on } = proto;
 
   const open = async function open(name, options) {
     checkName("Orchestrator.open", name);
     if (options !== undefined && (options === null || typeof options !== "object")) {
       throw new TypeError(`options must be an object, got ${options === null ? "null" : typeof options}`);
     }
-    // saveDelayMs is ours; every other key goes to the engine, which checks it.
-    const { saveDelayMs = DEFAULT_SAVE_DELAY_MS, ...engineOptions } = options ?? {};
+    // saveDelayMs and directory are ours; every other key goes to the engine, which checks it.
+    const { saveDelayMs = DEFAULT_SAVE_DELAY_MS, directory, ...engineOptions } = options ?? {};
     if (typeof saveDelayMs !== "number") {
       throw new TypeError(`saveDelayMs must be a number of milliseconds, got ${typeof saveDelayMs}`);
     }
@@ -61,21 +92,17 @@ export function installProfiles(Orchestrator) {
         `saveDelayMs must be a positive number of milliseconds up to ${MAX_SAVE_DELAY_MS}, got ${saveDelayMs}`,
       );
     }
-    const db = await openDb("Orchestrator.open");
-    const lock = await takeLock(name);
+    const store = await storeFor("Orchestrator.open", directory);
+    const lock = await store.lock(name);
     try {
-      const record = await transact(db, "readonly", (store, done) => {
-        store.get(name).onsuccess = (e) => done(e.target.result);
-      });
+      const loaded = await store.load(name, lock.exclusive === true);
       let o;
-      if (record === undefined) {
+      if (loaded.header === undefined) {
         o = new Orchestrator(engineOptions);
       } else {
-        if (!isRecord(record, name)) {
-          throw new TypeError(`profile "${name}": the stored record is not a memory-player profile`);
-        }
+        const snapshot = assemble(loaded, name);
         try {
-          o = Orchestrator.fromSnapshot(record.snapshot, engineOptions);
+          o = Orchestrator.fromSnapshot(snapshot, engineOptions);
         } catch (e) {
           // Same type, with the profile named: the engine's message says what is wrong.
           const Type = e instanceof RangeError ? RangeError : e instanceof TypeError ? TypeError : Error;
@@ -84,11 +111,11 @@ export function installProfiles(Orchestrator) {
       }
       if (lock.shared) {
         console.warn(
-          `memory-player: profile "${name}" is already open in another tab or window; ` +
+          `memory-player: profile "${name}" is already open in another ${store.elsewhere}; ` +
             "only one of them can save it (the other gets a ProfileConflictError)",
         );
       }
-      profiles.set(o, new Profile(o, name, record, lock, saveDelayMs));
+      profiles.set(o, new Profile(o, name, store, loaded, lock, saveDelayMs));
       return o;
     } catch (e) {
       lock.release();
@@ -96,10 +123,10 @@ export function installProfiles(Orchestrator) {
     }
   };
 
-  const deleteProfile = async function deleteProfile(name) {
+  const deleteProfile = async function deleteProfile(name, options) {
     checkName("Orchestrator.deleteProfile", name);
-    const db = await openDb("Orchestrator.deleteProfile");
-    await transact(db, "readwrite", (store) => store.delete(name));
+    const store = await storeFor("Orchestrator.deleteProfile", options?.directory);
+    await store.remove(name);
   };
 
   const methods = {
@@ -118,7 +145,21 @@ export function installProfiles(Orchestrator) {
     free() {
       profiles.get(this)?.close();
       profiles.delete(this);
+      saveListeners.delete(this);
       free.call(this);
+    },
+    /** The engine's events, plus "save" and "saveerror" (profiles only). */
+    on(type, listener) {
+      if (!SAVE_EVENTS.includes(type)) return on.call(this, type, listener);
+      if (typeof listener !== "function") {
+        throw new TypeError(`listener must be a function, got ${listener === null ? "null" : typeof listener}`);
+      }
+      let map = saveListeners.get(this);
+      if (!map) saveListeners.set(this, (map = { save: new Set(), saveerror: new Set() }));
+      // A wrapper per subscription, so the same function subscribed twice is called twice.
+      const entry = (e) => listener(e);
+      map[type].add(entry);
+      return () => void map[type].delete(entry);
     },
   };
   const hidden = { writable: true, configurable: true, enumerable: false };
@@ -130,7 +171,8 @@ export function installProfiles(Orchestrator) {
     flush: { ...hidden, value: methods.flush },
     stop: { ...hidden, value: methods.stop },
     free: { ...hidden, value: methods.free },
-    // True when another tab or window had this profile open when this one was opened.
+    on: { ...hidden, value: methods.on },
+    // True when another tab, window or process had this profile open when this one was opened.
     profileShared: {
       configurable: true,
       enumerable: false,
@@ -144,104 +186,247 @@ export function installProfiles(Orchestrator) {
   }
 }
 
+/** Calls the `type` listeners of `o`; one that throws is reported and the others still run. */
+function emit(o, type, event) {
+  for (const listener of saveListeners.get(o)?.[type] ?? []) {
+    try {
+      listener(event);
+    } catch (e) {
+      report(e);
+    }
+  }
+}
+
+/** What was stored, as a snapshot for `fromSnapshot()` (format 2: checkpoint + deltas). */
+function assemble(loaded, name) {
+  const { header, checkpoint, deltas } = loaded;
+  if (isV1Record(header, name)) return header.snapshot;
+  if (!isHeader(header, name)) {
+    throw new TypeError(`profile "${name}": the stored record is not a memory-player profile`);
+  }
+  if (
+    !checkpoint || !(checkpoint.revision <= header.revision) || !(checkpoint.rows instanceof Float64Array) ||
+    !deltas.every((d) => d.rows instanceof Float64Array && d.revision > checkpoint.revision && d.revision <= header.revision)
+  ) {
+    throw new TypeError(`profile "${name}": its checkpoint or deltas are missing or not those of its header`);
+  }
+  const rows = mergeRows(checkpoint.rows, deltas.map((d) => d.rows));
+  return { ...header.state, base: rows };
+}
+
 /** Autosave and saving of one orchestrator opened from a profile. */
 class Profile {
-  constructor(o, name, record, lock, saveDelayMs) {
+  constructor(o, name, store, loaded, lock, saveDelayMs) {
     this.o = o;
     this.name = name;
+    this.store = store;
     this.lock = lock;
-    this.id = record?.id ?? randomId();
-    this.revision = record?.revision ?? 0; // 0: nothing stored yet
-    this.saved = o.changes; // `changes` when the stored snapshot was taken
-    this.tried = this.saved; // `changes` at the last save attempt, failed or not
+    const header = loaded.header;
+    this.id = header?.id ?? randomId();
+    const v2 = header?.format === FORMAT;
+    // What is stored, as of the last save that committed. A profile of format 1 (or none) has
+    // no checkpoint yet: its first save writes one.
+    this.committed = {
+      revision: header?.revision ?? 0, // 0: nothing stored yet
+      token: header ? tokenOf(header) : null,
+      changes: o.changes,
+      mark: v2 ? o.saveMark() : null,
+      checkpointBytes: v2 ? header.checkpointBytes : 0,
+      deltaBytes: v2 ? header.deltaBytes : 0,
+    };
+    // The last save issued (committed or in flight): revisions and `changes` go on from it.
+    this.issued = this.committed;
+    // Tokens of the saves this orchestrator made (or loaded): a stored header with one of
+    // them holds nothing this one does not know of.
+    this.tokens = new Set([this.committed.token]);
+    this.inFlight = new Set(); // promises of the saves issued and not settled
+    this.pending = new Set(); // tokens of those saves
     this.error = null; // a conflict: set once, never cleared
     this.closed = false;
-    this.tail = Promise.resolve(); // saves run one after another
-    this.queued = null; // the save waiting for its turn: { when, promise }
+    this.scheduled = false;
+    this.waiting = null; // a save asked for while MAX_IN_FLIGHT were in flight: { force, promise, resolve, reject }
 
-    this.offRebuild = o.on("rebuild", () => this.autosave());
+    const soon = () => this.autosave();
+    this.offEvents = ["play", "learn", "rebuild"].map((type) => o.on(type, soon));
     this.timer = setInterval(() => {
-      if (o.changes !== this.tried) this.autosave();
+      if (o.changes !== this.issued.changes) this.autosave();
     }, saveDelayMs);
-    this.timer.unref?.(); // Node (with an IndexedDB polyfill): do not keep the process alive
+    this.timer.unref?.(); // Node: do not keep the process alive
     // A hidden page may be frozen or discarded without another chance to save.
     this.onHidden = () => {
-      if (document.visibilityState === "hidden" && o.changes !== this.tried) this.autosave();
+      if (globalThis.document?.visibilityState !== "visible" && o.changes !== this.issued.changes) this.saveNow();
     };
     globalThis.document?.addEventListener("visibilitychange", this.onHidden);
+    globalThis.addEventListener?.("pagehide", this.onHidden);
   }
 
-  /** A save soon. Its failures are reported (by write()), not thrown. */
+  /** A save at the end of the current task. Its failures are reported, not thrown. */
   autosave() {
-    if (this.error || this.closed) return;
+    if (this.error || this.closed || this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.saveNow();
+    });
+  }
+
+  saveNow() {
+    if (this.error || this.closed || this.o.changes === this.issued.changes) return;
     this.request("auto").catch(() => {});
   }
 
   /**
-   * A save after the one in flight. Requests made before it starts share it: it takes the
-   * snapshot when it starts, so it holds every change made before any of them.
-   * `when`: "auto" (if changed; failures reported), "changed" (if changed), "force".
+   * Resolves once every change made before the call is committed (rejects if that failed).
+   * `when`: "auto" (if changed; failures reported), "changed" (if changed), "force" (a save
+   * even when nothing changed).
    */
   request(when) {
-    if (this.queued) {
-      if (RANK[when] > RANK[this.queued.when]) this.queued.when = when;
-      return this.queued.promise;
+    if (this.error) return Promise.reject(this.error);
+    if (this.closed) {
+      return Promise.reject(new Error(`profile "${this.name}": the orchestrator was freed before this save`));
     }
-    const queued = { when };
-    queued.promise = this.tail.then(() => {
-      this.queued = null;
-      return this.write(queued.when);
-    });
-    this.queued = queued;
-    this.tail = queued.promise.catch(() => {});
-    return queued.promise;
+    if (when !== "force" && this.o.changes === this.issued.changes) {
+      // Nothing new: what is in flight holds every change; wait for it.
+      return this.settled();
+    }
+    if (this.inFlight.size >= MAX_IN_FLIGHT) {
+      // Shares the save issued when one in flight settles: it will hold this change.
+      if (!this.waiting) {
+        let resolve, reject;
+        const promise = new Promise((res, rej) => ((resolve = res), (reject = rej)));
+        this.waiting = { force: false, promise, resolve, reject };
+      }
+      this.waiting.force ||= when === "force";
+      return this.waiting.promise;
+    }
+    return this.issue(when === "auto");
   }
 
-  async write(when) {
-    if (this.error) throw this.error;
-    if (this.closed) {
-      throw new Error(`profile "${this.name}": the orchestrator was freed before this save`);
-    }
+  /** Resolves when every save in flight has settled; rejects with the first failure. */
+  settled() {
+    return Promise.all([...this.inFlight]).then(() => {
+      if (this.error) throw this.error;
+    });
+  }
+
+  /**
+   * Issues one save of the state at this instant. Its rows are those changed since the last
+   * save that COMMITTED (not the last issued): whether the saves in flight commit or fail,
+   * this one applied on what is stored gives this instant's state (a row is a state, so a row
+   * written twice is harmless). Revisions go on from the last issued one.
+   */
+  issue(auto) {
     const o = this.o;
-    const changes = o.changes;
-    if (when !== "force" && changes === this.saved) return;
-    this.tried = changes;
-    const revision = this.revision + 1;
-    let found = null; // the conflicting record, when there is one
-    try {
-      // Taken now, synchronously: what is saved is the state at this instant.
-      const snapshot = o.snapshot();
-      const db = await openDb("flush");
-      await transact(db, "readwrite", (store, _done, tx) => {
-        store.get(this.name).onsuccess = (e) => {
-          const current = e.target.result;
-          const ours =
-            this.revision === 0
-              ? current === undefined
-              : current?.id === this.id && current.revision === this.revision;
-          if (!ours) {
-            found = current ?? { revision: "none (deleted)" };
-            tx.abort();
-            return;
-          }
-          store.put({ name: this.name, id: this.id, revision, savedAt: Date.now(), snapshot });
-        };
-      });
-    } catch (e) {
-      const error = found ? this.conflict(found) : e;
-      if (found || when === "auto") report(error);
-      throw error;
+    const base = this.committed;
+    const prev = this.issued;
+    const started = performance.now();
+    // Taken now, synchronously: what is saved is the state at this instant.
+    let d = base.mark ? o.saveDelta(base.mark) : o.saveCheckpoint();
+    let rowsBytes = d.rows.byteLength;
+    const stateBytes = bytesOf(d.state);
+    if (!d.full && prev.deltaBytes + rowsBytes > COMPACT_FRACTION * prev.checkpointBytes) {
+      d.mark.free();
+      d = o.saveCheckpoint();
+      rowsBytes = d.rows.byteLength;
     }
-    this.revision = revision;
-    this.saved = changes;
+    const revision = prev.revision + 1;
+    const kind = d.full ? "checkpoint" : "delta";
+    const token = randomId();
+    const header = {
+      name: this.name,
+      id: this.id,
+      revision,
+      token,
+      savedAt: Date.now(),
+      format: FORMAT,
+      checkpointBytes: d.full ? rowsBytes : prev.checkpointBytes,
+      deltaBytes: d.full ? 0 : prev.deltaBytes + rowsBytes,
+      state: d.state,
+    };
+    const records = { header };
+    if (d.full) records.checkpoint = { name: this.name, revision, rows: d.rows };
+    else if (d.rows.length > 0) records.delta = { name: this.name, revision, rows: d.rows };
+    const save = {
+      revision,
+      token,
+      changes: d.changes,
+      mark: d.mark,
+      checkpointBytes: header.checkpointBytes,
+      deltaBytes: header.deltaBytes,
+    };
+    this.issued = save;
+    this.tokens.add(token);
+    const bytes = rowsBytes + stateBytes;
+    // What may be stored for this save to apply: a save of ours (or what we loaded), or
+    // nothing if nothing of ours ever committed.
+    const accepts = (current) =>
+      current === undefined ? this.committed.token === null : this.tokens.has(tokenOf(current));
+    const promise = this.store
+      .write(this.name, accepts, records, this.lock.exclusive === true)
+      .then(
+        () => {
+          if (revision > this.committed.revision) {
+            const old = this.committed;
+            this.committed = save;
+            // Saves issued before this one are settled (saves commit in order): their tokens
+            // can no longer be what is stored.
+            this.tokens = new Set([...this.tokens].filter((t) => t === token || this.pending.has(t)));
+            old.mark?.free();
+          } else {
+            save.mark.free();
+          }
+          emit(o, "save", { revision, bytes, ms: performance.now() - started, kind });
+        },
+        (e) => {
+          save.mark.free();
+          this.tokens.delete(token);
+          let error = e;
+          if (e instanceof StoredConflict) error = this.error ?? this.conflict(e.current);
+          else if (this.issued === save) {
+            // Nothing after it: the next save starts again from what is stored.
+            this.issued = { ...this.committed, revision: save.revision, changes: this.committed.changes };
+          }
+          if (e instanceof StoredConflict ? error !== this.reported : auto) {
+            this.reported = error;
+            report(error);
+          }
+          emit(o, "saveerror", { error, revision });
+          throw error;
+        },
+      )
+      .finally(() => {
+        this.inFlight.delete(promise);
+        this.pending.delete(token);
+        this.startWaiting();
+      });
+    this.pending.add(token);
+    this.inFlight.add(promise);
+    // Resolves once this save and the ones before it have settled.
+    return Promise.all([...this.inFlight]).then(() => {
+      if (this.error) throw this.error;
+    });
+  }
+
+  /** A save asked for while the pipeline was full: issued now that a slot is free. */
+  startWaiting() {
+    const w = this.waiting;
+    if (!w || this.inFlight.size >= MAX_IN_FLIGHT) return;
+    this.waiting = null;
+    if (this.error || this.closed) {
+      w.reject(this.error ?? new Error(`profile "${this.name}": the orchestrator was freed before this save`));
+      return;
+    }
+    const p = w.force || this.o.changes !== this.issued.changes ? this.issue(false) : this.settled();
+    p.then(w.resolve, w.reject);
   }
 
   /** Refuses every later save: the stored profile is newer than what this page holds. */
   conflict(current) {
     this.error = new ProfileConflictError(
-      `profile "${this.name}" was changed elsewhere (another tab or window saved or deleted it; ` +
-        `stored revision: ${current.revision}, this page's: ${this.revision}). ` +
-        "This page's changes were not saved; reload the page to continue from the stored profile.",
+      `profile "${this.name}" was changed elsewhere (another ${this.store.elsewhere} saved or deleted it; ` +
+        `stored revision: ${current === null ? "newer" : (current?.revision ?? "none (deleted)")}, ` +
+        `this one's: ${this.committed.revision}). ` +
+        `This ${this.store.here}'s changes were not saved; ${this.store.reload} to continue from the stored profile.`,
     );
     this.stopAutosave();
     return this.error;
@@ -249,17 +434,109 @@ class Profile {
 
   stopAutosave() {
     clearInterval(this.timer);
-    this.offRebuild?.();
-    this.offRebuild = null;
+    for (const off of this.offEvents ?? []) off();
+    this.offEvents = null;
     globalThis.document?.removeEventListener("visibilitychange", this.onHidden);
+    globalThis.removeEventListener?.("pagehide", this.onHidden);
   }
 
-  /** On free(): no more saves (queued ones are refused), and the tab lock is released. */
+  /** On free(): no more saves (queued ones are refused), and the lock is released. */
   close() {
     this.closed = true;
     this.stopAutosave();
     this.lock.release();
+    this.waiting?.reject(new Error(`profile "${this.name}": the orchestrator was freed before this save`));
+    this.waiting = null;
+    // The last mark holds the base graph as it was saved: let it go once no save needs it.
+    Promise.allSettled([...this.inFlight]).then(() => {
+      this.committed.mark?.free();
+      this.committed.mark = null;
+    });
   }
+}
+
+/** A write refused by the revision check; `current` is the header found (undefined: none). */
+export class StoredConflict extends Error {
+  constructor(current) {
+    super("the stored profile is not the one this save builds on");
+    this.current = current;
+  }
+}
+
+/**
+ * The base rows of a checkpoint with deltas applied in order: flat rows
+ * [id, n | -1, to, w, ...] ascending by id; a delta's row replaces the checkpoint's, -1
+ * removes it. Unchanged runs of rows are copied in one go.
+ */
+export function mergeRows(base, deltas) {
+  if (deltas.length === 0) return base;
+  const changed = new Map(); // id -> [array, start, end] | null
+  for (const d of deltas) {
+    for (let i = 0; i < d.length; ) {
+      const id = d[i];
+      const n = d[i + 1];
+      if (n < 0) {
+        changed.set(id, null);
+        i += 2;
+      } else {
+        const end = i + 2 + 2 * n;
+        changed.set(id, [d, i, end]);
+        i = end;
+      }
+    }
+  }
+  const ids = [...changed.keys()].sort((a, b) => a - b);
+  const parts = []; // [array, start, end]
+  let k = 0;
+  let runStart = -1;
+  let i = 0;
+  const endRun = () => {
+    if (runStart >= 0) parts.push([base, runStart, i]);
+    runStart = -1;
+  };
+  while (i < base.length) {
+    const id = base[i];
+    const end = i + 2 + 2 * base[i + 1];
+    while (k < ids.length && ids[k] < id) {
+      endRun();
+      const c = changed.get(ids[k++]);
+      if (c) parts.push(c);
+    }
+    if (k < ids.length && ids[k] === id) {
+      endRun();
+      const c = changed.get(ids[k++]);
+      if (c) parts.push(c);
+    } else if (runStart < 0) {
+      runStart = i;
+    }
+    i = end;
+  }
+  endRun();
+  for (; k < ids.length; k++) {
+    const c = changed.get(ids[k]);
+    if (c) parts.push(c);
+  }
+  let length = 0;
+  for (const [, s, e] of parts) length += e - s;
+  const out = new Float64Array(length);
+  let at = 0;
+  for (const [a, s, e] of parts) {
+    out.set(a.subarray(s, e), at);
+    at += e - s;
+  }
+  return out;
+}
+
+/** Bytes of a save's state: its typed arrays, and 8 a number or 64 a field for the rest. */
+function bytesOf(value) {
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  if (Array.isArray(value)) return 8 * value.length;
+  if (value !== null && typeof value === "object") {
+    let n = 0;
+    for (const k in value) n += 16 + bytesOf(value[k]);
+    return n;
+  }
+  return typeof value === "string" ? value.length : 8;
 }
 
 function checkName(where, name) {
@@ -268,14 +545,27 @@ function checkName(where, name) {
   }
 }
 
-function isRecord(r, name) {
+/** What identifies the save that wrote a header (format 1: its id and revision). */
+function tokenOf(header) {
+  return header.token ?? `${header.id}/${header.revision}`;
+}
+
+function isV1Record(r, name) {
   return (
-    r !== null && typeof r === "object" && r.name === name && typeof r.id === "string" &&
+    r !== null && typeof r === "object" && r.format === undefined && r.name === name && typeof r.id === "string" &&
     Number.isSafeInteger(r.revision) && r.revision > 0 && typeof r.snapshot === "object"
   );
 }
 
-function report(error) {
+function isHeader(r, name) {
+  return (
+    r !== null && typeof r === "object" && r.format === FORMAT && r.name === name && typeof r.id === "string" &&
+    typeof r.token === "string" && Number.isSafeInteger(r.revision) && r.revision > 0 && r.state !== null &&
+    typeof r.state === "object"
+  );
+}
+
+export function report(error) {
   if (typeof globalThis.reportError === "function") globalThis.reportError(error);
   else console.error(error);
 }
@@ -285,15 +575,31 @@ function randomId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** The store of `directory` (files), or IndexedDB's. */
+async function storeFor(where, directory) {
+  if (directory === undefined) {
+    await openDb(where);
+    return idbStore;
+  }
+  if (typeof directory !== "string" || directory === "") {
+    throw new TypeError(`${where}: directory must be a non-empty string (a path), got ${typeof directory}`);
+  }
+  const fs = globalThis.process?.getBuiltinModule?.("node:fs");
+  if (!fs) {
+    throw new Error(`${where}: a directory store needs Node's fs module (Node >= 20.16, Bun, Deno or Electron)`);
+  }
+  return fileStore(directory, StoredConflict);
+}
+
 let connection = null; // Promise<IDBDatabase>, shared by every profile of this page
 
-/** The database, opened (and created) once per page. */
+/** The database, opened (and created or upgraded) once per page. */
 function openDb(where) {
   if (typeof indexedDB === "undefined") {
     return Promise.reject(
       new Error(
-        `${where}: IndexedDB is not available here; profiles need a browser (page or worker). ` +
-          "Elsewhere, keep o.snapshot() yourself and restore it with Orchestrator.fromSnapshot().",
+        `${where}: IndexedDB is not available here; profiles need a browser (page or worker), ` +
+          "or a directory: Orchestrator.open(name, { directory }) in Node.",
       ),
     );
   }
@@ -302,6 +608,9 @@ function openDb(where) {
     req.onupgradeneeded = () => {
       const db = req.result;
       if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "name" });
+      if (!db.objectStoreNames.contains(CHECKPOINTS)) db.createObjectStore(CHECKPOINTS, { keyPath: "name" });
+      if (!db.objectStoreNames.contains(DELTAS)) db.createObjectStore(DELTAS, { keyPath: ["name", "revision"] });
+      if (!db.objectStoreNames.contains(FENCES)) db.createObjectStore(FENCES, { keyPath: "name" });
     };
     req.onsuccess = () => {
       const db = req.result;
@@ -320,17 +629,121 @@ function openDb(where) {
   return connection;
 }
 
+/** Every delta of profile `name`. */
+const deltaRange = (name) => IDBKeyRange.bound([name, -Infinity], [name, Infinity]);
+
+/** The IndexedDB store: what open(), the saves and deleteProfile() do with the database. */
+const idbStore = {
+  elsewhere: "tab or window",
+  here: "page",
+  reload: "reload the page",
+  lock: takeLock,
+
+  /**
+   * The header, the checkpoint and the deltas after it, read in one transaction (a
+   * consistent state). `exclusive` (this page holds the profile's lock): also clears the
+   * fence, in the same transaction, since what it reads is then the latest state.
+   */
+  async load(name, exclusive) {
+    const db = await openDb("Orchestrator.open");
+    return transact(db, exclusive ? "readwrite" : "readonly", (tx, done) => {
+      const out = { header: undefined, checkpoint: undefined, deltas: [] };
+      done(out);
+      if (exclusive) tx.objectStore(FENCES).delete(name);
+      tx.objectStore(STORE).get(name).onsuccess = (e) => {
+        const header = e.target.result;
+        if (header?.format !== FORMAT) return void (out.header = header);
+        out.header = header;
+        tx.objectStore(CHECKPOINTS).get(name).onsuccess = (e) => {
+          const checkpoint = (out.checkpoint = e.target.result);
+          if (checkpoint === undefined || checkpoint.revision >= header.revision) return;
+          const range = IDBKeyRange.bound([name, checkpoint.revision], [name, header.revision], true, false);
+          tx.objectStore(DELTAS).getAll(range).onsuccess = (e) => (out.deltas = e.target.result);
+        };
+      };
+    });
+  },
+
+  /**
+   * Writes a save's records in one transaction if the stored profile is one `accepts`;
+   * else a StoredConflict.
+   *
+   * A writer that is not `exclusive` reads the header first and checks it (its token says
+   * which save wrote it), and leaves a fence (a record in "fences"). The `exclusive` writer
+   * (it holds the profile's Web Lock, and cleared the fence when it loaded) does not read: it
+   * adds the fence and deletes it again, which fails, aborting the transaction, if another tab
+   * saved (or deleted the profile) since. So it issues every request and commit() in the task
+   * that asks for the save, and the browser has the whole transaction before the page can go
+   * away; a save that waits for a read first is lost when a reload or a close comes first.
+   */
+  async write(name, accepts, { header, checkpoint, delta }, exclusive) {
+    const db = await openDb("flush");
+    let found = null;
+    try {
+      await transact(db, "readwrite", (tx) => {
+        const profiles = tx.objectStore(STORE);
+        const fences = tx.objectStore(FENCES);
+        const write = () => {
+          if (checkpoint) {
+            tx.objectStore(DELTAS).delete(deltaRange(name));
+            tx.objectStore(CHECKPOINTS).put(checkpoint);
+          } else if (delta) {
+            tx.objectStore(DELTAS).put(delta);
+          }
+          profiles.put(header);
+        };
+        if (exclusive) {
+          fences.add({ name });
+          fences.delete(name);
+          write();
+          tx.commit?.();
+          return;
+        }
+        profiles.get(name).onsuccess = (e) => {
+          const current = e.target.result;
+          if (!accepts(current)) {
+            found = { current };
+            tx.abort();
+            return;
+          }
+          fences.put({ name });
+          write();
+        };
+      });
+    } catch (e) {
+      if (found) throw new StoredConflict(found.current);
+      // The fence was there: another tab saved, or deleted the profile.
+      if (e?.name === "ConstraintError") throw new StoredConflict(null);
+      throw e;
+    }
+  },
+
+  /** Deletes the profile, and fences its writer out (a stale tab must not bring it back). */
+  async remove(name) {
+    const db = await openDb("Orchestrator.deleteProfile");
+    await transact(db, "readwrite", (tx) => {
+      tx.objectStore(STORE).get(name).onsuccess = (e) => {
+        if (e.target.result === undefined) return;
+        tx.objectStore(STORE).delete(name);
+        tx.objectStore(CHECKPOINTS).delete(name);
+        tx.objectStore(DELTAS).delete(deltaRange(name));
+        tx.objectStore(FENCES).put({ name });
+      };
+    });
+  },
+};
+
 /**
- * Runs `body(store, done, tx)` in one transaction on the profiles store; resolves with the
- * value passed to `done` once the transaction has committed, rejects if it aborts.
+ * Runs `body(tx, done)` in one transaction on the three stores; resolves with the value
+ * passed to `done` once the transaction has committed, rejects if it aborts.
  */
 function transact(db, mode, body) {
   return new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode, TX_OPTIONS);
+    const tx = db.transaction([STORE, CHECKPOINTS, DELTAS, FENCES], mode, TX_OPTIONS);
     let result;
     tx.oncomplete = () => resolve(result);
     tx.onabort = () => reject(tx.error ?? new DOMException("The transaction was aborted", "AbortError"));
-    body(tx.objectStore(STORE), (value) => (result = value), tx);
+    body(tx, (value) => (result = value));
   });
 }
 
@@ -349,7 +762,7 @@ async function takeLock(name) {
     return await new Promise((resolve, reject) => {
       locks
         .request(`memory-player/profile/${name}`, { ifAvailable: true }, (lock) => {
-          resolve(lock ? { shared: false, release } : { shared: true, release() {} });
+          resolve(lock ? { shared: false, exclusive: true, release } : { shared: true, release() {} });
           return lock ? held : undefined;
         })
         .catch(reject);

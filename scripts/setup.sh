@@ -35,8 +35,11 @@ fi
 if [ "${SKIP_BROWSER:-0}" != 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
   log "installing Debian's chromium and chromium-driver"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq chromium chromium-driver >/dev/null
+  # Another process installing packages holds dpkg's lock: wait for it (up to 10 minutes)
+  # rather than fail at once.
+  apt_wait=(-o DPkg::Lock::Timeout=600)
+  apt-get "${apt_wait[@]}" update -qq
+  apt-get "${apt_wait[@]}" install -y -qq chromium chromium-driver >/dev/null
 fi
 
 # npm dependencies (binaryen's wasm-opt, playwright-core, typescript, vite), exactly as

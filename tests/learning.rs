@@ -1,9 +1,7 @@
-//! The learning targets on the simulated listeners of `tests/listeners` with catalogues of up
-//! to 300 tracks (the whole population, up to 10 000 tracks, runs in `npm run bench:learning`):
-//! the default policy skips at most 0.10 late in each session and at most half as often as a
+//! The learning targets on the simulated listeners of `tests/listeners` (the population that
+//! `npm run bench:learning` reports on): the default policy skips at most 0.10 late in each session and at most half as often as a
 //! plain shuffle, never stalls, and recovers from a change of taste within 300 plays in a
 //! catalogue of up to 300 tracks (within 600 in the 1 000-track one: see the README).
-
 #![cfg(not(target_arch = "wasm32"))]
 // Tests assert by unwrapping.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]

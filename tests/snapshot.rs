@@ -5,7 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use futures::executor::LocalPool;
-use memory_player::engine::{ManualClock, Options, Orchestrator, Snapshot, SnapshotError};
+use memory_player::engine::{
+    merge_rows, ManualClock, Options, Orchestrator, SaveMark, Snapshot, SnapshotError,
+};
 use memory_player::model::Learned;
 use proptest::prelude::*;
 
@@ -277,4 +279,115 @@ fn a_snapshot_taken_before_the_first_rebuild_restores() {
     let r = Orchestrator::restore(&s, LocalPool::new().spawner(), ManualClock::new(0.0)).unwrap();
     assert_eq!(r.snapshot(), s);
     assert_eq!(r.play_next(), o.play_next());
+}
+
+/// What a profile store holds: a checkpoint's rows with every delta's rows merged, and the
+/// last delta's state. Its snapshot must be `snapshot()` at the last save.
+struct Store {
+    rows: Vec<(u32, Vec<(u32, f64)>)>,
+    state: Snapshot,
+    mark: SaveMark,
+}
+
+impl Store {
+    fn checkpoint(o: &Orchestrator) -> Store {
+        let d = o.delta_since(None);
+        let rows = d.rows.into_iter().map(|(id, r)| (id, r.unwrap())).collect();
+        Store {
+            rows,
+            state: d.state,
+            mark: d.mark,
+        }
+    }
+
+    fn save(&mut self, o: &Orchestrator) {
+        let d = o.delta_since(Some(&self.mark));
+        self.rows = merge_rows(std::mem::take(&mut self.rows), d.rows);
+        self.state = d.state;
+        self.mark = d.mark;
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            base: self.rows.clone(),
+            ..self.state.clone()
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0xDE17A),
+        ..ProptestConfig::default()
+    })]
+
+    /// Checkpoint + deltas replayed give `snapshot()` at every save, whatever happened between
+    /// saves (lessons, rebuilds, base edits, forgotten tracks, managers).
+    #[test]
+    fn checkpoint_plus_deltas_equals_the_snapshot_at_each_save(
+        ops in prop::collection::vec((op(), any::<bool>()), 1..80),
+    ) {
+        let mut e = fresh();
+        let mut store = Store::checkpoint(&e.o);
+        prop_assert_eq!(store.snapshot(), e.o.snapshot());
+        for (op, save) in &ops {
+            e.apply(op);
+            if *save {
+                store.save(&e.o);
+                prop_assert_eq!(store.snapshot(), e.o.snapshot());
+                prop_assert_eq!(store.mark.changes(), e.o.changes());
+            }
+        }
+        store.save(&e.o);
+        prop_assert_eq!(store.snapshot(), e.o.snapshot());
+        let r = Orchestrator::restore(&store.snapshot(), LocalPool::new().spawner(), ManualClock::new(0.0)).unwrap();
+        prop_assert_eq!(r.snapshot(), e.o.snapshot());
+    }
+}
+
+#[test]
+fn a_delta_after_lessons_carries_no_row_and_after_a_rebuild_only_the_changed_rows() {
+    let e = fresh();
+    let mark = e.o.delta_since(None).mark;
+    e.o.play_next();
+    e.o.feedback(0, 3, 100.0, 100.0).unwrap();
+    e.o.learn(3, 4).unwrap();
+    let d = e.o.delta_since(Some(&mark));
+    assert!(d.rows.is_empty(), "lessons live in the build, not the base");
+    assert!(d.state.base.is_empty());
+    assert_eq!(d.state.build.learned.len(), 2);
+    e.o.rebuild_runtime("by hand");
+    let d = e.o.delta_since(Some(&d.mark));
+    let changed: Vec<u32> = d.rows.iter().map(|(id, _)| *id).collect();
+    assert_eq!(changed, vec![0, 3], "the rows the lessons were folded into");
+    e.o.forget_track(10);
+    let d = e.o.delta_since(Some(&d.mark));
+    assert!(
+        d.rows.contains(&(10, None)),
+        "a forgotten track is a removed row"
+    );
+}
+
+/// The defect: stop() applied the pending cooldown step without counting it as a
+/// change, so a store that had saved just before kept `pendingCooldownSteps: 1` while
+/// `snapshot()` said 0.
+#[test]
+fn stop_applying_pending_cooldown_steps_is_a_change() {
+    let mut e = fresh();
+    e.o.feedback(0, 3, 1.0, 100.0).unwrap(); // a skip: a cooldown that steps will reduce
+    e.o.start().unwrap();
+    e.pool.run_until_stalled();
+    e.o.play_next(); // a generated play: one pending step for the cooldown manager
+    let saved = e.o.snapshot();
+    let changes = e.o.changes();
+    assert_eq!(saved.pending_cooldown_steps, 1);
+    drop(e.o.stop());
+    e.pool.run_until_stalled();
+    assert_eq!(e.o.snapshot().pending_cooldown_steps, 0);
+    assert_ne!(e.o.snapshot(), saved);
+    assert!(
+        e.o.changes() > changes,
+        "the state changed, so must the counter"
+    );
 }

@@ -331,3 +331,37 @@ fn a_malformed_taste_is_refused_whole() {
         "snapshot.replay",
     );
 }
+
+/// What a profile store writes: typed arrays. A checkpoint's rows with the state of a later
+/// delta (lessons only: no row changed) restore to the live engine's snapshot.
+#[wasm_bindgen_test]
+fn a_checkpoint_and_a_delta_as_typed_arrays_restore_exactly() {
+    let o = session();
+    let checkpoint = o.save_checkpoint().unwrap();
+    assert_eq!(get(&checkpoint, "full").as_bool(), Some(true));
+    let rows = get(&checkpoint, "rows");
+    assert!(rows.is_instance_of::<js_sys::Float64Array>());
+    let mark = o.save_mark().unwrap();
+    for _ in 0..5 {
+        let id = o.play_next().unwrap().unwrap();
+        o.feedback(n(1.0), n(f64::from(id)), n(10.0), n(200.0))
+            .unwrap();
+    }
+    let delta = o.save_delta(&mark).unwrap();
+    assert_eq!(get(&delta, "full").as_bool(), Some(false));
+    assert_eq!(
+        get(&delta, "rows")
+            .unchecked_into::<js_sys::Float64Array>()
+            .length(),
+        0
+    );
+    let state = get(&delta, "state");
+    assert!(get(&get(&state, "taste"), "tracks").is_instance_of::<js_sys::Float64Array>());
+    assert!(get(&state, "base").is_undefined());
+    Reflect::set(&state, &JsValue::from_str("base"), &rows).unwrap();
+    let r = Orchestrator::from_snapshot(state, undef()).unwrap();
+    assert_eq!(
+        JSON::stringify(&r.snapshot().unwrap()).unwrap(),
+        JSON::stringify(&o.snapshot().unwrap()).unwrap()
+    );
+}

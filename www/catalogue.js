@@ -94,11 +94,14 @@ export class Catalogue {
   get(id) {
     return this.tracks.find((t) => t.id === id);
   }
-  /** Adds one of the listener's files (duration is filled in once its metadata loads). */
-  addFile(file, url) {
-    const track = { id: this.nextFileId++, kind: "file", title: file.name.replace(/\.[^.]+$/, ""), mood: "file", url, duration: NaN };
+  /** Adds one of the listener's files, whose duration its metadata gave. */
+  addFile(file, url, duration) {
+    const track = { id: this.nextFileId++, kind: "file", title: file.name.replace(/\.[^.]+$/, ""), mood: "file", url, duration };
     this.tracks.push(track);
     return track;
+  }
+  remove(track) {
+    this.tracks = this.tracks.filter((t) => t !== track);
   }
 }
 

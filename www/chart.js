@@ -1,16 +1,25 @@
-// The simulated listener's chart: rolling skip rate of the engine against a plain shuffle, per play.
+// The simulated listener's chart: the rolling skip rate of each picker, per play.
 
 import { s, replace } from "./dom.js";
 
 const W = 420;
 const H = 200;
 const PAD = { left: 34, right: 10, top: 10, bottom: 24 };
+/** A rolling rate over fewer plays is noise: lines start at this play. */
+export const FIRST_DRAWN = 10;
+/** At most this many points a line (the chart is ~400 px wide): longer runs are thinned. */
+const MAX_POINTS = 480;
 
-export function renderChart(svg, points, { window, planned }) {
+/**
+ * Draws into `svg`. `series`: [{ key, rates }] (rates[i]: the rolling skip rate after play i + 1),
+ * drawn in order (the last on top); `window`: plays the rate rolls over; `planned`: the x range.
+ */
+export function renderChart(svg, series, { window, planned }) {
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
-  const xMax = Math.max(planned || 0, points.length, 10);
+  const plays = Math.max(0, ...series.map((l) => l.rates.length));
+  const xMax = Math.max(planned || 0, plays, 10);
   const x = (play) => PAD.left + (play / xMax) * plotW;
   const y = (rate) => PAD.top + (1 - rate) * plotH;
 
@@ -23,15 +32,28 @@ export function renderChart(svg, points, { window, planned }) {
   for (let play = 0; play <= xMax; play += step) {
     grid.append(s("text", { x: x(play), y: H - 6, "text-anchor": "middle" }, play));
   }
-  // A rolling rate over a handful of plays is noise: draw from the 10th play on.
-  const drawn = points.slice(9);
-  const line = (key) => drawn.map((p) => `${x(p.play).toFixed(1)},${y(p[key]).toFixed(1)}`).join(" ");
-  const engine = s("polyline", { class: "series engine", points: line("engine"), "data-testid": "chart-engine", "data-count": drawn.length });
-  const shuffle = s("polyline", { class: "series shuffle", points: line("shuffle"), "data-testid": "chart-shuffle", "data-count": drawn.length });
-  const note = points.length === 0
-    ? s("text", { x: PAD.left + plotW / 2, y: PAD.top + plotH / 2, "text-anchor": "middle", class: "empty" }, "Run the listener to plot its skip rate")
-    : s("text", { x: W - PAD.right, y: PAD.top + 12, "text-anchor": "end", class: "axis-note" }, `rolling over ${window} plays`);
-  replace(svg, grid, shuffle, engine, note);
+
+  const lines = series.map(({ key, rates }) => {
+    const drawn = Math.max(0, rates.length - FIRST_DRAWN + 1);
+    const every = Math.max(1, Math.ceil(drawn / MAX_POINTS));
+    const points = [];
+    for (let play = FIRST_DRAWN; play <= rates.length; play += every) points.push(point(play));
+    if (drawn > 0 && (rates.length - FIRST_DRAWN) % every !== 0) points.push(point(rates.length)); // end on the last play
+    function point(play) {
+      return `${x(play).toFixed(1)},${y(rates[play - 1]).toFixed(1)}`;
+    }
+    return s("polyline", {
+      class: `series ${key}`,
+      points: points.join(" "),
+      "data-testid": `chart-${key}`,
+      "data-plays": drawn,
+      "data-last": drawn > 0 ? rates.at(-1).toFixed(4) : "",
+    });
+  });
+  const note = plays === 0
+    ? s("text", { x: PAD.left + plotW / 2, y: PAD.top + plotH / 2, "text-anchor": "middle", class: "empty" }, "Run the listener to plot its skip rates")
+    : s("text", { x: W - PAD.right, y: PAD.top + 12, "text-anchor": "end", class: "axis-note" }, `skip rate, rolling over ${window} plays`);
+  replace(svg, grid, lines, note);
 }
 
 function niceStep(max) {

@@ -11,11 +11,14 @@ const CENTRE = SIZE / 2;
 const RING = 168;
 
 /**
- * Draws into `svg`. `explanation` is explainNext(); `current` the playing id (undefined: the start
- * node); `fallback` true when the candidates come from the start node's row.
+ * Draws into `svg`. `ex` is explainNext() ({ row, candidates, ... }); `current` the playing id
+ * (undefined: nothing plays, the start row is explained).
  */
-export function renderGraph(svg, { tracks, current, explanation, fallback }) {
+export function renderGraph(svg, { tracks, current, ex }) {
   svg.setAttribute("viewBox", `0 0 ${SIZE} ${SIZE}`);
+  const explanation = ex.candidates;
+  // The current track's row had nothing to offer: the pick falls back to the start row.
+  const fallback = current !== undefined && ex.row === 0;
   const byId = new Map(explanation.map((e) => [e.id, e]));
   const maxP = Math.max(1e-9, ...explanation.map((e) => e.probability));
   const position = new Map(
@@ -29,7 +32,7 @@ export function renderGraph(svg, { tracks, current, explanation, fallback }) {
   const marks = s("g", { class: "marks" });
   for (const e of [...explanation].sort((a, b) => a.probability - b.probability)) {
     const to = position.get(e.id);
-    if (!to) continue;
+    if (!to || e.id === current) continue; // the playing track itself: it is the centre
     const strength = e.probability / maxP;
     const fined = e.penalty > 0 || e.cooldown > 0;
     const edgeClass = ["edge", e.penalty > 0 && "penalised", e.cooldown > 0 && "cooling", e.recent && "held", e.probability === 0 && "zero"]
@@ -52,7 +55,7 @@ export function renderGraph(svg, { tracks, current, explanation, fallback }) {
           "data-testid": "graph-edge",
           "data-id": e.id,
         },
-        s("title", {}, `${current ?? 0} → ${e.id}: p=${(e.probability * 100).toFixed(1)}%` +
+        s("title", {}, `${ex.row} → ${e.id}: p=${(e.probability * 100).toFixed(1)}%` +
           `${e.penalty ? `, penalty ${e.penalty}` : ""}${e.cooldown ? `, cooldown ${e.cooldown}` : ""}${e.recent ? ", held (recently played)" : ""}`),
       ),
     );

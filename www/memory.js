@@ -4,9 +4,9 @@
 // weights, chain, build) is the package's business: Orchestrator.open() restores it.
 
 import { formatTime } from "./dom.js";
+import { VALUE_KEYS, wellFormed } from "./options-form.js";
 
 const KEY = "memory-player-demo/ui";
-const OPTION_KEYS = ["seed", "maxRuntimeDiffs", "ttlSeconds", "repeatWindow", "topK"];
 const MAX_ENTRIES = 40;
 
 const isCount = (x) => Number.isSafeInteger(x) && x >= 0;
@@ -18,7 +18,8 @@ function validEntry(e) {
 
 /**
  * What the page kept for `profile`, or null (none, another profile's, or unreadable). Only
- * well-formed parts are returned: the engine checks the option values again when it opens.
+ * well-formed parts are returned: the engine checks the option values again when it opens. Values
+ * kept by an older page (without today's fields) are dropped: the page's defaults apply.
  */
 export function loadPageState(profile) {
   let raw;
@@ -28,9 +29,7 @@ export function loadPageState(profile) {
     return null;
   }
   if (raw === null || typeof raw !== "object" || raw.profile !== profile) return null;
-  const values = raw.values !== null && typeof raw.values === "object" && OPTION_KEYS.every((k) => Number.isFinite(raw.values[k]))
-    ? Object.fromEntries(OPTION_KEYS.map((k) => [k, raw.values[k]]))
-    : null;
+  const values = wellFormed(raw.values) ? Object.fromEntries(VALUE_KEYS.map((k) => [k, raw.values[k]])) : null;
   const timeline = Array.isArray(raw.timeline) ? raw.timeline.filter(validEntry).slice(-MAX_ENTRIES) : [];
   return { values, timeline };
 }

@@ -5,6 +5,7 @@
 //! `LocalPool` and a [`ManualClock`], the wasm layer `spawn_local` and `setTimeout`.
 
 mod clock;
+mod delta;
 mod error;
 mod events;
 mod history;
@@ -15,6 +16,7 @@ mod orchestrator;
 mod snapshot;
 
 pub use clock::{Clock, ManualClock};
+pub use delta::{merge_rows, Delta, SaveMark};
 pub use error::EngineError;
 pub use events::{Event, LearnKind, PlaySource, Subscription};
 pub use history::{HistoryPlay, HistoryReport, Refusal};

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::model::{
     check_edge, choose_adaptive, choose_next, explain_adaptive, explain_next, repeat_window,
-    AdaptiveConfig, Answer, BaseGraph, Candidate, Explained, Explanation, Growth, ModelError,
+    AdaptiveConfig, Answer, BaseGraph, Candidate, Explained, Explanation, Growth, ModelError, Pick,
     PickConfig, PlaybackChain, Recency, Replay, Rng, Room, Row, RuntimeGraph, Taste, TrackId,
     MAX_EDGES, MAX_TRACKS, START,
 };
@@ -75,6 +75,7 @@ struct State {
     replay: Replay,
     /// Reused by every pick so the hot path allocates nothing.
     scratch: Vec<Candidate>,
+    picks: Vec<Pick>,
     /// The listener's queue, next first.
     queue: VecDeque<TrackId>,
     /// The last play a history import learned, so that the next import goes on in its session.
@@ -124,6 +125,7 @@ impl State {
             Some(at) => Replay::After(self.recency.plays() + 1 - at),
         };
         self.recency.record(id);
+        self.taste.note_play(id, self.recency.plays());
     }
 }
 
@@ -164,6 +166,7 @@ impl Orchestrator {
             taste: Taste::new(options.memory_half_life, options.repeat_window as u64),
             replay: Replay::Unknown,
             scratch: Vec::new(),
+            picks: Vec::new(),
             queue: VecDeque::new(),
             history: None,
         };
@@ -193,6 +196,7 @@ impl Orchestrator {
             taste: restored.taste,
             replay: restored.replay,
             scratch: Vec::new(),
+            picks: Vec::new(),
             queue: snapshot.queue.iter().copied().collect(),
             history: snapshot.history,
         };
@@ -240,17 +244,26 @@ impl Orchestrator {
 
     /// Everything needed to resume this engine exactly (see [`Orchestrator::restore`]).
     pub fn snapshot(&self) -> Snapshot {
+        self.snapshot_parts(true)
+    }
+
+    /// The snapshot, with its base graph only when `with_base` (a delta carries changed rows).
+    pub(crate) fn snapshot_parts(&self, with_base: bool) -> Snapshot {
         let state = self.inner.state.borrow();
         let build = state.build.borrow();
         let saved = |row: &Row| row.iter().collect::<Vec<_>>();
         let chain = &state.chain;
         Snapshot {
             options: self.inner.options.clone(),
-            base: state
-                .base
-                .all_rows()
-                .map(|(id, row)| (id, saved(row)))
-                .collect(),
+            base: if with_base {
+                state
+                    .base
+                    .all_rows()
+                    .map(|(id, row)| (id, saved(row)))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             build: BuildSnapshot {
                 version: build.build_version(),
                 reason: build.build_reason().to_owned(),
@@ -478,7 +491,7 @@ impl Orchestrator {
                             &state.taste,
                             self.inner.adaptive,
                             &mut state.rng,
-                            &mut state.scratch,
+                            &mut state.picks,
                         ),
                     }?
                 };
@@ -680,6 +693,7 @@ impl Orchestrator {
                 ));
             }
             state.history = last.map(|(h, _)| h);
+            state.taste.finish_bulk();
         }
         if report.plays > 0 {
             self.signal_diffs();
@@ -771,6 +785,9 @@ impl Orchestrator {
         state.chain.remove(id);
         if state.chain.current() != Some(id) {
             state.recency.forget(id);
+        } else if let Some(at) = state.recency.last_played(id) {
+            // A playing track stays current: its last play is still known.
+            state.taste.note_play(id, at);
         }
         known
     }
@@ -921,10 +938,13 @@ impl Orchestrator {
         }
     }
 
-    /// Applies every pending cooldown step to the current build.
+    /// Applies every pending cooldown step to the current build. It changes the state (the
+    /// snapshot's `pendingCooldownSteps` and the cooldowns), so it counts as a change: a saver
+    /// that compares `changes()` must see it, or what it stored would differ from `snapshot()`.
     pub(crate) fn apply_pending_cooldowns(&self) {
         let steps = self.inner.pending_steps.replace(0);
         if steps > 0 {
+            self.changed();
             self.inner
                 .state
                 .borrow()

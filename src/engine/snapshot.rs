@@ -330,6 +330,10 @@ impl Snapshot {
                 })?
             }
         };
+        let mut taste = taste;
+        for (id, at) in recency.entries() {
+            taste.note_play(id, at);
+        }
         if matches!(self.replay, Replay::After(0)) {
             return refuse("replay", "a replay gap is at least 1 play");
         }

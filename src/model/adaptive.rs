@@ -7,7 +7,7 @@
 //! raised by its uncertainty (optimism: an unheard or long-unheard track gets its chance),
 //! multiplied by how welcome a replay after that many plays is ([`Taste::gap_factor`], the
 //! learned repeat window), and by the row's own preference for the edge (the base graph's
-//! share). The pick is a draw weighted by the worth to the power [`SHARPNESS`].
+//! share). The pick is a draw weighted by the worth to the power 8 ([`sharpen`]).
 //!
 //! Candidates are bounded whatever the catalogue's size: the current track's row, the
 //! transitions out of it that have answers, tracks the listener last heard out (and a few last
@@ -16,15 +16,17 @@
 
 use super::next::most_likely_first;
 use super::taste::{Answer, Evidence, Taste, TRACK_PRIOR_WEIGHT, TRANSITION_PRIOR_WEIGHT};
-use super::{Candidate, Recency, Rng, RuntimeGraph, TrackId, START};
+use super::{Recency, Rng, RuntimeGraph, TrackId, START};
 
-/// How strongly the draw prefers the best candidates: weights are worth^SHARPNESS, so a track
-/// worth 0.9 is drawn 3x as often as one worth 0.8 and 40x as often as one worth 0.6.
-const SHARPNESS: i32 = 8;
+/// How strongly the draw prefers the best candidates: weights are worth^8 ([`sharpen`]), so a
+/// track worth 0.9 is drawn 3x as often as one worth 0.8 and 40x as often as one worth 0.6.
+/// At most this many edges of the current track's row are scored, drawn at random when it has
+/// more.
+const ROW_PICKS: usize = 8;
 /// Tracks last heard out, outside the repeat window, drawn each pick.
-const LIKED_PICKS: usize = 12;
+const LIKED_PICKS: usize = 8;
 /// Tracks last partly heard, outside the repeat window, drawn each pick.
-const PARTLY_PICKS: usize = 3;
+const PARTLY_PICKS: usize = 2;
 /// Tracks drawn from the whole catalogue each pick, so every track keeps a chance.
 const SAMPLES: usize = 4;
 /// The pick is drawn among this many of the best candidates.
@@ -35,6 +37,28 @@ const DRAWN: usize = 5;
 pub struct AdaptiveConfig {
     /// How far uncertainty raises a candidate's worth, in standard deviations.
     pub exploration: f64,
+}
+
+/// A candidate while a pick is made: its id, its edge's weight in the row (0 off the row),
+/// when it would be replayed if known already, and at the end its draw weight.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Pick {
+    id: TrackId,
+    base: f64,
+    /// `Some(gap)` once looked up: the replay gap (`None` inside: never played).
+    gap: Option<Option<u64>>,
+    weight: f64,
+}
+
+impl Pick {
+    fn new(id: TrackId, base: f64) -> Self {
+        Self {
+            id,
+            base,
+            gap: None,
+            weight: 0.0,
+        }
+    }
 }
 
 /// One candidate as the adaptive policy sees it.
@@ -51,64 +75,105 @@ pub struct Scored {
     pub weight: f64,
 }
 
-/// The plays a track would be replayed after if it played next (`None`: never played).
-fn replay_gap(recency: &Recency, id: TrackId) -> Option<u64> {
-    recency.last_played(id).map(|at| recency.plays() + 1 - at)
+/// A 256-bit filter of the candidate ids gathered so far: most ids are new, and a clear bit
+/// says so without comparing them with every candidate.
+#[derive(Default)]
+struct Seen([u64; 4]);
+
+impl Seen {
+    fn bit(id: TrackId) -> (usize, u64) {
+        let h = id.wrapping_mul(0x9E37_79B9) >> 24;
+        ((h >> 6) as usize & 3, 1 << (h & 63))
+    }
+
+    fn note(&mut self, id: TrackId) {
+        let (word, bit) = Self::bit(id);
+        if let Some(w) = self.0.get_mut(word) {
+            *w |= bit;
+        }
+    }
+
+    fn may_hold(&self, id: TrackId) -> bool {
+        let (word, bit) = Self::bit(id);
+        self.0.get(word).is_some_and(|w| w & bit != 0)
+    }
 }
 
-/// Collects the candidate ids (with the row's fined weight, 0 for the others) into `scratch`,
-/// and returns how many of them came from the row (those are first, in target order).
+/// The plays a track would be replayed after if it played next (`None`: never played).
+fn replay_gap(recency: &Recency, id: TrackId) -> Option<u64> {
+    gap_after(recency, recency.last_played(id))
+}
+
+/// The replay gap of a track last played at `played`.
+fn gap_after(recency: &Recency, played: Option<u64>) -> Option<u64> {
+    played.map(|at| recency.plays() + 1 - at)
+}
+
+/// Collects the candidates (with their base weight in the row, 0 off it) into `scratch`,
+/// and returns how many of them came from the row (those are first).
 fn gather(
     build: &RuntimeGraph,
     from: TrackId,
     taste: &Taste,
     recency: &Recency,
     rng: &mut Rng,
-    scratch: &mut Vec<Candidate>,
+    scratch: &mut Vec<Pick>,
 ) -> usize {
     scratch.clear();
-    if from != START {
-        // The start row is the whole catalogue: only a track's own row is read whole.
-        build.for_each_edge(from, |e| {
-            scratch.push(Candidate {
-                id: e.to,
-                weight: e.fined(),
-            })
-        });
-    }
-    let row_len = scratch.len();
+    let mut seen = Seen::default();
     // Adds `id` unless it is a candidate already; true when added.
-    let push = |scratch: &mut Vec<Candidate>, id: TrackId| {
-        let (row, extra) = scratch.split_at(row_len);
-        let new =
-            row.binary_search_by_key(&id, |c| c.id).is_err() && !extra.iter().any(|c| c.id == id);
+    let mut push = |scratch: &mut Vec<Pick>, pick: Pick| {
+        let new = !(seen.may_hold(pick.id) && scratch.iter().any(|c| c.id == pick.id));
         if new {
-            scratch.push(Candidate { id, weight: 0.0 });
+            seen.note(pick.id);
+            scratch.push(pick);
         }
         new
     };
+    // The current track's row (the build's base weights). A long row (a hub) is not scored
+    // whole: edges drawn at random, so every edge keeps a chance; the answered ones join below.
+    // The start row is the whole catalogue: the draws below stand for it.
+    if let Some(row) = build.base().row(from).filter(|_| from != START) {
+        let n = row.len();
+        if n <= ROW_PICKS {
+            for (to, w) in row.iter() {
+                push(scratch, Pick::new(to, w));
+            }
+        } else {
+            for _ in 0..ROW_PICKS {
+                if let Some((to, w)) = row.nth(rng.below(n)) {
+                    push(scratch, Pick::new(to, w));
+                }
+            }
+        }
+    }
+    let row_len = scratch.len();
     // The transitions answered after this track (from the start node they are the listener's
     // whole history, which the track level and the draws below already cover).
     if from != START {
         for (to, _) in taste.transitions_from(from) {
-            push(scratch, *to);
+            push(scratch, Pick::new(*to, 0.0));
         }
     }
     // Tracks the listener last heard out, then some last partly heard (for when every liked
     // track is too recent), passing over those the window holds back. Draws are bounded, so a
     // pick never reads a whole group.
-    let window = repeat_window(build, taste);
+    let window = window_bound(build, taste);
     for (answer, wanted) in [
         (Answer::Heard, LIKED_PICKS),
         (Answer::Partial, PARTLY_PICKS),
     ] {
         let mut taken = 0;
-        for _ in 0..2 * wanted {
+        for _ in 0..wanted + 2 {
             let Some(id) = taste.draw(answer, rng) else {
                 break;
             };
-            let held = replay_gap(recency, id).is_some_and(|g| g < window);
-            if !held && build.contains(id) && push(scratch, id) {
+            let gap = gap_after(recency, taste.track_stored(id).1);
+            let pick = Pick {
+                gap: Some(gap),
+                ..Pick::new(id, 0.0)
+            };
+            if gap.is_none_or(|g| g >= window) && push(scratch, pick) {
                 taken += 1;
                 if taken == wanted {
                     break;
@@ -118,33 +183,32 @@ fn gather(
     }
     for _ in 0..SAMPLES {
         if let Some(id) = build.base().random_track(rng) {
-            push(scratch, id);
+            push(scratch, Pick::new(id, 0.0));
         }
     }
     row_len
 }
 
-/// Scores the gathered candidates; returns the total weight.
+/// Scores the gathered candidates: each one's weight becomes its worth to the power 8 ([`sharpen`]).
 fn score(
     from: TrackId,
     row_len: usize,
     taste: &Taste,
     recency: &Recency,
     config: AdaptiveConfig,
-    scratch: &mut [Candidate],
+    scratch: &mut [Pick],
     mut each: impl FnMut(Scored),
-) -> f64 {
-    let row_total: f64 = scratch.iter().take(row_len).map(|c| c.weight).sum();
+) {
+    let row_total: f64 = scratch.iter().take(row_len).map(|c| c.base).sum();
     let prior = taste.prior_mean();
     let decay = taste.decay();
     let transitions = taste.transitions_from(from);
-    let learned = !taste.is_empty();
-    let mut total = 0.0;
     for (i, c) in scratch.iter_mut().enumerate() {
-        let track = if learned {
-            taste.track(c.id)
-        } else {
-            Evidence::default()
+        // One lookup: the track's answers and its last play.
+        let (stored, played) = taste.track_stored(c.id);
+        let track = Evidence {
+            heard: stored.heard * decay,
+            skipped: stored.skipped * decay,
         };
         let liked = track.mean(prior, TRACK_PRIOR_WEIGHT);
         let transition = transitions
@@ -158,18 +222,18 @@ fn score(
         let mean = transition.mean(liked, TRANSITION_PRIOR_WEIGHT);
         let answers = TRACK_PRIOR_WEIGHT + track.weight() + transition.weight();
         let optimism = config.exploration * (mean * (1.0 - mean) / (answers + 1.0)).sqrt();
-        let plays_ago = replay_gap(recency, c.id);
+        let plays_ago = c.gap.unwrap_or_else(|| gap_after(recency, played));
         let welcome = plays_ago.map_or(1.0, |g| taste.gap_factor(g));
         let share = if i < row_len && row_total > 0.0 {
-            c.weight / row_total
+            c.base / row_total
         } else {
             0.0
         };
         let worth = ((mean + optimism).min(1.0) * welcome * (1.0 + share)).max(1e-6);
-        let weight = worth.powi(SHARPNESS);
+        let weight = sharpen(worth);
         each(Scored {
             id: c.id,
-            base: if i < row_len { c.weight } else { 0.0 },
+            base: c.base,
             transition,
             track,
             plays_ago: plays_ago.map(|g| g - 1),
@@ -177,9 +241,14 @@ fn score(
             weight,
         });
         c.weight = weight;
-        total += weight;
     }
-    total
+}
+
+/// `worth^8`, by squaring.
+fn sharpen(worth: f64) -> f64 {
+    let w2 = worth * worth;
+    let w4 = w2 * w2;
+    w4 * w4
 }
 
 /// The learned repeat window, bounded by the catalogue: with `n` tracks known, at most `n`
@@ -188,32 +257,43 @@ pub fn repeat_window(build: &RuntimeGraph, taste: &Taste) -> u64 {
     taste.window().min(build.base().track_count().max(1) as u64)
 }
 
-/// Keeps only the [`DRAWN`] heaviest candidates (zeroing the others' weight) and returns their
-/// total weight: the draw is among the best few, so a long tail of middling candidates cannot
-/// add up to a likely pick.
-fn keep_best(scratch: &mut [Candidate], total: f64) -> f64 {
-    if scratch.len() <= DRAWN {
-        return total;
-    }
-    let mut order: [(f64, usize); DRAWN] = [(0.0, usize::MAX); DRAWN];
+/// [`repeat_window`] for the hot path: bounded by the graph's keys (the tracks and the start
+/// node, one more than the tracks; the same bound to within one play) without a lookup.
+fn window_bound(build: &RuntimeGraph, taste: &Taste) -> u64 {
+    taste.window().min(build.base().key_count().max(1) as u64)
+}
+
+/// The [`DRAWN`] heaviest candidates as (weight, index into `scratch`), in index order (empty
+/// slots have no weight): the draw is among the best few, so a long tail of middling
+/// candidates cannot add up to a likely pick. Ties go to the earlier candidate.
+fn best(scratch: &[Pick]) -> [(f64, usize); DRAWN] {
+    let mut top: [(f64, usize); DRAWN] = [(0.0, usize::MAX); DRAWN];
+    let mut floor = 0.0;
     for (i, c) in scratch.iter().enumerate() {
-        // Insert into the small sorted list of the heaviest (heaviest first, then lower index).
-        if let Some(pos) = order.iter().position(|(w, _)| c.weight > *w) {
-            order.copy_within(pos..DRAWN - 1, pos + 1);
-            if let Some(slot) = order.get_mut(pos) {
-                *slot = (c.weight, i);
-            }
+        // Most candidates are lighter than the fifth best: one comparison and on.
+        if c.weight <= floor {
+            continue;
+        }
+        // Bubble it up from the last place to where it belongs.
+        let mut at = DRAWN - 1;
+        if let Some(last) = top.get_mut(at) {
+            *last = (c.weight, i);
+        }
+        while at > 0 && top.get(at - 1).is_some_and(|t| t.0 < c.weight) {
+            top.swap(at - 1, at);
+            at -= 1;
+        }
+        floor = top.last().map_or(0.0, |t| t.0);
+    }
+    // Back in candidate order (five entries: an insertion sort).
+    for i in 1..DRAWN {
+        let mut j = i;
+        while j > 0 && top.get(j - 1).map(|t| t.1) > top.get(j).map(|t| t.1) {
+            top.swap(j - 1, j);
+            j -= 1;
         }
     }
-    let mut kept = 0.0;
-    for (i, c) in scratch.iter_mut().enumerate() {
-        if order.iter().any(|(_, at)| *at == i) {
-            kept += c.weight;
-        } else {
-            c.weight = 0.0;
-        }
-    }
-    kept
+    top
 }
 
 /// The row a pick draws from: the current track's, or the start row when nothing plays.
@@ -229,13 +309,14 @@ pub fn choose_adaptive(
     taste: &Taste,
     config: AdaptiveConfig,
     rng: &mut Rng,
-    scratch: &mut Vec<Candidate>,
+    scratch: &mut Vec<Pick>,
 ) -> Option<TrackId> {
     let from = row_of(current);
     let row_len = gather(build, from, taste, recency, rng, scratch);
-    let total = score(from, row_len, taste, recency, config, scratch, |_| {});
-    let total = keep_best(scratch, total);
-    if scratch.is_empty() || total <= 0.0 {
+    score(from, row_len, taste, recency, config, scratch, |_| {});
+    let top = best(scratch);
+    let total: f64 = top.iter().map(|t| t.0).sum();
+    if total <= 0.0 {
         // No candidate at all (a catalogue known only through lessons not yet folded): the
         // least recently played known track, so a pick never stalls.
         return build
@@ -244,12 +325,13 @@ pub fn choose_adaptive(
     }
     let mut r = rng.next_f64() * total;
     let mut last = None;
-    for c in scratch.iter() {
-        if r < c.weight {
-            return Some(c.id);
+    for (weight, at) in top.iter().filter(|t| t.0 > 0.0) {
+        let id = scratch.get(*at).map(|c| c.id);
+        if r < *weight {
+            return id;
         }
-        r -= c.weight;
-        last = Some(c.id);
+        r -= weight;
+        last = id;
     }
     last
 }
@@ -269,12 +351,13 @@ pub fn explain_adaptive(
     let mut scratch = Vec::new();
     let row_len = gather(build, from, taste, recency, &mut rng.clone(), &mut scratch);
     let mut scored = Vec::with_capacity(scratch.len());
-    let total = score(from, row_len, taste, recency, config, &mut scratch, |s| {
+    score(from, row_len, taste, recency, config, &mut scratch, |s| {
         scored.push(s)
     });
-    let total = keep_best(&mut scratch, total);
-    for (s, c) in scored.iter_mut().zip(&scratch) {
-        s.weight = c.weight;
+    let top = best(&scratch);
+    let total: f64 = top.iter().map(|t| t.0).sum();
+    for (i, s) in scored.iter_mut().enumerate() {
+        s.weight = top.iter().find(|t| t.1 == i).map_or(0.0, |t| t.0);
     }
     if scored.is_empty() || total <= 0.0 {
         return build

@@ -235,6 +235,11 @@ impl BaseGraph {
     /// not the very same shared row in `other`, `None` where only `other` has one. Shared rows
     /// are compared by pointer, so this costs O(tracks), not O(edges).
     pub fn diff_from(&self, other: &BaseGraph) -> Vec<(TrackId, Option<Row>)> {
+        // The same version (the usual case between two saves, or for a build and the live base
+        // between rebuilds): nothing differs, in O(1).
+        if self.rows.same_version(&other.rows) {
+            return Vec::new();
+        }
         // Both key sequences ascend: one merge pass gives the differences in key order.
         let mut out = Vec::new();
         let mut mine = self.rows.iter().peekable();
@@ -297,11 +302,8 @@ impl BaseGraph {
 
     /// A known track drawn uniformly, without scanning the graph; `None` when none is known.
     pub fn random_track(&self, rng: &mut Rng) -> Option<TrackId> {
-        if self.track_count() == 0 {
-            return None;
-        }
-        // The start node is a key too; with at least one track, a few draws find a track.
-        (0..8)
+        // The start node is a key too: drawn (rarely), it is drawn again.
+        (0..4)
             .filter_map(|_| self.rows.random_key(rng))
             .find(|id| *id != START)
             .or_else(|| self.ids().next())
@@ -310,6 +312,11 @@ impl BaseGraph {
     /// True when the track has appeared in the graph (even at weight 0) and was not forgotten.
     pub fn contains(&self, id: TrackId) -> bool {
         id != START && self.rows.contains_key(id)
+    }
+
+    /// The number of keys: the tracks known, and the start node once it has a row.
+    pub fn key_count(&self) -> usize {
+        self.rows.len()
     }
 
     /// The number of tracks known.

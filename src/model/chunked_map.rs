@@ -120,6 +120,12 @@ impl<V: Clone> ChunkedMap<V> {
             .saturating_sub(1)
     }
 
+    /// True when both maps are the very same version (one cloned from the other, neither
+    /// changed since): then they hold the same entries, and a diff has nothing to look at.
+    pub(crate) fn same_version(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.index, &other.index)
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.len
     }
@@ -227,28 +233,29 @@ impl<V: Clone> ChunkedMap<V> {
             .flat_map(|c| c.keys.iter().copied().zip(c.values.iter()))
     }
 
-    /// A key drawn uniformly: a chunk at random and a slot in it, drawn again when the slot
-    /// is empty (chunks are mostly at least half full), so a draw costs O(1) and never scans
-    /// the map; after a few misses in a sparse map, an exact walk over the chunk lengths.
+    /// A key drawn at random without scanning the map: the first key at or after a number
+    /// drawn uniformly between the smallest and the largest key. It depends only on the keys,
+    /// never on how the chunks happen to be split (a map rebuilt from a snapshot draws the same
+    /// key), and it is uniform when the keys are consecutive; with gaps between keys, a key
+    /// after a wider gap is drawn more often, and every key keeps a chance.
     pub(crate) fn random_key(&self, rng: &mut Rng) -> Option<TrackId> {
-        let chunks = &self.index.chunks;
-        if self.len == 0 {
-            return None;
-        }
-        for _ in 0..8 {
-            let chunk = chunks.get(rng.below(chunks.len()))?;
-            if let Some(key) = chunk.keys.get(rng.below(CHUNK)) {
-                return Some(*key);
-            }
-        }
-        let mut at = rng.below(self.len);
-        for chunk in chunks.iter() {
-            match chunk.keys.get(at) {
-                Some(key) => return Some(*key),
-                None => at -= chunk.keys.len(),
-            }
-        }
-        None
+        let first = *self.index.firsts.first()?;
+        let last = *self.index.chunks.last()?.keys.last()?;
+        let span = u64::from(last - first) + 1;
+        let v = first + (((rng.next_u64() >> 32) * span) >> 32) as TrackId;
+        let c = self.chunk_of(v);
+        let chunk = self.index.chunks.get(c)?;
+        let at = chunk.keys.partition_point(|k| *k < v);
+        chunk
+            .keys
+            .get(at)
+            .or_else(|| {
+                self.index
+                    .chunks
+                    .get(c + 1)
+                    .and_then(|next| next.keys.first())
+            })
+            .copied()
     }
 
     /// The chunks in key order.

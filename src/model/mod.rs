@@ -17,7 +17,9 @@ mod runtime_graph;
 mod selector;
 mod taste;
 
-pub use adaptive::{choose_adaptive, explain_adaptive, repeat_window, AdaptiveConfig, Scored};
+pub use adaptive::{
+    choose_adaptive, explain_adaptive, repeat_window, AdaptiveConfig, Pick, Scored,
+};
 pub use base_graph::{BaseGraph, Growth, Room};
 pub use chain::PlaybackChain;
 pub(crate) use error::check_edge;

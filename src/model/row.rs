@@ -102,6 +102,21 @@ impl Row {
             .flat_map(|(t, w)| t.iter().copied().zip(w.iter().copied()))
     }
 
+    /// The `i`-th edge in target order (a walk over the chunks of a long row, whatever their
+    /// split).
+    pub fn nth(&self, mut i: usize) -> Option<(TrackId, f64)> {
+        if let Repr::Flat { targets, weights } = &self.0 {
+            return Some((*targets.get(i)?, *weights.get(i)?));
+        }
+        for (targets, weights) in self.segments() {
+            if i < targets.len() {
+                return Some((*targets.get(i)?, *weights.get(i)?));
+            }
+            i -= targets.len();
+        }
+        None
+    }
+
     /// The number of edges, zero-weight ones included.
     pub fn len(&self) -> usize {
         match &self.0 {

@@ -103,6 +103,19 @@ export function numberOr(value, otherwise) { return typeof value === 'number' ? 
 export function allNumbers(array) {
   for (const x of array) if (typeof x !== 'number') return false;
   return true;
+}
+export function toCandidates(ids, n, recent) {
+  const out = new Array(ids.length);
+  for (let i = 0, k = 0; i < ids.length; i++, k += 11) {
+    out[i] = {
+      id: ids[i], base: n[k], bonus: n[k + 1], penalty: n[k + 2], cooldown: n[k + 3],
+      transition: { heard: n[k + 4], skipped: n[k + 5] },
+      track: { heard: n[k + 6], skipped: n[k + 7] },
+      playsAgo: n[k + 8] < 0 ? undefined : n[k + 8],
+      recent: recent[i] === 1, score: n[k + 9], probability: n[k + 10],
+    };
+  }
+  return out;
 }")]
 extern "C" {
     #[wasm_bindgen(js_name = toMap)]
@@ -114,6 +127,10 @@ extern "C" {
     /// True when every element of the array is a number.
     #[wasm_bindgen(js_name = allNumbers)]
     pub(crate) fn all_numbers(array: &Array) -> bool;
+    /// The candidates of an explanation, built in one call: 11 numbers each (see
+    /// `wasm::orchestrator::explain_next`), `playsAgo` -1 for never.
+    #[wasm_bindgen(js_name = toCandidates)]
+    pub(crate) fn to_candidates(ids: &[u32], numbers: &[f64], recent: &[u8]) -> Array;
 }
 
 /// A `Map<number, number>`.

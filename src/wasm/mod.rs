@@ -7,6 +7,7 @@
 mod alloc;
 mod arrays;
 mod base_graph;
+mod delta;
 mod events;
 mod history;
 mod js;
@@ -27,5 +28,6 @@ pub fn wasm_memory_bytes() -> f64 {
 }
 
 pub use base_graph::BaseGraph;
+pub use delta::SaveMark;
 pub use orchestrator::Orchestrator;
 pub use runtime_graph::RuntimeGraph;

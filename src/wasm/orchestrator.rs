@@ -40,7 +40,7 @@ impl Drop for Orchestrator {
 }
 
 impl Orchestrator {
-    fn engine(&self) -> Result<engine::Orchestrator, JsValue> {
+    pub(crate) fn engine(&self) -> Result<engine::Orchestrator, JsValue> {
         self.slot.engine()
     }
 
@@ -308,35 +308,27 @@ impl Orchestrator {
         };
         let engine = self.engine()?;
         let e = engine.explain_next(limit);
-        let evidence = |e: crate::model::Evidence| {
-            object(&[
-                ("heard", JsValue::from(e.heard)),
-                ("skipped", JsValue::from(e.skipped)),
-            ])
-        };
-        let candidates: Array = e
-            .candidates
-            .into_iter()
-            .map(|c| {
-                object(&[
-                    ("id", JsValue::from(c.id)),
-                    ("base", JsValue::from(c.base)),
-                    ("bonus", JsValue::from(c.bonus)),
-                    ("penalty", JsValue::from(c.penalty)),
-                    ("cooldown", JsValue::from(c.cooldown)),
-                    ("transition", evidence(c.transition)),
-                    ("track", evidence(c.track)),
-                    (
-                        "playsAgo",
-                        c.plays_ago
-                            .map_or(JsValue::UNDEFINED, |n| JsValue::from(n as f64)),
-                    ),
-                    ("recent", JsValue::from(c.recent)),
-                    ("score", JsValue::from(c.score)),
-                    ("probability", JsValue::from(c.probability)),
-                ])
-            })
-            .collect();
+        let mut ids = Vec::with_capacity(e.candidates.len());
+        let mut numbers = Vec::with_capacity(e.candidates.len() * 11);
+        let mut recent = Vec::with_capacity(e.candidates.len());
+        for c in &e.candidates {
+            ids.push(c.id);
+            recent.push(u8::from(c.recent));
+            numbers.extend([
+                c.base,
+                c.bonus,
+                c.penalty,
+                f64::from(c.cooldown),
+                c.transition.heard,
+                c.transition.skipped,
+                c.track.heard,
+                c.track.skipped,
+                c.plays_ago.map_or(-1.0, |n| n as f64),
+                c.score,
+                c.probability,
+            ]);
+        }
+        let candidates = js::to_candidates(&ids, &numbers, &recent);
         Ok(object(&[
             ("policy", JsValue::from(engine.options().policy.name())),
             ("row", JsValue::from(e.row)),

@@ -9,7 +9,7 @@
 //!            learned: [from, to, bonus, penalty, cooldown, ...] },
 //!   chain: { back: [...], current: id | null, forward: [...], learningFrozen, currentRemoved },
 //!   recency: { plays, last: [id, at, ...] }, rng: "16 hex digits", pendingCooldownSteps,
-//!   taste: { lessons, factor, gapDecay, tracks: [id, heard, skipped, last 0 | 1 | 2, ...],
+//!   taste: { lessons, factor, gapDecay, fitDecay, tracks: [id, heard, skipped, last 0 | 1 | 2, ...],
 //!            transitions: [from, to, heard, skipped, ...], gaps: [heard, skipped, ...],
 //!            first: [heard, skipped], heard: [id, ...], partly: [id, ...], surprise },
 //!   replay: -1 (unknown) | 0 (first play) | gap,
@@ -37,11 +37,18 @@ const MAX_FLAT: u32 = (MAX_EDGES as u32) * 2 + (MAX_TRACKS as u32 + 1) * 2;
 /// ...but for what a build learned: five numbers an edge.
 const MAX_LEARNED: u32 = (MAX_EDGES as u32) * 5;
 
-fn flat(values: &[f64]) -> JsValue {
-    Array::from(&Float64Array::from(values)).into()
+/// A flat array: a plain `Array` in a snapshot (JSON-serialisable), a `Float64Array` in what
+/// a profile store writes (copied and structured-cloned in one go).
+fn flat(typed: bool, values: &[f64]) -> JsValue {
+    let array = Float64Array::from(values);
+    if typed {
+        array.into()
+    } else {
+        Array::from(&array).into()
+    }
 }
 
-fn rows_into(out: &mut Vec<f64>, id: TrackId, row: Option<&SavedRow>) {
+pub(crate) fn rows_into(out: &mut Vec<f64>, id: TrackId, row: Option<&SavedRow>) {
     out.push(f64::from(id));
     match row {
         Some(row) => {
@@ -57,6 +64,12 @@ fn rows_into(out: &mut Vec<f64>, id: TrackId, row: Option<&SavedRow>) {
 
 /// The snapshot as a plain object.
 pub(crate) fn to_js(s: &Snapshot) -> JsValue {
+    to_js_as(s, false)
+}
+
+/// The snapshot as an object whose flat arrays are `Float64Array`s when `typed` (what a
+/// profile store writes; `from_js` reads both).
+pub(crate) fn to_js_as(s: &Snapshot, typed: bool) -> JsValue {
     let mut base = Vec::new();
     for (id, row) in &s.base {
         rows_into(&mut base, *id, Some(row));
@@ -94,7 +107,7 @@ pub(crate) fn to_js(s: &Snapshot) -> JsValue {
         ("format", JsValue::from_str(FORMAT)),
         ("version", JsValue::from(SNAPSHOT_VERSION)),
         ("options", options::to_js(&s.options)),
-        ("base", flat(&base)),
+        ("base", flat(typed, &base)),
         (
             "build",
             object(&[
@@ -102,8 +115,8 @@ pub(crate) fn to_js(s: &Snapshot) -> JsValue {
                 ("reason", JsValue::from_str(&b.reason)),
                 ("builtAt", JsValue::from(b.built_at)),
                 ("diffs", JsValue::from(b.diffs as f64)),
-                ("baseChanges", flat(&changes)),
-                ("learned", flat(&learned)),
+                ("baseChanges", flat(typed, &changes)),
+                ("learned", flat(typed, &learned)),
             ]),
         ),
         (
@@ -120,7 +133,7 @@ pub(crate) fn to_js(s: &Snapshot) -> JsValue {
             "recency",
             object(&[
                 ("plays", JsValue::from(s.plays as f64)),
-                ("last", flat(&last)),
+                ("last", flat(typed, &last)),
             ]),
         ),
         ("rng", JsValue::from_str(&format!("{:016x}", s.rng_state))),
@@ -128,7 +141,12 @@ pub(crate) fn to_js(s: &Snapshot) -> JsValue {
             "pendingCooldownSteps",
             JsValue::from(s.pending_cooldown_steps),
         ),
-        ("taste", s.taste.as_ref().map_or(JsValue::NULL, taste_to_js)),
+        (
+            "taste",
+            s.taste
+                .as_ref()
+                .map_or(JsValue::NULL, |t| taste_to_js(t, typed)),
+        ),
         (
             "replay",
             JsValue::from(match s.replay {
@@ -141,6 +159,7 @@ pub(crate) fn to_js(s: &Snapshot) -> JsValue {
         (
             "history",
             flat(
+                typed,
                 &s.history
                     .map_or(Vec::new(), |h| vec![f64::from(h.id), h.start, h.end]),
             ),
@@ -148,7 +167,7 @@ pub(crate) fn to_js(s: &Snapshot) -> JsValue {
     ])
 }
 
-fn taste_to_js(t: &TasteParts) -> JsValue {
+fn taste_to_js(t: &TasteParts, typed: bool) -> JsValue {
     let tracks: Vec<f64> = t
         .tracks
         .iter()
@@ -164,10 +183,11 @@ fn taste_to_js(t: &TasteParts) -> JsValue {
         ("lessons", JsValue::from(t.lessons as f64)),
         ("factor", JsValue::from(t.factor)),
         ("gapDecay", JsValue::from(t.gap_decay)),
-        ("tracks", flat(&tracks)),
-        ("transitions", flat(&transitions)),
-        ("gaps", flat(&gaps)),
-        ("first", flat(&[t.first.heard, t.first.skipped])),
+        ("fitDecay", JsValue::from(t.fit_decay)),
+        ("tracks", flat(typed, &tracks)),
+        ("transitions", flat(typed, &transitions)),
+        ("gaps", flat(typed, &gaps)),
+        ("first", flat(typed, &[t.first.heard, t.first.skipped])),
         ("heard", ids_to_js(&t.heard)),
         ("partly", ids_to_js(&t.partly)),
         ("surprise", JsValue::from(t.surprise)),
@@ -254,6 +274,7 @@ fn taste_from_js(value: &JsValue) -> Result<TasteParts, JsValue> {
         )? as u64,
         factor: number(&field(&t, "factor")?, "snapshot.taste.factor")?,
         gap_decay: number(&field(&t, "gapDecay")?, "snapshot.taste.gapDecay")?,
+        fit_decay: number(&field(&t, "fitDecay")?, "snapshot.taste.fitDecay")?,
         tracks,
         transitions,
         gaps,
@@ -287,6 +308,14 @@ fn numbers(obj: &JsValue, key: &str, path: &str) -> Result<Vec<f64>, JsValue> {
 /// [`numbers`], at most `max` of them.
 fn numbers_up_to(obj: &JsValue, key: &str, path: &str, max: u32) -> Result<Vec<f64>, JsValue> {
     let v = field(obj, key)?;
+    if let Some(typed) = v.dyn_ref::<Float64Array>() {
+        if typed.length() > MAX_FLAT {
+            return Err(range_error(
+                &[path, " is too large to be a memory-player snapshot"].concat(),
+            ));
+        }
+        return Ok(typed.to_vec());
+    }
     let Some(array) = v.dyn_ref::<Array>() else {
         return Err(type_error(
             &[path, " must be an array of numbers, got ", &type_name(&v)].concat(),
@@ -413,22 +442,21 @@ pub(crate) fn from_js(value: &JsValue, overrides: &JsValue) -> Result<Snapshot, 
             version as u64
         )));
     }
-    let (taste, replay) =
-        if version == 1.0 {
-            (None, Replay::Unknown)
+    let (taste, replay) = if version == 1.0 {
+        (None, Replay::Unknown)
+    } else {
+        // -1: unknown, 0: a first play, else the gap.
+        let raw = field(value, "replay")?;
+        let replay = if raw.as_f64() == Some(-1.0) {
+            Replay::Unknown
         } else {
-            let replay = integer(&field(value, "replay")?, "snapshot.replay", 0, MAX_SAFE)
-                .or_else(|e| match field(value, "replay")?.as_f64() {
-                    Some(-1.0) => Ok(-1.0),
-                    _ => Err(e),
-                })?;
-            let replay = match replay {
-                x if x < 0.0 => Replay::Unknown,
-                0.0 => Replay::First,
-                x => Replay::After(x as u64),
-            };
-            (Some(taste_from_js(value)?), replay)
+            match integer(&raw, "snapshot.replay", 0, MAX_SAFE)? as u64 {
+                0 => Replay::First,
+                gap => Replay::After(gap),
+            }
         };
+        (Some(taste_from_js(value)?), replay)
+    };
     let mut opts = options::parse(&object_at(value, "options", "snapshot.options")?)?;
     options::apply(&mut opts, overrides)?;
 

@@ -101,26 +101,27 @@ export interface RebuildEvent { buildVersion: number; reason: string; diffs: num
 export interface LearnEvent { from: number; to: number; kind: "reinforce" | "penalty" | "skip" | "choice"; }
 export interface OrchestratorEventMap { play: PlayEvent; rebuild: RebuildEvent; learn: LearnEvent; }
 
-/** Everything needed to resume an engine exactly; plain and JSON-serialisable. */
-export interface Snapshot {
+/** Everything needed to resume an engine exactly; plain and JSON-serialisable. (`Flat` is
+ * the type of its flat number arrays: `Float64Array` in what a profile store writes.) */
+export interface Snapshot<Flat extends ArrayLike<number> = number[]> {
   format: "memory-player";
   /** 2; a version 1 snapshot (no taste, no replay) still restores. */
   version: 1 | 2;
   options: Required<Options>;
   /** Flat rows: [id, edgeCount, to, weight, ..., id, edgeCount, ...], every known track. */
-  base: number[];
+  base: Flat;
   build: {
     version: number;
     reason: string;
     builtAt: number;
     diffs: number;
     /** Rows the build sees differently from the base: [id, edgeCount | -1, to, weight, ...]. */
-    baseChanges: number[];
+    baseChanges: Flat;
     /** [from, to, bonus, penalty, cooldown, ...] */
-    learned: number[];
+    learned: Flat;
   };
   chain: { back: number[]; current: number | null; forward: number[]; learningFrozen: boolean; currentRemoved?: boolean };
-  recency: { plays: number; last: number[] };
+  recency: { plays: number; last: Flat };
   /** The PRNG state, 16 hexadecimal digits. */
   rng: string;
   pendingCooldownSteps: number;
@@ -129,14 +130,15 @@ export interface Snapshot {
     lessons: number;
     factor: number;
     gapDecay: number;
+    fitDecay: number;
     /** [id, heard, skipped, last answer (0 skipped, 1 partly heard, 2 heard out), ...] */
-    tracks: number[];
+    tracks: Flat;
     /** [from, to, heard, skipped, ...] */
-    transitions: number[];
+    transitions: Flat;
     /** [heard, skipped] per replay-gap bucket */
-    gaps: number[];
+    gaps: Flat;
     /** [heard, skipped] of first plays */
-    first: number[];
+    first: Flat;
     /** The ring of recent answers "heard out", oldest first. */
     heard: number[];
     /** The ring of recent answers "partly heard", oldest first. */
@@ -188,15 +190,58 @@ export interface GraphArrays {
   weight: Float64Array;
 }
 
-/** Options of a profile: the engine's, plus how soon a change is saved. */
+/** What a profile store writes: `saveCheckpoint()` (every row) or `saveDelta(mark)` (the rows
+ * changed since the save marked). The checkpoint's rows, then each delta's rows in order, with
+ * the last `state`, make the snapshot of the last save. */
+export interface SavedDelta {
+  /** The orchestrator's `changes` at this instant. */
+  changes: number;
+  /** True for a checkpoint. */
+  full: boolean;
+  /** Base rows [id, edgeCount | -1, to, weight, ...]: -1 is a track forgotten since the mark. */
+  rows: Float64Array;
+  /** The rest of the snapshot, whole. */
+  state: Omit<Snapshot<Float64Array>, "base">;
+  /** This instant, for the next delta; free it once it is no longer needed. */
+  mark: SaveMark;
+}
+
+/** A save that committed, as `on("save")` reports it. */
+export interface SaveEvent {
+  /** The profile's revision now stored. */
+  revision: number;
+  /** Bytes written (the typed arrays' bytes plus a small estimate for the rest). */
+  bytes: number;
+  /** From taking the state to the commit, in milliseconds. */
+  ms: number;
+  /** Only what changed since the last save, or the whole profile (a compaction). */
+  kind: "delta" | "checkpoint";
+}
+
+/** A save that failed, as `on("saveerror")` reports it. A ProfileConflictError ends autosaving. */
+export interface SaveErrorEvent {
+  error: Error;
+  /** The revision the failed save would have written. */
+  revision: number;
+}
+
+/** Events of an orchestrator opened from a profile (never emitted by others). */
+export interface ProfileEventMap { save: SaveEvent; saveerror: SaveErrorEvent; }
+
+/** Options of a profile: the engine's, plus where it is kept and how soon a change without an event is saved. */
 export interface ProfileOptions extends Options {
-  /** A change is saved within this many milliseconds (default 2000). */
+  /** Plays, lessons and rebuilds are saved at once; other changes (graph edits, forgetTrack)
+   * within this many milliseconds (default 2000). */
   saveDelayMs?: number;
+  /** Keep the profile in files in this directory (Node, Electron, Bun, Deno) instead of IndexedDB. */
+  directory?: string;
 }
 
 export interface Orchestrator {
   /** Subscribes to an event type; returns the function that unsubscribes. */
   on<K extends keyof OrchestratorEventMap>(type: K, listener: (event: OrchestratorEventMap[K]) => void): () => void;
+  /** Subscribes to the saves of a profile (see `Orchestrator.open`); returns the function that unsubscribes. */
+  on<K extends keyof ProfileEventMap>(type: K, listener: (event: ProfileEventMap[K]) => void): () => void;
   /** Saves the profile now (resolves once committed); resolves at once when not opened from a profile. */
   flush(): Promise<void>;
   /** True when another tab or window had the same profile open when this one was opened (false when not opened from a profile). */
@@ -204,9 +249,10 @@ export interface Orchestrator {
 }
 
 export namespace Orchestrator {
-  /** Opens (or creates) a listener profile in IndexedDB; the orchestrator saves itself. */
+  /** Opens (or creates) a listener profile in IndexedDB, or in files with `{ directory }`; the
+   * orchestrator saves itself (see `on("save")`). */
   function open(name: string, options?: ProfileOptions): Promise<Orchestrator>;
-  /** Deletes a saved profile. */
-  function deleteProfile(name: string): Promise<void>;
+  /** Deletes a saved profile (in `directory` when given, else in IndexedDB). */
+  function deleteProfile(name: string, options?: { directory?: string }): Promise<void>;
 }
 "#;

@@ -274,7 +274,7 @@ test("the tarball holds the built package and nothing else", () => {
     "pkg/types/memory_player.d.cts", "pkg/web/memory_player.js", "pkg/web/memory_player_bg.wasm"]) {
     assert.ok(paths.includes(wanted), `${wanted} is not in the tarball`);
   }
-  const allowed = /^(package\.json|README\.md|LICENSE(\.md)?|js\/(browser|profile|import)\.js|js\/[^/]+\.d\.c?ts|pkg\/size\.json|pkg\/inline\/memory_player\.c?js|pkg\/import\/import\.cjs|pkg\/types\/[^/]+\.d\.c?ts|pkg\/web\/[^/]+\.(js|d\.ts|wasm))$/;
+  const allowed = /^(package\.json|README\.md|LICENSE(\.md)?|js\/(browser|profile|profile-files|import)\.js|js\/[^/]+\.d\.c?ts|pkg\/size\.json|pkg\/inline\/memory_player\.c?js|pkg\/import\/import\.cjs|pkg\/types\/[^/]+\.d\.c?ts|pkg\/web\/[^/]+\.(js|d\.ts|wasm))$/;
   const stray = paths.filter((p) => !allowed.test(p));
   assert.deepEqual(stray, [], "files that should not ship");
 });

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import {
   SCREENSHOT_DIR, CHROMIUM, CHROMIUM_ARGS, assertBuilt, startServer, watch, waitReady,
-  tid, currentId, chipsOf, waitForChange, waitForState, assertNoErrorsShown, toneWav,
+  tid, currentId, chipsOf, waitForChange, waitForState, assertNoErrorsShown, toneWav, edgeOf, explained,
 } from "./demo-support.mjs";
 
 const SCREENSHOT = `${SCREENSHOT_DIR}demo-memory.png`;
@@ -71,13 +71,19 @@ async function shown(page) {
   };
 }
 
-/** The candidates table (explainNext()), row by row: id, base, bonus, penalty, cooldown, final, hold, chance. */
-const candidates = (page) => page.locator(tid("candidate-row")).evaluateAll((rows) =>
-  rows.map((r) => [r.dataset.id, ...[...r.querySelectorAll("td")].slice(1).map((td) => td.textContent)]));
+/**
+ * The explain panel (explainNext()): what it explains, then the candidates row by row: id, edge,
+ * transition and track evidence, plays ago (and held), score, chance.
+ */
+async function candidates(page) {
+  const rows = await page.locator(tid("candidate-row")).evaluateAll((trs) =>
+    trs.map((r) => [r.dataset.id, ...[...r.querySelectorAll("td")].slice(1).map((td) => td.textContent)]));
+  return { ...(await explained(page)), rows };
+}
 
-async function penaltyOf(page, id) {
-  const cells = await page.locator(`${tid("candidate-row")}[data-id="${id}"] td`).allTextContents();
-  return { penalty: cells[3], cooldown: cells[4] };
+/** No candidate shows a penalty or a cooldown. */
+async function nothingFined(page) {
+  return (await page.locator(`${tid("candidates")} [data-part=penalty], ${tid("candidates")} [data-part=cooldown]`).count()) === 0;
 }
 
 test("the demo remembers the listener across reloads, and forgets them when asked", async (t) => {
@@ -113,7 +119,7 @@ test("the demo remembers the listener across reloads, and forgets them when aske
     assert.equal(await waitForChange(page, d), c);
     await page.click(tid("btn-back"));
     assert.equal(await waitForChange(page, c), b);
-    const learned = await penaltyOf(page, c);
+    const learned = await edgeOf(page, c);
     assert.equal(learned.penalty, "−2", `b → c was skipped in build #2: ${JSON.stringify(learned)}`);
     assert.match(learned.cooldown, /^❄[1-3]$/);
     before = { ...(await shown(page)), candidates: await candidates(page) };
@@ -135,7 +141,7 @@ test("the demo remembers the listener across reloads, and forgets them when aske
     assert.equal(Number(m[1]), 6, "six plays: Play, Next, Skip, Skip, Back, Back");
     const after = { ...(await shown(page)), candidates: await candidates(page) };
     assert.deepEqual(after, before, "the same chain, learned weights, cooldowns, build and timeline");
-    assert.deepEqual((await penaltyOf(page, c)).penalty, "−2");
+    assert.deepEqual((await edgeOf(page, c)).penalty, "−2");
     assert.equal(await page.locator(`${tid("rebuild-entry")}.restored`).getAttribute("data-version"), "2");
     assert.equal(await page.locator(`${tid("rebuild-entry")}.restored .tag`).textContent(), "restored");
     assert.match(await page.textContent(tid("event-log")), /memory restored: build #2/);
@@ -178,15 +184,16 @@ test("the demo remembers the listener across reloads, and forgets them when aske
     };
     assert.deepEqual(await shown(page), fresh);
     assert.equal(await page.getAttribute(tid("now-playing"), "data-id"), "");
-    const penalties = (await candidates(page)).map((row) => row[3]);
-    assert.ok(penalties.length >= 24 && penalties.every((p) => p === "0"), `no penalty left: ${penalties}`);
+    const explainedNow = await candidates(page);
+    assert.equal(explainedNow.row, 0, "the start row");
+    assert.ok(explainedNow.rows.length >= 1 && (await nothingFined(page)), `no penalty left: ${JSON.stringify(explainedNow)}`);
     await waitForState(page, "save-state", "saved");
 
     await reload(page);
     assert.equal(await page.getAttribute(tid("memory-state"), "data-state"), "restored");
     assert.equal(await page.textContent(tid("memory-state")), "Welcome back: nothing played yet, build #1.");
     assert.deepEqual(await shown(page), fresh);
-    assert.ok((await candidates(page)).every((row) => row[3] === "0" && row[4] === "0"), "no penalty, no cooldown");
+    assert.ok(await nothingFined(page), "no penalty, no cooldown");
     await assertNoErrorsShown(page, problems);
   });
 
@@ -219,13 +226,15 @@ test("the demo remembers the listener across reloads, and forgets them when aske
 
   await t.test("own files are not kept across a reload: the restored engine forgets them, and says so", async () => {
     await page.setInputFiles(tid("file-input"), { name: "test-tone.wav", mimeType: "audio/wav", buffer: toneWav(1.5) });
-    await page.locator(`${tid("candidate-row")}[data-id="1001"]`).waitFor();
+    await page.locator(`${tid("own-file")}[data-id="1001"]`).waitFor();
     await page.waitForFunction((sel) => document.querySelector(sel).textContent === "#3", tid("build-version"));
+    // Nothing plays: the start row is explained, and the new file is linked from every track.
+    await page.locator(`${tid("graph-node")}[data-id="1001"]`).waitFor();
     await waitForState(page, "save-state", "saved");
     await reload(page);
     assert.equal(await page.textContent(tid("memory-state")),
       "Welcome back: nothing played yet, build #3. Your own files are not kept across reloads: 1 forgotten.");
-    assert.equal(await page.locator(`${tid("candidate-row")}[data-id="1001"]`).count(), 0);
+    assert.equal(await page.locator(`${tid("graph-node")}[data-id="1001"]`).count(), 0);
     assert.equal(await page.locator(tid("own-file")).count(), 0);
     await waitForState(page, "save-state", "saved"); // the forgetting is saved: the next load is clean
     await reload(page);

@@ -91,6 +91,24 @@ export const tid = (id) => `[data-testid="${id}"]`;
 export const currentId = async (page) => Number(await page.getAttribute(tid("now-playing"), "data-id"));
 export const chipsOf = async (page, id) => (await page.locator(`${tid(id)} .chip`).allTextContents()).map(Number);
 
+/** What the explain panel says it explains: the row (0: start), the repeat window, the policy. */
+export async function explained(page) {
+  return page.evaluate(() => {
+    const get = (id, key) => document.querySelector(`[data-testid="${id}"]`)?.dataset[key];
+    return { row: Number(get("explain-row", "row")), window: Number(get("explain-window", "window")), policy: get("explain-policy", "policy") };
+  });
+}
+
+/** The build's edge to candidate `id` as the explain panel shows it: texts of its parts ("0" when absent). */
+export async function edgeOf(page, id) {
+  const cell = page.locator(`${tid("candidate-row")}[data-id="${id}"] td.edge`);
+  await cell.waitFor();
+  return cell.evaluate((td) => {
+    const part = (k) => td.querySelector(`[data-part=${k}]`)?.textContent ?? "0";
+    return { base: part("base"), bonus: part("bonus"), penalty: part("penalty"), cooldown: part("cooldown") };
+  });
+}
+
 /** Waits until the playing track is not `id` any more, and returns the new one. */
 export async function waitForChange(page, id) {
   await page.waitForFunction(

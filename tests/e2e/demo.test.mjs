@@ -1,7 +1,8 @@
 // End-to-end test of the demo (www/) in real headless Chromium: Debian's /usr/bin/chromium driven
 // by playwright-core (never a downloaded browser). It serves the repo with scripts/serve.mjs on a
 // free port, and assumes the package is built (npm test builds it first). The listener's memory
-// across reloads (IndexedDB profile, Forget me, two tabs) is tested in demo-memory.test.mjs.
+// across reloads (IndexedDB profile, Forget me, two tabs) is tested in demo-memory.test.mjs; the
+// simulated listener's comparison and sound that cannot start, in demo-listener.test.mjs.
 //
 // Run alone: node --test tests/e2e/demo.test.mjs
 
@@ -11,12 +12,11 @@ import { mkdir } from "node:fs/promises";
 import { chromium } from "playwright-core";
 import {
   SCREENSHOT_DIR, CHROMIUM, CHROMIUM_ARGS, assertBuilt, startServer, watch, waitReady,
-  tid, currentId, chipsOf, waitForChange, assertNoErrorsShown, toneWav,
+  tid, currentId, chipsOf, waitForChange, assertNoErrorsShown, toneWav, edgeOf, explained,
 } from "./demo-support.mjs";
 
 const SCREENSHOT = `${SCREENSHOT_DIR}demo.png`;
 const PHONE_SCREENSHOT = `${SCREENSHOT_DIR}demo-phone.png`;
-const SIM_PLAYS = 400;
 
 let server;
 let baseUrl;
@@ -58,13 +58,17 @@ test("serve.mjs: MIME types, and nothing outside the served folders", async () =
   }
 });
 
-test("the demo plays, steers, learns, rebuilds and simulates a listener", async (t) => {
+test("the demo plays, steers, learns, explains and rebuilds", async (t) => {
   const { page, problems } = await openDemo();
 
   await t.test("loads the catalogue, the graph and the managers", async () => {
     assert.ok((await page.locator(tid("catalogue-track")).count()) >= 24, "at least 24 tracks");
     assert.ok((await page.locator(tid("graph-node")).count()) >= 24, "every track on the graph");
-    assert.ok((await page.locator(tid("candidate-row")).count()) >= 24, "candidates from the start node");
+    // The package's default options: the adaptive policy, explaining the start row.
+    assert.ok((await page.locator(tid("candidate-row")).count()) >= 1, "candidates from the start row");
+    assert.deepEqual(await explained(page), { row: 0, window: 8, policy: "adaptive" });
+    assert.match(await page.textContent(tid("explain-row")), /start row \(nothing plays yet\)/);
+    assert.match(await page.textContent(tid("resolved-options")), /policyadaptive.*topK10/);
     assert.equal(await page.textContent(tid("managers-state")), "running");
     const versions = await page.locator(tid("rebuild-entry")).evaluateAll((els) => els.map((e) => [e.dataset.version, e.dataset.reason]));
     assert.deepEqual(versions, [["1", "catalogue loaded"], ["0", "initialization"]]);
@@ -89,6 +93,8 @@ test("the demo plays, steers, learns, rebuilds and simulates a listener", async 
     assert.deepEqual(await chipsOf(page, "chain-current"), [a]);
     assert.equal(Number(await page.getAttribute(tid("graph-current"), "data-id")), a);
     assert.ok((await page.locator(tid("graph-edge")).count()) > 0, "edges out of the current track");
+    assert.equal((await explained(page)).row, a, "the current track's row is explained");
+    assert.match(await page.textContent(tid("explain-row")), new RegExp(`after track ${a} \\(the current track\\)`));
   });
 
   await t.test("Next asks the engine, Skip teaches a skip", async () => {
@@ -112,12 +118,21 @@ test("the demo plays, steers, learns, rebuilds and simulates a listener", async 
     await page.click(tid("btn-back"));
     assert.equal(await waitForChange(page, b), a);
     // a -> b was skipped: a penalty of 2 and a cooldown, on the table and on the drawn edge.
-    const row = page.locator(`${tid("candidate-row")}[data-id="${b}"]`);
-    await row.waitFor();
-    const cells = await row.locator("td").allTextContents();
-    assert.equal(cells[3], "−2", `penalty of ${a} → ${b}: ${cells}`);
-    assert.match(cells[4], /^❄[1-3]$/, `cooldown of ${a} → ${b}: ${cells}`);
+    const edge = await edgeOf(page, b);
+    assert.equal(edge.penalty, "−2", `penalty of ${a} → ${b}: ${JSON.stringify(edge)}`);
+    assert.match(edge.cooldown, /^❄[1-3]$/, `cooldown of ${a} → ${b}: ${JSON.stringify(edge)}`);
     assert.match(await page.getAttribute(`${tid("graph-edge")}[data-id="${b}"]`, "class"), /penalised/);
+    // ... and the listener's answers: a skipped transition and a skipped track, played recently.
+    const row = page.locator(`${tid("candidate-row")}[data-id="${b}"]`);
+    const transition = row.locator(".evidence.transition");
+    assert.equal(Number(await transition.getAttribute("data-heard")), 0);
+    assert.ok(Number(await transition.getAttribute("data-skipped")) > 0, "the skip of a → b is transition evidence");
+    assert.ok(Number(await row.locator(".evidence.track").getAttribute("data-skipped")) > 0, "and track evidence");
+    const ago = row.locator(".ago");
+    assert.equal(await ago.getAttribute("data-ago"), "1", "b played one play ago");
+    assert.equal(await ago.getAttribute("data-held"), "true", "within the repeat window");
+    assert.equal(await ago.locator(".pill.held").textContent(), "held");
+    assert.match(await row.locator(".score").textContent(), /^\d/);
   });
 
   await t.test("the keyboard works: N walks forward, S skips, Space pauses", async () => {
@@ -205,7 +220,7 @@ test("the demo plays, steers, learns, rebuilds and simulates a listener", async 
     await page.waitForFunction((sel) => document.querySelector(sel).dataset.state === "reopened", tid("memory-state"));
     assert.match(await page.textContent(tid("memory-state")), new RegExp(`^Options applied to the same memory: \\d+ plays remembered, build ${build}\\.$`));
     assert.match(await page.textContent(tid("diff-count")), / \/ 40$/);
-    assert.match(await page.textContent(tid("resolved-options")), /seed7maxRuntimeDiffs40/);
+    assert.match(await page.textContent(tid("resolved-options")), /seed7policyadaptivemaxRuntimeDiffs40/);
     // The profile was reopened with the new options: chain, builds and timeline are kept.
     assert.deepEqual({ back: await chipsOf(page, "chain-back"), current: await chipsOf(page, "chain-current") }, chain);
     assert.equal(await page.textContent(tid("build-version")), build);
@@ -214,36 +229,18 @@ test("the demo plays, steers, learns, rebuilds and simulates a listener", async 
     assert.equal(await page.locator(`${tid("rebuild-entry")}.restored .tag`).textContent(), "reopened");
   });
 
-  await t.test(`the simulated listener plays ${SIM_PLAYS} times and the chart shows the engine beating shuffle`, async () => {
-    const backBefore = Number((await page.textContent(tid("chain-counts"))).match(/^(\d+) back/)[1]);
-    await page.fill(tid("sim-plays"), String(SIM_PLAYS));
-    await page.click(tid("sim-run"));
-    await page.waitForFunction(
-      ([sel, n]) => document.querySelector(sel).textContent === `${n} plays`,
-      [tid("sim-progress"), SIM_PLAYS],
-      { timeout: 60_000 },
-    );
-    // One point a play, drawn from the 10th play on (a rolling rate over fewer plays is noise).
-    const drawn = SIM_PLAYS - 9;
-    assert.equal(await page.getAttribute(tid("chart-engine"), "data-count"), String(drawn));
-    const points = (await page.getAttribute(tid("chart-engine"), "points")).trim().split(/\s+/);
-    assert.equal(points.length, drawn);
-    assert.ok(points.every((p) => /^\d+(\.\d+)?,\d+(\.\d+)?$/.test(p)), "x,y pairs");
-    assert.equal((await page.getAttribute(tid("chart-shuffle"), "points")).trim().split(/\s+/).length, drawn);
-    const stats = await page.locator(`${tid("sim-stats")} .stat`).evaluateAll((els) =>
-      Object.fromEntries(els.map((e) => [e.querySelector(".l").textContent, parseFloat(e.querySelector(".v").textContent)])));
-    assert.ok(stats["Engine, last 100"] < stats["Shuffle, all plays"], `the engine skips less than shuffle: ${JSON.stringify(stats)}`);
-    // The diff manager folded the listener's lessons in: rebuilds for the diff limit.
-    assert.ok((await page.locator(`${tid("rebuild-entry")}[data-reason="diff limit exceeded"]`).count()) >= 3);
-    // Each play pushes the track before it onto the back stack (the chain had a current track).
-    assert.match(await page.textContent(tid("chain-counts")), new RegExp(`^${backBefore + SIM_PLAYS} back`));
-    // Saving keeps up (the page asks at most every 2 s, the package after each rebuild), and nothing broke.
-    await page.waitForFunction((sel) => document.querySelector(sel).dataset.state === "saved", tid("save-state"), { timeout: 10_000 });
-    await page.click(`${tid("sim-tastes")} summary`);
-    assert.ok((await page.locator(`${tid("sim-tastes-body")} .chip`).count()) >= 10, "liked and disliked tracks revealed");
+  await t.test("the seed rules are one option away: the explanation says so", async () => {
+    await page.selectOption(tid("opt-policy"), "seed");
+    await page.click(tid("options-apply"));
+    await page.waitForFunction((sel) => document.querySelector(sel).dataset.policy === "seed", tid("explain-policy"));
+    assert.match(await page.textContent(tid("explain-window")), /Repeat window 8 plays \(fixed\)/);
+    assert.match(await page.textContent(tid("resolved-options")), /policyseed/);
+    await page.selectOption(tid("opt-policy"), "adaptive");
+    await page.click(tid("options-apply"));
+    await page.waitForFunction((sel) => document.querySelector(sel).dataset.policy === "adaptive", tid("explain-policy"));
   });
 
-  await t.test("after the listener, Play plays the engine's current track; screenshot", async () => {
+  await t.test("Play plays the engine's current track; screenshot", async () => {
     const id = await currentId(page);
     await page.click(tid("btn-play"));
     await page.waitForFunction((sel) => Number(document.querySelector(sel).dataset.position) > 0.5, tid("progress"), { timeout: 10_000 });
@@ -269,6 +266,37 @@ test("a generated track ends on its own: feedback, then the next track; a short 
   assert.match(await page.textContent(tid("event-log")), new RegExp(`learn 0 → ${first}: reinforce`));
   // The TTL manager looks every second (an eighth of the TTL, at least 1 s) and rebuilds an old build.
   await page.locator(`${tid("rebuild-entry")}[data-reason="time to live is up"]`).first().waitFor({ timeout: 10_000 });
+  await assertNoErrorsShown(page, problems);
+  await page.close();
+});
+
+test("the listener picks a track (playTrack) and queues others (enqueue) from the catalogue", async () => {
+  const { page, problems } = await openDemo();
+  const track = (id) => `${tid("catalogue-track")}[data-id="${id}"]`;
+  // Click track 12: it plays now, and the chain records it like any pick.
+  await page.click(`${track(12)} ${tid("choose")}`);
+  await page.waitForFunction(() => document.querySelector('[data-testid="now-playing"]').dataset.id === "12");
+  assert.equal(await currentId(page), 12);
+  // Queue 5 then 21: the queue shows both, in order.
+  await page.click(`${track(5)} ${tid("enqueue")}`);
+  await page.click(`${track(21)} ${tid("enqueue")}`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="queued"]').length === 2);
+  const queued = await page.locator(tid("queued")).evaluateAll((els) => els.map((e) => Number(e.dataset.id)));
+  assert.deepEqual(queued, [5, 21]);
+  // Next takes the queue before any generated pick.
+  await page.click(tid("btn-next"));
+  await page.waitForFunction(() => document.querySelector('[data-testid="now-playing"]').dataset.id === "5");
+  await page.click(tid("btn-next"));
+  await page.waitForFunction(() => document.querySelector('[data-testid="now-playing"]').dataset.id === "21");
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="queued"]').length === 0);
+  // Remove and clear work too.
+  await page.click(`${track(7)} ${tid("enqueue")}`);
+  await page.click(`${track(8)} ${tid("enqueue")}`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="queued"]').length === 2);
+  await page.click(`${tid("queued")}[data-id="7"] button`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="queued"]').length === 1);
+  await page.click(tid("queue-clear"));
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="queued"]').length === 0);
   await assertNoErrorsShown(page, problems);
   await page.close();
 });

@@ -54,16 +54,18 @@ test("save, reload the page: same state, same next picks; and after a browser re
         await o.flush();
         const state = h.state(o);
         const record = await h.rawRecord("alice");
-        // What this engine does next, continuing without any save or restore.
-        const next = h.picks(o, 30);
+        // What this engine does next, continuing without any save or restore (on a copy:
+        // every play of `o` would be saved at once).
+        const probe = mp.Orchestrator.fromSnapshot(o.snapshot());
+        const next = h.picks(probe, 30);
+        probe.free();
         return { fresh, state, revision: record.revision, id: record.id, next };
       });
       assert.deepEqual(saved.fresh, { shared: false, edges: 0, record: undefined });
       assert.equal(saved.revision, 1);
       assert.ok(saved.state.edges.length > 100 && saved.state.build.bonuses.length > 0, "trained");
       assert.ok(saved.state.build.cooldowns.length > 0 && saved.state.chain.back.length > 10, "trained");
-      // The picks above changed the engine, but nothing saved them (no rebuild, and the
-      // delay is 24 days).
+      // Nothing changed since the flush: nothing more was saved.
       assert.equal((await page.evaluate(() => h.rawRecord("alice"))).revision, 1);
 
       await reload(page);
@@ -178,8 +180,11 @@ test("a save interrupted by the tab crashing mid-transaction keeps the previous 
     // Make the interruption certain: once the record is handed to IndexedDB (put issued),
     // the transaction is kept busy with reads so that it cannot commit, and the tab is
     // crashed. Only a tab that dies mid-transaction shows that a save is all or nothing.
+    // (A save of the tab holding the profile's lock calls commit() at once: that is made a
+    // no-op here, or the transaction would not wait for the reads.)
     const putIssued = page.waitForEvent("console", (m) => m.text() === "put issued");
     await page.evaluate(() => {
+      IDBTransaction.prototype.commit = function () {};
       const put = IDBObjectStore.prototype.put;
       IDBObjectStore.prototype.put = function (...args) {
         const req = put.apply(this, args);
@@ -206,6 +211,8 @@ test("a save interrupted by the tab crashing mid-transaction keeps the previous 
       await o.flush();
       r.nextRevision = (await h.rawRecord("crash")).revision;
       // The same instrumentation without the crash: the save commits once the reads stop.
+      const commit = IDBTransaction.prototype.commit;
+      IDBTransaction.prototype.commit = function () {};
       const put = IDBObjectStore.prototype.put;
       IDBObjectStore.prototype.put = function (...args) {
         const req = put.apply(this, args);
@@ -217,6 +224,7 @@ test("a save interrupted by the tab crashing mid-transaction keeps the previous 
       o.playNext();
       await o.flush();
       IDBObjectStore.prototype.put = put;
+      IDBTransaction.prototype.commit = commit;
       r.controlRevision = (await h.rawRecord("crash")).revision;
       return r;
     });
@@ -405,19 +413,24 @@ test("Node: Orchestrator.open rejects with a clear error (no IndexedDB)", async 
   o.free();
 });
 
-test("10 000 tracks, 500 000 edges: save and load each under 1 s (median of 3)", async () => {
+test("10 000 tracks, 500 000 edges: a save after 50 lessons <= 10 ms of main thread (target 5), open <= 300 ms (medians of 5)", async () => {
   await withBrowser(async (browser) => {
     const page = await browser.newPage();
-    const r = await measureProfile(page, { runs: 3 });
+    const r = await measureProfile(page, { runs: 5 });
     const ms = (x) => `${x.toFixed(1)} ms`;
     console.log(
-      `profile of ${r.tracks} tracks / ${r.edges} edges (${(r.snapshotJsonBytes / 1e6).toFixed(1)} MB as JSON), ` +
-        `medians of 3: save ${ms(r.median.saveMs)} (snapshot ${ms(r.median.snapshotMs)}), ` +
-        `load ${ms(r.median.loadMs)} (fromSnapshot ${ms(r.median.fromSnapshotMs)})`,
+      `profile of ${r.tracks} tracks / ${r.edges} edges, medians of 5: save after 50 lessons ` +
+        `${ms(r.median.saveAfter50LessonsMainMs)} main thread (${ms(r.median.saveAfter50LessonsTotalMs)} to commit), ` +
+        `compaction ${ms(r.compaction.mainMs)} main thread, open ${ms(r.median.loadMs)}`,
     );
     assert.equal(r.edges, 500_000);
     assert.equal(r.restoredStateEqual, true);
-    assert.ok(r.median.saveMs < 1000, `save took ${r.median.saveMs} ms`);
-    assert.ok(r.median.loadMs < 1000, `load took ${r.median.loadMs} ms`);
+    assert.deepEqual(new Set(r.saveAfter50Lessons.kinds), new Set(["delta"]));
+    assert.equal(r.compaction.kind, "checkpoint");
+    assert.equal(r.saveAfterRebuild.kind, "delta");
+    // The issue's target is 5 ms (met in `npm run bench` on this machine when it is quiet: see
+    // the README); the test allows twice that, for a 2-core machine shared with other work.
+    assert.ok(r.median.saveAfter50LessonsMainMs <= 10, `a save after 50 lessons took ${r.median.saveAfter50LessonsMainMs} ms of main thread`);
+    assert.ok(r.median.loadMs <= 300, `open took ${r.median.loadMs} ms`);
   });
 });

@@ -186,6 +186,14 @@ export async function usage(): Promise<void> {
     assertType<Equals<typeof e.kind, LearnKind>>();
   });
   offPlay();
+
+  // The player API: the listener's choice, the queue.
+  o.playTrack(1);
+  o.enqueue(2);
+  o.enqueue([3, 4]);
+  assertType<Equals<ReturnType<typeof o.queue>, number[]>>();
+  o.removeFromQueue(3);
+  o.clearQueue();
   // @ts-expect-error an unknown event type
   o.on("pause", () => {});
   // @ts-expect-error a "play" payload has no `kind`
@@ -209,6 +217,33 @@ export async function usage(): Promise<void> {
   await profile.stop();
   profile.free();
   await Orchestrator.deleteProfile("listener");
+  // Save events, and profiles in files.
+  const offSave = profile.on("save", (e) => {
+    assertType<Equals<typeof e.revision, number>>();
+    assertType<Equals<typeof e.bytes, number>>();
+    assertType<Equals<typeof e.ms, number>>();
+    assertType<Equals<typeof e.kind, "delta" | "checkpoint">>();
+  });
+  offSave();
+  profile.on("saveerror", (e) => {
+    assertType<Equals<typeof e.error, Error>>();
+    assertType<Equals<typeof e.revision, number>>();
+  });
+  profile.on("play", (e) => assertType<Equals<typeof e.id, number>>());
+  // @ts-expect-error no such event
+  profile.on("saved", () => {});
+  const inFiles = await Orchestrator.open("listener", { directory: "/var/lib/app/profiles" });
+  await Orchestrator.deleteProfile("listener", { directory: "/var/lib/app/profiles" });
+  // @ts-expect-error a directory is a path
+  await Orchestrator.open("listener", { directory: 5 });
+  // What a store writes: typed arrays, and a mark for the next delta.
+  const checkpoint = inFiles.saveCheckpoint();
+  assertType<Equals<typeof checkpoint.rows, Float64Array>>();
+  const delta = inFiles.saveDelta(checkpoint.mark);
+  assertType<Equals<typeof delta.state.build.learned, Float64Array>>();
+  assertType<Equals<typeof delta.mark.changes, number>>();
+  checkpoint.mark.free();
+  delta.mark.free();
   // @ts-expect-error a profile name is a string
   await Orchestrator.open(7);
   // @ts-expect-error saveDelayMs is a number

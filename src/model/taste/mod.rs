@@ -2,108 +2,29 @@
 //! and each replay gap, with old answers fading so that a change of taste is followed.
 //!
 //! Every answer is a value in `[0, 1]` (heard out 1, partly heard 0.5, skipped 0) kept as two
-//! sums, `heard` and `skipped`. Forgetting is *forward decay*: an answer given at lesson `t`
-//! is stored multiplied by `g^t`, with `g = 1 + ln 2 / half_life` (so answers halve in weight
-//! every `half_life` lessons, within 1 % from a half-life of 25 on, and no transcendental
-//! function is needed in the wasm),
-//! and every sum is read divided by the current factor, so decaying everything costs nothing per lesson (the factor is folded back into the
-//! sums, once, when it grows large). The ratio `heard / (heard + skipped)` does not depend on
-//! the reading time.
+//! sums, `heard` and `skipped`. Forgetting is *forward decay*: an answer given at lesson `t` is
+//! stored multiplied by `g^t`, with `g = 1 + ln 2 / half_life` (answers halve in weight every
+//! `half_life` lessons, within 1 % from a half-life of 25 on, with no transcendental function
+//! in the wasm), and every sum is read divided by the current factor. Decaying everything so
+//! costs nothing per lesson; the factor is folded back into the sums once it grows large. The
+//! ratio `heard / (heard + skipped)` does not depend on the reading time.
 
-use std::cell::{Cell, Ref, RefCell};
+mod evidence;
+mod gaps;
+
 use std::collections::VecDeque;
+
+pub use evidence::{Answer, Evidence, Replay};
+use gaps::Gaps;
+pub use gaps::{gap_bucket, GAP_BOUNDS};
 
 use super::recency::IdMap;
 use super::{Rng, TrackId};
-
-/// Decayed sums of a listener's answers: how much was heard and how much was skipped.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Evidence {
-    pub heard: f64,
-    pub skipped: f64,
-}
-
-impl Evidence {
-    fn add(&mut self, heard: f64, skipped: f64) {
-        self.heard += heard;
-        self.skipped += skipped;
-    }
-
-    fn scaled(self, by: f64) -> Self {
-        Self {
-            heard: self.heard * by,
-            skipped: self.skipped * by,
-        }
-    }
-
-    /// The mean of `prior_mean` seen `prior_weight` times and these answers.
-    pub fn mean(self, prior_mean: f64, prior_weight: f64) -> f64 {
-        (prior_mean * prior_weight + self.heard) / (prior_weight + self.heard + self.skipped)
-    }
-
-    pub fn weight(self) -> f64 {
-        self.heard + self.skipped
-    }
-
-    fn is_finite_non_negative(self) -> bool {
-        self.heard.is_finite()
-            && self.skipped.is_finite()
-            && self.heard >= 0.0
-            && self.skipped >= 0.0
-    }
-}
-
-/// Lower bounds of the replay-gap buckets, in plays (a gap of 1 replays the track just heard).
-/// One bucket per gap up to 24, then about 10 % wider each, so a tolerance of 40 plays is told
-/// from one of 45 and a bucket straddling the listener's tolerance stays narrow.
-pub const GAP_BOUNDS: [u64; 64] = [
-    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 26, 29,
-    32, 35, 38, 42, 46, 51, 56, 62, 68, 75, 82, 90, 99, 109, 120, 132, 145, 160, 176, 194, 213,
-    234, 257, 283, 311, 342, 376, 414, 455, 501, 551, 606, 667, 734, 807, 888, 977, 1075,
-];
-
-/// The bucket of a replay gap.
-pub fn gap_bucket(gap: u64) -> usize {
-    GAP_BOUNDS.partition_point(|b| *b <= gap).saturating_sub(1)
-}
-
-/// How a listener answered a play, as the value it is worth: 1 heard out, 0.5 partly, 0 skipped.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Answer {
-    Heard,
-    Partial,
-    Skipped,
-}
-
-impl Answer {
-    fn value(self) -> f64 {
-        match self {
-            Answer::Heard => 1.0,
-            Answer::Partial => 0.5,
-            Answer::Skipped => 0.0,
-        }
-    }
-}
-
-/// When the answered track had played before, as far as the engine knows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Replay {
-    /// Its first play: the answer also teaches what unheard tracks are worth.
-    First,
-    /// Played again this many plays after its previous play (1: twice in a row).
-    After(u64),
-    /// Not known (a lesson about a track that is not the one playing).
-    Unknown,
-}
 
 /// The weight of a new answer's prior on an unheard track, in answers.
 pub(crate) const TRACK_PRIOR_WEIGHT: f64 = 2.0;
 /// The weight of a track's own mean as the prior of each of its transitions, in answers.
 pub(crate) const TRANSITION_PRIOR_WEIGHT: f64 = 2.0;
-/// The weight of the starting guess for each gap bucket, in answers.
-const GAP_PRIOR_WEIGHT: f64 = 0.3;
-/// Gap answers fade this many times more slowly than answers about tracks.
-const GAP_MEMORY: f64 = 4.0;
 /// Each new answer about a track or a transition first multiplies its older answers by this:
 /// whatever the clock, the latest answers about an item outweigh its old ones.
 const ITEM_MEMORY: f64 = 0.7;
@@ -117,17 +38,26 @@ const SURPRISE_SPAN: f64 = 16.0;
 const SURPRISE_CHANGE: f64 = 0.4;
 /// What a change of taste leaves of the answers given before it.
 const KEPT_AFTER_CHANGE: f64 = 0.2;
-/// During a history import, the replay gaps are refitted every this many answers.
-pub(crate) const BULK_REFIT: u32 = 64;
-/// Once the decay factor passes this, it is folded into the sums (which touches every one of
-/// them, so not too often: after some 660 halvings; stored sums stay far from overflowing).
-const RESCALE_AT: f64 = 1e200;
+/// Once the decay factor passes this, it is folded into the sums.
+const RESCALE_AT: f64 = 1e30;
 
-/// The evidence on one track, and its last answer.
+/// The evidence on one track, its last answer, and the play it last played at (0: never): a
+/// pick reads both in one lookup.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct TrackEntry {
     evidence: Evidence,
     last: Answer,
+    played: u64,
+}
+
+impl Default for TrackEntry {
+    fn default() -> Self {
+        Self {
+            evidence: Evidence::default(),
+            last: Answer::Skipped,
+            played: 0,
+        }
+    }
 }
 
 /// The last this many tracks heard out are where a pick draws its liked candidates from.
@@ -144,13 +74,10 @@ pub struct Taste {
     growth: f64,
     /// The decay factor: what an answer given now is multiplied by when stored.
     factor: f64,
-    /// The same for the gap buckets, which fade [`GAP_MEMORY`] times more slowly.
-    gap_growth: f64,
-    gap_decay: f64,
     tracks: IdMap<TrackEntry>,
     /// Per source track, the transitions that have evidence, sorted by target.
     transitions: IdMap<Vec<(TrackId, Evidence)>>,
-    gaps: [Evidence; GAP_BOUNDS.len()],
+    gaps: Gaps,
     /// Answers to tracks heard for the first time: the prior of every unheard track.
     first: Evidence,
     /// The tracks of the last [`HEARD_RING`] answers "heard out" (and of the last
@@ -162,29 +89,6 @@ pub struct Taste {
     partly: VecDeque<TrackId>,
     /// The rate of confident predictions missed lately (a moving average).
     surprise: f64,
-    /// What the gap buckets say, derived from them when read after an answer changed them:
-    /// fitting 64 buckets at every answer cost more than the rest of a lesson, and a history
-    /// import or a pile of lessons reads it far less often than it answers.
-    fit: RefCell<GapFit>,
-    /// True when `fit` is older than the last answer.
-    stale: Cell<bool>,
-    /// Answers recorded since `fit` was computed.
-    unfitted: Cell<u32>,
-    /// [`Taste::gap_prior`] of every bucket, computed once.
-    priors: [f64; GAP_BOUNDS.len()],
-    start_window: u64,
-}
-
-/// The fit of the replay-gap buckets.
-#[derive(Clone, Debug)]
-struct GapFit {
-    /// Per bucket, the chance a replay at that gap is welcome, relative to the best bucket.
-    factors: [f64; GAP_BOUNDS.len()],
-    /// The window: the smallest gap whose factor reaches one half.
-    window: u64,
-    /// From this gap on, the factor is within 2 % of the best: a replay is as welcome as a new
-    /// play, so the pick need not look the gap up.
-    horizon: u64,
 }
 
 /// Everything a [`Taste`] holds, as plain data, for saving.
@@ -193,6 +97,7 @@ pub struct TasteParts {
     pub lessons: u64,
     pub factor: f64,
     pub gap_decay: f64,
+    pub fit_decay: f64,
     /// `(track, evidence, last answer)` ascending by track.
     pub tracks: Vec<(TrackId, Evidence, Answer)>,
     /// `(from, to, evidence)` ascending by `(from, to)`.
@@ -209,67 +114,23 @@ impl Taste {
     /// An empty memory forgetting with `half_life` lessons, whose first guess of the repeat
     /// window is `start_window` plays.
     pub fn new(half_life: f64, start_window: u64) -> Self {
-        let mut taste = Self {
+        Self {
             lessons: 0,
             growth: 1.0 + std::f64::consts::LN_2 / half_life.max(1.0),
             factor: 1.0,
-            gap_growth: 1.0 + std::f64::consts::LN_2 / (GAP_MEMORY * half_life.max(1.0)),
-            gap_decay: 1.0,
             tracks: IdMap::default(),
             transitions: IdMap::default(),
-            gaps: [Evidence::default(); GAP_BOUNDS.len()],
+            gaps: Gaps::new(half_life, start_window),
             first: Evidence::default(),
             heard: VecDeque::new(),
             partly: VecDeque::new(),
             surprise: 0.0,
-            fit: RefCell::new(GapFit {
-                factors: [1.0; GAP_BOUNDS.len()],
-                window: start_window,
-                horizon: 1,
-            }),
-            stale: Cell::new(true),
-            unfitted: Cell::new(0),
-            priors: [0.0; GAP_BOUNDS.len()],
-            start_window: start_window.max(1),
-        };
-        for (b, prior) in taste.priors.iter_mut().enumerate() {
-            *prior = Self::gap_prior(taste.start_window, b);
         }
-        taste
-    }
-
-    /// The fit of the gap buckets as of the last answer.
-    fn fit(&self) -> Ref<'_, GapFit> {
-        if self.stale.replace(false) {
-            let fit = self.fit_gaps();
-            *self.fit.borrow_mut() = fit;
-            self.unfitted.set(0);
-        }
-        self.fit.borrow()
-    }
-
-    /// Marks the fit for recomputing at its next read.
-    fn refresh_gaps(&self) {
-        self.stale.set(true);
-    }
-
-    /// The starting guess that a replay at `gap` is welcome: one half at the starting window,
-    /// certain from twice that on.
-    fn gap_prior(start_window: u64, bucket: usize) -> f64 {
-        let gap = GAP_BOUNDS.get(bucket).copied().unwrap_or(1) as f64;
-        let w = start_window as f64;
-        0.9 * (gap / (2.0 * w)).clamp(0.05, 1.0)
     }
 
     /// Reads a stored sum as of now.
     fn now(&self, e: Evidence) -> Evidence {
         e.scaled(1.0 / self.factor)
-    }
-
-    /// Reads a stored gap sum as of now. A listener's tolerance of replays changes more slowly
-    /// than their taste: gap answers fade [`GAP_MEMORY`] times more slowly.
-    fn gap_now(&self, e: Evidence) -> Evidence {
-        e.scaled(1.0 / self.gap_decay)
     }
 
     /// The track's answers, decayed to now.
@@ -279,6 +140,22 @@ impl Taste {
             .map_or_else(Evidence::default, |t| self.now(t.evidence))
     }
 
+    /// The track's answers in stored units (multiply by [`Taste::decay`] to read them as of
+    /// now: the hot path of a pick hoists that factor) and the play it last played at, in one
+    /// lookup.
+    pub fn track_stored(&self, id: TrackId) -> (Evidence, Option<u64>) {
+        self.tracks
+            .get(&id)
+            .map_or((Evidence::default(), None), |t| {
+                (t.evidence, (t.played > 0).then_some(t.played))
+            })
+    }
+
+    /// Notes that `id` played as play number `play` (1-based), as the recency record does.
+    pub fn note_play(&mut self, id: TrackId, play: u64) {
+        self.tracks.entry(id).or_default().played = play;
+    }
+
     /// True when nothing was learned yet about any track.
     pub fn is_empty(&self) -> bool {
         self.tracks.is_empty()
@@ -286,24 +163,7 @@ impl Taste {
 
     /// Multiplies every answer about tracks and transitions by `kept` (the gap buckets and the
     /// prior of unheard tracks stay: a change of taste changes neither).
-    ///
-    /// `lazy` (a history import): in O(1) instead of O(tracks + transitions), which a long
-    /// import would pay at every change of taste it detects. Every stored answer is read
-    /// divided by the factor, so dividing the factor by `kept` fades them all at once; the
-    /// prior of unheard tracks, read through the same factor, is stored that much larger so
-    /// that it stays. The same fade, rounded differently: live answers keep the eager one, so
-    /// that a session replays to the last bit.
-    fn fade(&mut self, kept: f64, lazy: bool) {
-        if lazy {
-            self.factor /= kept;
-            self.first = self.first.scaled(1.0 / kept);
-            self.heard.clear();
-            self.partly.clear();
-            if self.factor > RESCALE_AT {
-                self.rescale();
-            }
-            return;
-        }
+    fn fade(&mut self, kept: f64) {
         for t in self.tracks.values_mut() {
             t.evidence = t.evidence.scaled(kept);
         }
@@ -344,30 +204,27 @@ impl Taste {
     /// How welcome a replay after `gap` plays is, relative to the best gap (1 for a gap at or
     /// past [`Taste::horizon`]).
     pub fn gap_factor(&self, gap: u64) -> f64 {
-        let fit = self.fit();
-        if gap >= fit.horizon {
-            return 1.0;
-        }
-        fit.factors.get(gap_bucket(gap)).copied().unwrap_or(1.0)
+        self.gaps.factor(gap)
     }
 
     /// The repeat window: replays within fewer plays than this are more likely skipped than not.
     pub fn window(&self) -> u64 {
-        self.fit().window
+        self.gaps.window()
     }
 
     /// From this gap on a replay is as welcome as a first play.
     pub fn horizon(&self) -> u64 {
-        self.fit().horizon
+        self.gaps.horizon()
     }
 
     /// The replay-gap buckets' answers, decayed to now.
     pub fn gaps(&self) -> impl Iterator<Item = Evidence> + '_ {
-        self.gaps.iter().map(|e| self.gap_now(*e))
+        self.gaps.now()
     }
 
     /// A track drawn uniformly from the ring of recent answers `answer` (heard out or partly
-    /// heard), if its last answer is still that; `None` otherwise.
+    /// heard). A track answered otherwise since stays in the ring until it ages out: its
+    /// evidence, not the ring, decides what it is worth.
     pub fn draw(&self, answer: Answer, rng: &mut Rng) -> Option<TrackId> {
         let ring = match answer {
             Answer::Heard => &self.heard,
@@ -377,9 +234,7 @@ impl Taste {
         if ring.is_empty() {
             return None;
         }
-        ring.get(rng.below(ring.len()))
-            .copied()
-            .filter(|id| self.tracks.get(id).is_some_and(|t| t.last == answer))
+        ring.get(rng.below(ring.len())).copied()
     }
 
     /// Notes the last answer to `id`, and adds it to the ring of that answer.
@@ -399,14 +254,18 @@ impl Taste {
     }
 
     /// Records one answer of a long run of them (a history imported): as [`Taste::record`],
-    /// except that an answer to a replay is judged by the fit of the replay gaps as it was up
-    /// to [`BULK_REFIT`] answers ago, not refitted after each answer (the fit costs more than
-    /// the rest of a lesson). Anything read afterwards sees the fit of every answer.
+    /// except that the fit of the replay gaps is refreshed once every [`gaps::BULK_REFIT`]
+    /// answers about gaps rather than after each (a fit costs more than the rest of a lesson).
+    /// [`Taste::finish_bulk`] refits at the end of the run.
     pub fn record_bulk(&mut self, from: TrackId, to: TrackId, answer: Answer, replay: Replay) {
-        if self.stale.get() && self.unfitted.get() < BULK_REFIT {
-            self.stale.set(false);
-        }
-        self.answer(from, to, answer, replay, true);
+        self.gaps.set_bulk(true);
+        self.record(from, to, answer, replay);
+        self.gaps.set_bulk(false);
+    }
+
+    /// Ends a run of [`Taste::record_bulk`]: the fit takes in every answer.
+    pub fn finish_bulk(&mut self) {
+        self.gaps.refit_if_behind();
     }
 
     /// Records an answer to `to`, played after `from`.
@@ -417,11 +276,6 @@ impl Taste {
     /// window rather than losing the favourite, and a disliked track skipped at any gap says
     /// little about gaps.
     pub fn record(&mut self, from: TrackId, to: TrackId, answer: Answer, replay: Replay) {
-        self.answer(from, to, answer, replay, false);
-    }
-
-    /// [`Taste::record`]; `bulk`: a history import's (see [`Taste::fade`]).
-    fn answer(&mut self, from: TrackId, to: TrackId, answer: Answer, replay: Replay, bulk: bool) {
         let v = answer.value();
         let f = self.factor;
         let mut track_blame = 1.0;
@@ -436,12 +290,11 @@ impl Taste {
                     .get(&to)
                     .is_some_and(|t| t.last == Answer::Heard)
                 {
-                    let gf = self.gap_decay;
-                    if let Some(bucket) = self.gaps.get_mut(gap_bucket(g)) {
-                        bucket.add(v * gf, (1.0 - v) * gf);
-                    }
+                    track_blame = self.gap_factor(g);
+                    self.gaps.answer(g, v);
+                } else {
+                    track_blame = self.gap_factor(g);
                 }
-                track_blame = self.gap_factor(g);
             }
             Replay::Unknown => {}
         }
@@ -454,7 +307,7 @@ impl Taste {
             self.surprise += (1.0 - v - self.surprise) / SURPRISE_SPAN;
             if self.surprise >= SURPRISE_CHANGE {
                 self.surprise = 0.0;
-                self.fade(KEPT_AFTER_CHANGE, bulk);
+                self.fade(KEPT_AFTER_CHANGE);
             }
         }
         let (heard, skipped) = (v * f, (1.0 - v) * track_blame * f);
@@ -471,15 +324,10 @@ impl Taste {
             Err(at) => row.insert(at, (to, Evidence { heard, skipped })),
         }
         self.tick();
-        self.refresh_gaps();
-        self.unfitted.set(self.unfitted.get().saturating_add(1));
     }
 
     fn add_track(&mut self, id: TrackId, heard: f64, skipped: f64) {
-        let entry = self.tracks.entry(id).or_insert(TrackEntry {
-            evidence: Evidence::default(),
-            last: Answer::Skipped,
-        });
+        let entry = self.tracks.entry(id).or_default();
         entry.evidence = entry.evidence.scaled(ITEM_MEMORY);
         entry.evidence.add(heard, skipped);
     }
@@ -488,15 +336,8 @@ impl Taste {
     fn tick(&mut self) {
         self.lessons += 1;
         self.factor *= self.growth;
-        self.gap_decay *= self.gap_growth;
+        self.gaps.tick();
         if self.factor > RESCALE_AT {
-            self.rescale();
-        }
-    }
-
-    /// Folds the decay factors into the stored sums, which would otherwise grow without bound.
-    fn rescale(&mut self) {
-        {
             let by = 1.0 / self.factor;
             self.factor = 1.0;
             for t in self.tracks.values_mut() {
@@ -507,100 +348,8 @@ impl Taste {
                     *e = e.scaled(by);
                 }
             }
-            let gap_by = 1.0 / self.gap_decay;
-            self.gap_decay = 1.0;
-            for g in &mut self.gaps {
-                *g = g.scaled(gap_by);
-            }
             self.first = self.first.scaled(by);
         }
-    }
-
-    /// Recomputes the gap factors, the window and the horizon from the gap buckets. A longer
-    /// gap is never less welcome than a shorter one: the buckets' means are fitted by a
-    /// non-decreasing curve (isotonic regression, pool-adjacent-violators, weighted by each
-    /// bucket's answers), so skips at 40 plays also lower the welcome at 20 and one noisy
-    /// bucket cannot open a hole in the window.
-    fn fit_gaps(&self) -> GapFit {
-        // Blocks of pooled buckets: (mean, weight, buckets in the block).
-        let mut blocks: Vec<(f64, f64, usize)> = Vec::with_capacity(GAP_BOUNDS.len());
-        for (e, prior) in self.gaps.iter().zip(self.priors) {
-            let e = self.gap_now(*e);
-            let mut block = (
-                e.mean(prior, GAP_PRIOR_WEIGHT),
-                GAP_PRIOR_WEIGHT + e.weight(),
-                1,
-            );
-            while let Some(&(m, w, n)) = blocks.last() {
-                if m <= block.0 {
-                    break;
-                }
-                blocks.pop();
-                let weight = w + block.1;
-                block = ((m * w + block.0 * block.1) / weight, weight, n + block.2);
-            }
-            blocks.push(block);
-        }
-        let mut means = [0.0; GAP_BOUNDS.len()];
-        let mut slots = means.iter_mut();
-        for (m, _, n) in &blocks {
-            for slot in slots.by_ref().take(*n) {
-                *slot = *m;
-            }
-        }
-        let best = blocks.last().map_or(1.0, |b| b.0);
-        let top = best.max(f64::MIN_POSITIVE);
-        let mut fit = GapFit {
-            factors: [1.0; GAP_BOUNDS.len()],
-            window: self.change_point(),
-            horizon: 1,
-        };
-        for (b, (factor, m)) in fit.factors.iter_mut().zip(means).enumerate() {
-            let bound = GAP_BOUNDS.get(b).copied().unwrap_or(1);
-            // Below the window a replay is more likely skipped than not, whatever the fit says.
-            *factor = if bound < fit.window {
-                (m / top).min(0.5)
-            } else {
-                m / top
-            };
-            if *factor < 0.98 {
-                fit.horizon = GAP_BOUNDS.get(b + 1).copied().unwrap_or(bound + 1);
-            }
-        }
-        fit
-    }
-
-    /// The repeat window: the gap that best splits the replays, skipped below and heard out
-    /// from it on (the fewest answers on the wrong side; the narrower window on a tie). The
-    /// starting guess counts as half an answer each side of it, so with no evidence the window
-    /// is the starting guess; each skip of a replay at a gap at or past the window pulls it
-    /// wider, each replay heard out inside it pulls it narrower.
-    fn change_point(&self) -> u64 {
-        let start = gap_bucket(self.start_window);
-        let answers = |b: usize| {
-            let e = self
-                .gaps
-                .get(b)
-                .map_or_else(Evidence::default, |e| self.gap_now(*e));
-            let skipped = e.skipped + if b + 1 == start { 0.5 } else { 0.0 };
-            let heard = e.heard + if b == start { 0.5 } else { 0.0 };
-            (heard, skipped)
-        };
-        // Threshold at bucket 0: every answer is "at or past the window"; the wrong ones are skips.
-        let mut cost: f64 = (0..GAP_BOUNDS.len()).map(|b| answers(b).1).sum();
-        let (mut best, mut best_cost) = (0, cost);
-        for b in 0..GAP_BOUNDS.len() {
-            // Moving the threshold past bucket b puts its answers below the window.
-            let (heard, skipped) = answers(b);
-            cost += heard - skipped;
-            if cost < best_cost - 1e-12 {
-                (best, best_cost) = (b + 1, cost);
-            }
-        }
-        GAP_BOUNDS
-            .get(best)
-            .copied()
-            .unwrap_or(GAP_BOUNDS.last().map_or(1, |b| b + 1))
     }
 
     /// Forgets a track: its answers, and every transition to or from it.
@@ -617,16 +366,19 @@ impl Taste {
 
     /// Everything this memory holds, in id order.
     pub fn parts(&self) -> TasteParts {
+        let (gaps, gap_decay, fit_decay) = self.gaps.parts();
         // Ids are sorted as (id, 0) pairs: the same code that sorts the recency record, so
         // the wasm carries one sort.
         let sorted = |ids: &mut dyn Iterator<Item = TrackId>| {
             let mut v: Vec<(TrackId, u64)> = ids.map(|id| (id, 0)).collect();
-            super::sort_pairs(&mut v);
+            v.sort_unstable();
             v
         };
         let tracks = sorted(&mut self.tracks.keys().copied())
             .into_iter()
             .filter_map(|(id, _)| self.tracks.get(&id).map(|t| (id, t.evidence, t.last)))
+            // An entry that only notes a play is restored from the recency record.
+            .filter(|(_, e, last)| e.weight() > 0.0 || *last != Answer::Skipped)
             .collect();
         let transitions = sorted(&mut self.transitions.keys().copied())
             .into_iter()
@@ -639,10 +391,11 @@ impl Taste {
         TasteParts {
             lessons: self.lessons,
             factor: self.factor,
-            gap_decay: self.gap_decay,
+            gap_decay,
+            fit_decay,
             tracks,
             transitions,
-            gaps: self.gaps.to_vec(),
+            gaps,
             first: self.first,
             heard: self.heard.iter().copied().collect(),
             partly: self.partly.iter().copied().collect(),
@@ -657,26 +410,23 @@ impl Taste {
         start_window: u64,
     ) -> Result<Self, &'static str> {
         let mut taste = Self::new(half_life, start_window);
-        let in_range = |f: f64| f.is_finite() && (1.0..=RESCALE_AT * 2.0).contains(&f);
-        if !in_range(parts.factor) || !in_range(parts.gap_decay) {
+        if !(parts.factor.is_finite() && (1.0..=RESCALE_AT * 2.0).contains(&parts.factor)) {
             return Err("factor");
         }
         taste.lessons = parts.lessons;
         taste.factor = parts.factor;
-        taste.gap_decay = parts.gap_decay;
         if !parts.first.is_finite_non_negative() {
             return Err("first");
         }
         taste.first = parts.first;
-        if parts.gaps.len() != GAP_BOUNDS.len() {
-            return Err("gaps");
-        }
-        for (slot, e) in taste.gaps.iter_mut().zip(&parts.gaps) {
-            if !e.is_finite_non_negative() {
-                return Err("gaps");
-            }
-            *slot = *e;
-        }
+        taste.gaps = Gaps::restore(
+            half_life,
+            start_window,
+            &parts.gaps,
+            parts.gap_decay,
+            parts.fit_decay,
+        )
+        .ok_or("gaps")?;
         let mut last = None;
         for (id, e, answer) in &parts.tracks {
             if *id == 0 || last.is_some_and(|l| l >= *id) || !e.is_finite_non_negative() {
@@ -688,6 +438,7 @@ impl Taste {
                 TrackEntry {
                     evidence: *e,
                     last: *answer,
+                    played: 0,
                 },
             );
         }
@@ -713,7 +464,6 @@ impl Taste {
             last = Some((*from, *to));
             taste.transitions.entry(*from).or_default().push((*to, *e));
         }
-        taste.refresh_gaps();
         Ok(taste)
     }
 }
@@ -777,6 +527,18 @@ mod tests {
             }
         }
         assert!(t.window() <= 3, "{}", t.window());
+    }
+
+    #[test]
+    fn a_long_memory_without_answers_about_gaps_still_restores() {
+        // A half-life of 1 lesson folds the decay factors back many times over.
+        let mut t = Taste::new(1.0, 8);
+        for i in 0..20_000 {
+            t.record(0, 1 + i % 5, Answer::Heard, Replay::Unknown);
+        }
+        let restored = Taste::restore(&t.parts(), 1.0, 8).unwrap();
+        assert_eq!(restored.parts(), t.parts());
+        assert_eq!(restored.window(), t.window());
     }
 
     #[test]
