@@ -52,9 +52,9 @@ fn graph(tracks: u32, successors: u32, policy: Policy) -> Orchestrator {
     o
 }
 
-/// `BENCH_PICKS=seed|adaptive`: only picks after 3 000 answered plays (for a profiler).
-fn picks_only(policy: Policy, tracks: u32) {
-    let o = graph(tracks, 50, policy);
+/// 3 000 answered plays, so the adaptive policy has evidence, rings and a window; a rebuild
+/// every 50 lessons, as the diff manager would.
+fn listen(o: &Orchestrator) {
     let mut prev = 0;
     for k in 0..3000 {
         let id = o.play_next().unwrap();
@@ -65,6 +65,12 @@ fn picks_only(policy: Policy, tracks: u32) {
         }
     }
     o.rebuild_runtime("bench");
+}
+
+/// `BENCH_PICKS=seed|adaptive`: only picks after 3 000 answered plays (for a profiler).
+fn picks_only(policy: Policy, tracks: u32) {
+    let o = graph(tracks, 50, policy);
+    listen(&o);
     println!(
         "  play_next ({policy:?}) {:>10.0} ns",
         measure(20_000, |_| {
@@ -106,18 +112,7 @@ fn main() {
                 black_box(o.play_next());
             })
         );
-        // Answered plays, so the adaptive policy has evidence, rings and a window; a rebuild
-        // every 50 lessons, as the diff manager would.
-        let mut prev = 0;
-        for k in 0..3000 {
-            let id = o.play_next().unwrap();
-            drop(o.feedback(prev, id, [150.0, 40.0, 5.0][k % 3], 200.0));
-            prev = id;
-            if k % 50 == 49 {
-                o.rebuild_runtime("bench");
-            }
-        }
-        o.rebuild_runtime("bench");
+        listen(&o);
         println!(
             "  play_next, learned {:>10.0} ns",
             measure(20_000, |_| {
