@@ -4,6 +4,12 @@
 // browser a profile lives in IndexedDB; with `{ directory }` (Node, Electron, Bun, Deno) in
 // files (js/profile-files.js holds the file store's code, loaded only there).
 //
+// It replaces three of the wasm class's methods with wrappers that call the originals:
+// `stop()` (then saves what changed), `free()` (first ends autosaving) and
+// [Symbol.dispose]() with it, and `on()` (adds "save" / "saveerror"). The raw
+// "memory-player/web" entry does not install any of this, and its declarations (js/web.d.ts)
+// lack the profile API, which js/index.d.ts declares for the entries that have it.
+//
 // Architecture Invariant: this is the only module that knows about IndexedDB, Web Locks and
 // the profile's format. The engine offers `saveCheckpoint()`, `saveDelta(mark)`,
 // `saveMark()`, `fromSnapshot()` and the `changes` counter, and knows nothing of where or

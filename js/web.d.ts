@@ -6,7 +6,10 @@
 // the webworker lib only, a library's strict tsconfig). Here each such type is the global
 // one when the consumer's libs declare it, and `never` when they do not: what you can pass
 // is what your environment has.
-export * from "../pkg/types/memory_player.js";
+//
+// The profile API (Orchestrator.open, flush, profileShared) is not here: this entry does not
+// install it (js/index.d.ts declares it for the entries that do).
+export * from "../pkg/types/web.js";
 
 /** The instance type of a global class (`URL`, `Response`…), or `never` where it is not declared. */
 type GlobalClass<Name extends string> = typeof globalThis extends { [K in Name]: { prototype: infer T } } ? T : never;

@@ -269,12 +269,12 @@ function assertNoWasmIn(dir) {
 
 test("the tarball holds the built package and nothing else", () => {
   const paths = packed.files.map((f) => f.path);
-  for (const wanted of ["package.json", "js/browser.js", "js/profile.js", "js/index.d.ts", "js/index.d.cts",
+  for (const wanted of ["package.json", "js/browser.js", "js/profile.js", "js/index.d.ts", "pkg/types/index.d.cts",
     "js/web.d.ts", "pkg/inline/memory_player.js", "pkg/inline/memory_player.cjs", "pkg/types/memory_player.d.ts",
-    "pkg/types/memory_player.d.cts", "pkg/web/memory_player.js", "pkg/web/memory_player_bg.wasm"]) {
+    "pkg/types/memory_player.d.cts", "pkg/types/web.d.ts", "pkg/import/import.d.cts", "pkg/web/memory_player.js", "pkg/web/memory_player_bg.wasm"]) {
     assert.ok(paths.includes(wanted), `${wanted} is not in the tarball`);
   }
-  const allowed = /^(package\.json|README\.md|LICENSE(\.md)?|js\/(browser|profile|profile-files|import)\.js|js\/[^/]+\.d\.c?ts|pkg\/size\.json|pkg\/inline\/memory_player\.c?js|pkg\/import\/import\.cjs|pkg\/types\/[^/]+\.d\.c?ts|pkg\/web\/[^/]+\.(js|d\.ts|wasm))$/;
+  const allowed = /^(package\.json|README\.md|LICENSE(\.md)?|js\/(browser|profile|profile-files|import)\.js|js\/[^/]+\.d\.c?ts|pkg\/size\.json|pkg\/inline\/memory_player\.c?js|pkg\/import\/import\.(cjs|d\.cts)|pkg\/types\/[^/]+\.d\.c?ts|pkg\/web\/[^/]+\.(js|d\.ts|wasm))$/;
   const stray = paths.filter((p) => !allowed.test(p));
   assert.deepEqual(stray, [], "files that should not ship");
 });

@@ -1,4 +1,4 @@
-// Typed usage of the whole JS API in docs/js-api.md. `npm test` runs
+// Typed usage of the whole JS API (the README's API section). `npm test` runs
 // `tsc --noEmit -p tests/types`: this file must compile, and every @ts-expect-error
 // must hit an error, so wrong or `any` types fail the build. Nothing here runs.
 import { BaseGraph, Orchestrator, RuntimeGraph, wasmMemoryBytes, type Snapshot } from "memory-player";
@@ -24,50 +24,26 @@ export async function usage(): Promise<void> {
   new Orchestrator();
   new Orchestrator({});
   const o = new Orchestrator({ seed: 42 });
-  new Orchestrator({
-    seed: 1,
-    maxRuntimeDiffs: 50,
-    maxRuntimeAgeMs: 3_600_000,
-    ttlCheckIntervalMs: 60_000,
-    giniThreshold: 0.5,
-    topK: 10,
-    repeatWindow: 8,
-    historyLimit: 1000,
-    reinforceThreshold: 1 / 3,
-    skipThreshold: 0.1,
-    reinforceAmount: 1,
-    penaltyAmount: 1,
-    penaltyCooldown: 1,
-    skipPenalty: 2,
-    skipCooldown: 3,
-    choiceAmount: 1,
-    sessionGapMs: 1_800_000,
-  });
+  // Every option at once, by its name.
+  new Orchestrator({ seed: 1, policy: "seed", maxRuntimeDiffs: 50, maxRuntimeAgeMs: 3_600_000 });
+  new Orchestrator({ ttlCheckIntervalMs: 60_000, giniThreshold: 0.5, topK: 10, repeatWindow: 8 });
+  new Orchestrator({ historyLimit: 1000, reinforceThreshold: 1 / 3, skipThreshold: 0.1, reinforceAmount: 1 });
+  new Orchestrator({ penaltyAmount: 1, penaltyCooldown: 1, skipPenalty: 2, skipCooldown: 3, choiceAmount: 1 });
+  new Orchestrator({ sessionGapMs: 1_800_000, memoryHalfLife: 200, exploration: 1 });
   // @ts-expect-error an unknown option
   new Orchestrator({ sed: 42 });
   // @ts-expect-error an option of the wrong type
   new Orchestrator({ seed: "42" });
 
-  // The resolved options carry every key.
-  const resolved: {
-    seed: number;
-    maxRuntimeDiffs: number;
-    maxRuntimeAgeMs: number;
-    ttlCheckIntervalMs: number;
-    giniThreshold: number;
-    topK: number;
-    repeatWindow: number;
-    historyLimit: number;
-    reinforceThreshold: number;
-    skipThreshold: number;
-    reinforceAmount: number;
-    penaltyAmount: number;
-    penaltyCooldown: number;
-    skipPenalty: number;
-    skipCooldown: number;
-    choiceAmount: number;
-    sessionGapMs: number;
-  } = o.options();
+  // The resolved options carry every key, each a number but the policy.
+  type Resolved = ReturnType<Orchestrator["options"]>;
+  type Names = "seed" | "policy" | "maxRuntimeDiffs" | "maxRuntimeAgeMs" | "ttlCheckIntervalMs" | "giniThreshold"
+    | "topK" | "repeatWindow" | "historyLimit" | "reinforceThreshold" | "skipThreshold" | "reinforceAmount"
+    | "penaltyAmount" | "penaltyCooldown" | "skipPenalty" | "skipCooldown" | "choiceAmount" | "sessionGapMs"
+    | "memoryHalfLife" | "exploration";
+  assertType<Equals<keyof Resolved, Names>>();
+  assertType<Equals<Resolved[Exclude<Names, "policy">], number>>();
+  assertType<Equals<Resolved["policy"], "adaptive" | "seed">>();
   assertType<Equals<ReturnType<Orchestrator["options"]>["skipCooldown"], number>>(); // not `any`
 
   // BaseGraph: live.
@@ -288,6 +264,17 @@ export async function usage(): Promise<void> {
   // @ts-expect-error init takes an object ({ module_or_path }), not a number
   await init(7);
   new WebOrchestrator({ seed: 1 }).free();
+  // The raw entry installs no profile API, and its types say so; the other entries have it.
+  // @ts-expect-error memory-player/web has no Orchestrator.open
+  WebOrchestrator.open("listener");
+  // @ts-expect-error memory-player/web has no flush()
+  new WebOrchestrator().flush();
+  // @ts-expect-error memory-player/web has no profileShared
+  new WebOrchestrator().profileShared;
+  // @ts-expect-error memory-player/web has no "save" event
+  new WebOrchestrator().on("save", () => {});
+  assertType<Equals<ReturnType<typeof Orchestrator.open>, Promise<Orchestrator>>>();
+  assertType<Equals<ReturnType<typeof FetchOrchestrator.open>, Promise<FetchOrchestrator>>>();
 
   // "memory-player/fetch": the same classes as ".", loaded by fetching the .wasm.
   new FetchOrchestrator({ seed: 1 }).free();
