@@ -4,42 +4,18 @@
 //
 // Run alone: node --test tests/e2e/demo-listener.test.mjs (after bash scripts/build.sh)
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { chromium } from "playwright-core";
 import {
-  SCREENSHOT_DIR, CHROMIUM, CHROMIUM_ARGS, assertBuilt, startServer, watch, waitReady,
+  SCREENSHOT_DIR, demoSite,
   tid, currentId, chipsOf, waitForChange, waitForState, assertNoErrorsShown,
 } from "./demo-support.mjs";
 
 const PLAYS = 600;
 const LANES = ["adaptive", "seed", "shuffle"];
 
-let server;
-let baseUrl;
-let browser;
-
-async function openDemo({ viewport = { width: 1440, height: 900 }, init } = {}) {
-  const page = await browser.newPage({ viewport });
-  if (init) await page.addInitScript(init);
-  const problems = watch(page);
-  await page.goto(baseUrl);
-  await waitReady(page);
-  return { page, problems };
-}
-
-before(async () => {
-  assertBuilt();
-  ({ child: server, url: baseUrl } = await startServer());
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill("SIGTERM");
-});
+const site = demoSite();
+const openDemo = (options) => site.open(options);
 
 /** Clicks Run / Listen more and waits until the run is over; returns how long it took (ms). */
 async function runListener(page, plays) {

@@ -1,4 +1,4 @@
-// End-to-end test of the demo's memory (issue 5): the listener's profile in IndexedDB survives a
+// End-to-end test of the demo's memory: the listener's profile in IndexedDB survives a
 // reload (chain, learned penalty, build, rebuild timeline, and the page says so), "Forget me" asks
 // first (from the keyboard) and starts afresh for good, and a second tab is warned and a stale one
 // shows its refused save. Chromium runs on a user-data directory of its own, made for this run and
@@ -6,52 +6,18 @@
 //
 // Run alone: node --test tests/e2e/demo-memory.test.mjs (after bash scripts/build.sh)
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
 import {
-  SCREENSHOT_DIR, CHROMIUM, CHROMIUM_ARGS, assertBuilt, startServer, watch, waitReady,
+  SCREENSHOT_DIR, demoSite, playFirst, waitReady,
   tid, currentId, chipsOf, waitForChange, waitForState, assertNoErrorsShown, toneWav, edgeOf, explained,
 } from "./demo-support.mjs";
 
 const SCREENSHOT = `${SCREENSHOT_DIR}demo-memory.png`;
 
-let server;
-let baseUrl;
-let dataDir;
-let context;
-
-before(async () => {
-  assertBuilt();
-  ({ child: server, url: baseUrl } = await startServer());
-  dataDir = mkdtempSync(join(tmpdir(), "memory-player-demo-"));
-  context = await chromium.launchPersistentContext(dataDir, {
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-    headless: true,
-    viewport: { width: 1440, height: 900 },
-  });
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-});
-
-after(async () => {
-  await context?.close();
-  server?.kill("SIGTERM");
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
-
+const site = demoSite({ persistent: true });
 /** A new tab of this browser on the demo (all tabs share the browser's IndexedDB). */
-async function openTab() {
-  const page = await context.newPage();
-  const problems = watch(page);
-  await page.goto(baseUrl);
-  await waitReady(page);
-  return { page, problems };
-}
+const openTab = () => site.open();
 
 async function reload(page) {
   await page.reload();
@@ -102,9 +68,7 @@ test("the demo remembers the listener across reloads, and forgets them when aske
   let c;
   let before;
   await t.test("play, skip, rebuild, skip again, go back: a penalty learned in the current build", async () => {
-    await page.click(tid("btn-play"));
-    await page.waitForFunction((sel) => document.querySelector(sel).dataset.id !== "", tid("now-playing"));
-    a = await currentId(page);
+    a = await playFirst(page);
     await page.click(tid("btn-next"));
     b = await waitForChange(page, a);
     await page.waitForTimeout(300);

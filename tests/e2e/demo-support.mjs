@@ -4,8 +4,13 @@
 
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS as BASE_ARGS, CHROMIUM_PATH } from "../support/browser.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -19,6 +24,59 @@ export function assertBuilt() {
   for (const f of ["pkg/web/memory_player.js", "pkg/web/memory_player_bg.wasm", "js/browser.js"]) {
     assert.ok(existsSync(`${ROOT}${f}`), `${f} is missing: build the package first (npm test does)`);
   }
+}
+
+/**
+ * Registers the hooks of a test file: before its tests, the demo served and Chromium launched;
+ * after them, both closed. Returns `{ url, open }` (`url` is set once the hooks have run).
+ *
+ * Each page opened gets a browser context of its own, so its IndexedDB starts empty: a fresh
+ * listener. With `persistent`, the pages are tabs of one browser on a user-data directory of
+ * its own (made for this run, deleted after it): they share IndexedDB, written to disk, as a
+ * listener's tabs and reloads do.
+ */
+export function demoSite({ persistent = false } = {}) {
+  const viewport = { width: 1440, height: 900 };
+  const site = { url: undefined, open };
+  let server;
+  let browser;
+  let dataDir;
+  before(async () => {
+    assertBuilt();
+    ({ child: server, url: site.url } = await startServer());
+    const options = { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true };
+    if (persistent) {
+      dataDir = mkdtempSync(join(tmpdir(), "memory-player-demo-"));
+      browser = await chromium.launchPersistentContext(dataDir, { ...options, viewport });
+    } else {
+      browser = await chromium.launch(options);
+    }
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    server?.kill("SIGTERM");
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** Opens the demo at `path` (relative to its URL), with `init` run before the page's scripts;
+   * records console errors, page errors and failed requests in `problems`. */
+  async function open({ path = "", viewport: size = viewport, init } = {}) {
+    const page = persistent ? await browser.newPage() : await browser.newPage({ viewport: size });
+    if (init) await page.addInitScript(init);
+    const problems = watch(page);
+    await page.goto(new URL(path, site.url).href);
+    await waitReady(page);
+    return { page, problems };
+  }
+  return site;
+}
+
+/** Clicks Play on a page where nothing plays yet; resolves with the track that starts. */
+export async function playFirst(page) {
+  await page.click(tid("btn-play"));
+  await page.waitForFunction((sel) => document.querySelector(sel).dataset.id !== "", tid("now-playing"));
+  return currentId(page);
 }
 
 /** Starts scripts/serve.mjs with PORT=0 and resolves with the URL it prints. */

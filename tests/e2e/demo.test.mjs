@@ -6,48 +6,21 @@
 //
 // Run alone: node --test tests/e2e/demo.test.mjs
 
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { chromium } from "playwright-core";
 import {
-  SCREENSHOT_DIR, CHROMIUM, CHROMIUM_ARGS, assertBuilt, startServer, watch, waitReady,
+  SCREENSHOT_DIR, demoSite, playFirst,
   tid, currentId, chipsOf, waitForChange, assertNoErrorsShown, toneWav, edgeOf, explained,
 } from "./demo-support.mjs";
 
 const SCREENSHOT = `${SCREENSHOT_DIR}demo.png`;
 const PHONE_SCREENSHOT = `${SCREENSHOT_DIR}demo-phone.png`;
 
-let server;
-let baseUrl;
-let browser;
-
-/**
- * Opens the demo and records console errors, page errors and failed requests. Every page is in a
- * context of its own (browser.newPage), so its IndexedDB starts empty: a fresh listener.
- */
-async function openDemo(path = "", viewport = { width: 1440, height: 900 }) {
-  const page = await browser.newPage({ viewport });
-  const problems = watch(page);
-  await page.goto(new URL(path, baseUrl).href);
-  await waitReady(page);
-  return { page, problems };
-}
-
-before(async () => {
-  assertBuilt();
-  ({ child: server, url: baseUrl } = await startServer());
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill("SIGTERM");
-});
+const site = demoSite();
+const openDemo = (path = "", viewport = undefined) => site.open({ path, viewport });
 
 test("serve.mjs: MIME types, and nothing outside the served folders", async () => {
-  const get = (path) => fetch(new URL(path, baseUrl), { redirect: "manual" });
+  const get = (path) => fetch(new URL(path, site.url), { redirect: "manual" });
   assert.match((await get("/")).headers.get("content-type"), /^text\/html/);
   assert.match((await get("/main.js")).headers.get("content-type"), /^text\/javascript/);
   assert.match((await get("/memory-player/js/browser.js")).headers.get("content-type"), /^text\/javascript/);
@@ -83,9 +56,7 @@ test("the demo plays, steers, learns, explains and rebuilds", async (t) => {
   let b;
   let c;
   await t.test("plays real sound from the first track", async () => {
-    await page.click(tid("btn-play"));
-    await page.waitForFunction((sel) => document.querySelector(sel).dataset.id !== "", tid("now-playing"));
-    a = await currentId(page);
+    a = await playFirst(page);
     assert.ok(a >= 1 && a <= 30, `a generated track: ${a}`);
     // The audio clock moves: the progress bar advances.
     await page.waitForFunction((sel) => Number(document.querySelector(sel).dataset.position) > 0.4, tid("progress"), { timeout: 10_000 });

@@ -1,11 +1,13 @@
 // The browser side of the profile tests and of bench/profile.mjs: the repository's package
 // served on loopback under /memory-player/ (js/ and pkg/web/, as an app would host it) next
-// to the fixture pages, and headless Chromium with a user-data directory on disk, so that
+// to the fixture pages (and www/, for its PRNG), and headless Chromium with a user-data directory on disk, so that
 // IndexedDB writes go to disk as in a real browser, and a browser closed and launched again
 // finds them.
-import { mkdtempSync, rmSync } from "node:fs";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, recordConsole, serve } from "../support/browser.mjs";
@@ -18,6 +20,8 @@ export async function profileSite() {
     "/": join(root, "tests/e2e/fixtures"),
     "/memory-player/js/": join(root, "js"),
     "/memory-player/pkg/web/": join(root, "pkg/web"),
+    // The demo's seeded PRNG, which the fixture's helpers share.
+    "/www/": join(root, "www"),
   });
   return {
     url: `${server.url}/profile.html`,
@@ -58,5 +62,32 @@ export async function profileSite() {
         },
       };
     },
+  };
+}
+
+/**
+ * Registers the hooks of a profile test file (the site started before its tests, closed after
+ * them) and returns `withBrowser(body, dataDir?)`: runs `body(browser)` on a browser launched
+ * on `dataDir` (kept) or on a new temporary directory (deleted), closes it whatever happens (a
+ * browser the test killed included), and on failure adds what the pages printed.
+ */
+export function profileSuite() {
+  let site;
+  before(async () => {
+    assert.ok(existsSync(join(root, "pkg/web/memory_player_bg.wasm")), "pkg/web is missing: run `npm run build` first");
+    site = await profileSite();
+  });
+  after(() => site?.close());
+
+  return async function withBrowser(body, dataDir) {
+    const browser = await site.launch(dataDir);
+    try {
+      return await body(browser);
+    } catch (e) {
+      e.message += `\n--- pages printed:\n${browser.printed()}`;
+      throw e;
+    } finally {
+      await browser.close({ keepData: dataDir !== undefined }).catch(() => {});
+    }
   };
 }

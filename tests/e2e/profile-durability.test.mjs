@@ -1,38 +1,19 @@
-// Nothing lost (issue 11): after feedback() and at once a reload, a closed page or a killed
+// Nothing lost: after feedback() and at once a reload, a closed page or a killed
 // browser, with and without flush(), the lessons are there when the profile opens again; and
 // what is stored is what snapshot() said (checkpoint + deltas replayed), including after
 // stop() (the pendingCooldownSteps defect). Headless Chromium on a user-data directory on disk.
 //
 //   node --test tests/e2e/profile-durability.test.mjs
 //   TRIALS=20 (default) reloads and closes per row; KILL_TRIALS=5 (default) killed browsers per row.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { profileSite } from "./harness.mjs";
+import { readdirSync, readFileSync } from "node:fs";
+import { profileSuite } from "./harness.mjs";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const TRIALS = Number(process.env.TRIALS ?? 20);
 const KILL_TRIALS = Number(process.env.KILL_TRIALS ?? 5);
-let site;
 
-before(async () => {
-  assert.ok(existsSync(`${root}/pkg/web/memory_player_bg.wasm`), "pkg/web is missing: run `npm run build` first");
-  site = await profileSite();
-});
-after(() => site?.close());
-
-async function withBrowser(body, dataDir) {
-  const browser = await site.launch(dataDir);
-  try {
-    return await body(browser);
-  } catch (e) {
-    e.message += `\n--- pages printed:\n${browser.printed()}`;
-    throw e;
-  } finally {
-    await browser.close({ keepData: dataDir !== undefined }).catch(() => {});
-  }
-}
+const withBrowser = profileSuite();
 
 const ready = (page) => page.waitForFunction(() => document.documentElement.dataset.ready === "1");
 
@@ -160,7 +141,7 @@ test("what is stored equals snapshot() at that revision: after stop(), after del
       h.buildBig(o, 400, 8_000, 1);
       h.train(o, 5, { tracks: 400, edges: 0, steps: 20 });
       await o.flush();
-      // The issue's defect: a generated play while the managers run leaves a pending cooldown
+      // A defect once: a generated play while the managers run leaves a pending cooldown
       // step; stop() applies it. The stored profile must say what snapshot() says.
       o.start();
       o.playNext();

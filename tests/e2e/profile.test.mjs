@@ -1,40 +1,19 @@
-// IndexedDB listener profiles (issue 5) in headless Chromium: Orchestrator.open, flush,
+// IndexedDB listener profiles in headless Chromium: Orchestrator.open, flush,
 // autosave, deleteProfile, two profiles, two tabs, an interrupted save, and the save and load
 // times of a 10 000-track, 500 000-edge profile. The pages import the package by its public
 // name through an import map (tests/e2e/fixtures/profile.html); the browser keeps its data on
 // disk. Needs the built package (npm run build).
 //
 //   node --test tests/e2e/profile.test.mjs
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { measureProfile } from "../../bench/profile.mjs";
-import { profileSite } from "./harness.mjs";
+import { profileSuite } from "./harness.mjs";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-let site;
-
-before(async () => {
-  assert.ok(existsSync(`${root}/pkg/web/memory_player_bg.wasm`), "pkg/web is missing: run `npm run build` first");
-  site = await profileSite();
-});
-after(() => site?.close());
-
-/** Runs `body(browser)` on a fresh browser; on failure, adds what the pages printed. */
-async function withBrowser(body, dataDir) {
-  const browser = await site.launch(dataDir);
-  try {
-    return await body(browser);
-  } catch (e) {
-    e.message += `\n--- pages printed:\n${browser.printed()}`;
-    throw e;
-  } finally {
-    await browser.close({ keepData: dataDir !== undefined });
-  }
-}
+const withBrowser = profileSuite();
 
 async function reload(page) {
   await page.reload();
@@ -428,8 +407,8 @@ test("10 000 tracks, 500 000 edges: a save after 50 lessons <= 10 ms of main thr
     assert.deepEqual(new Set(r.saveAfter50Lessons.kinds), new Set(["delta"]));
     assert.equal(r.compaction.kind, "checkpoint");
     assert.equal(r.saveAfterRebuild.kind, "delta");
-    // The issue's target is 5 ms (met in `npm run bench` on this machine when it is quiet: see
-    // the README); the test allows twice that, for a 2-core machine shared with other work.
+    // The target is 5 ms (met in `npm run bench` on this machine when it is quiet: see
+    // bench/README.md); the test allows twice that, for a 2-core machine shared with other work.
     assert.ok(r.median.saveAfter50LessonsMainMs <= 10, `a save after 50 lessons took ${r.median.saveAfter50LessonsMainMs} ms of main thread`);
     assert.ok(r.median.loadMs <= 300, `open took ${r.median.loadMs} ms`);
   });

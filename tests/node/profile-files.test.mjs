@@ -1,4 +1,4 @@
-// Directory profiles in Node (issue 11): Orchestrator.open(name, { directory }) with the
+// Directory profiles in Node: Orchestrator.open(name, { directory }) with the
 // same format 2 as IndexedDB in files, atomic writes, a revision check between processes,
 // deleteProfile(name, { directory }), a process killed mid-write, two processes on one profile.
 //
