@@ -5,6 +5,7 @@
 // - playback.js  the player's controls and the sound (audio.js, synth.js)
 // - views.js     everything drawn from the engine's state
 // - listener-panel.js  the simulated listener: adaptive policy, seed rules and shuffle compared
+// - switcher.js  replacing the orchestrator (new options, Forget me) while the controls wait
 // Every engine call goes through `guard` (errors.js), so a refusal shows on the page.
 
 import { installErrorReporting, showError, guard, guardAsync } from "./errors.js";
@@ -22,6 +23,7 @@ import { Playback } from "./playback.js";
 import { PageView, renderMemory } from "./views.js";
 import { ListenerPanel } from "./listener-panel.js";
 import { Comparison } from "./listener-sim.js";
+import { EngineSwitch } from "./switcher.js";
 
 /** The listener's profile: one per browser (per origin) for this demo. */
 const PROFILE = "memory-player-demo";
@@ -84,57 +86,27 @@ const listener = new ListenerPanel({
   create: () => new Comparison({ tracks: listenerTracks, seed: session.values.seed, engines: session.simulationEngines(listenerTracks) }),
 });
 
-/** Between two orchestrators (new options, Forget me) the controls wait. */
-let switching = false;
+const switcher = new EngineSwitch({ session, playback, listener, notes, onDone: refresh });
 
-/** Stops what plays on the page's engine, then lets `change` replace the engine. */
-async function switchEngine(change) {
-  if (switching) return;
-  switching = true;
-  try {
-    playback.stop();
-    await listener.reset();
-    notes.clearLog();
-    await change();
-  } finally {
-    switching = false;
-    refresh();
-  }
-}
-
-/**
- * New options make a new orchestrator (options are fixed for an orchestrator's life): the profile
- * is saved, closed and reopened with them, so what was learned is kept. Forget me starts over.
- */
+/** New options (checked first: a refused value leaves the current orchestrator as it is). */
 async function applyOptions(event) {
   event.preventDefault();
-  if (switching) return;
+  if (switcher.busy) return;
   const values = readForm(event.target);
-  // Checked first: a refused value leaves the current orchestrator as it is.
   if (!guard("Options (new Orchestrator)", () => session.acceptable(values), false)) return;
-  await switchEngine(async () => {
-    const same = await session.apply(values);
-    notes.say(`New orchestrator, ${same ? "same memory" : "fresh (memory off)"}: policy ${values.policy}, seed ${values.seed}, diff limit ${values.maxRuntimeDiffs}, TTL ${values.ttlSeconds} s, repeat window ${values.repeatWindow}.`);
-  });
+  await switcher.apply(values);
 }
 
 function askForgetMe() {
   const dialog = byTestId("forget-dialog");
-  if (dialog.open || switching) return;
+  if (dialog.open || switcher.busy) return;
   dialog.returnValue = "";
   dialog.showModal(); // focuses "Keep my memory" (autofocus); Escape cancels
 }
 
-async function forgetMe() {
-  await switchEngine(async () => {
-    await session.forget();
-    notes.say("Forget me: deleteProfile() and a new profile; the engine knows only the catalogue now.");
-  });
-}
-
 /** Runs a control's action, unless the page is between two orchestrators (the package saves it). */
 function run(label, fn) {
-  if (!session.o || switching) return;
+  if (!session.o || switcher.busy) return;
   return guardAsync(label, fn);
 }
 
@@ -187,7 +159,7 @@ function wire() {
   const dialog = byTestId("forget-dialog");
   dialog.addEventListener("close", () => {
     byTestId("forget-me").focus();
-    if (dialog.returnValue === "forget") guardAsync("Forget me", forgetMe);
+    if (dialog.returnValue === "forget") guardAsync("Forget me", () => switcher.forget());
   });
   byTestId("reload").addEventListener("click", () => location.reload());
   // Leaving (reload, close, another page): the page's part of the memory (the package has
@@ -195,7 +167,7 @@ function wire() {
   window.addEventListener("pagehide", () => session.keepPageState());
   // The build age and "saved … ago" move with the clock, not with events.
   setInterval(() => {
-    if (session.pageDirty) session.keepPageState();
+    session.keepPageStateIfChanged();
     refresh();
   }, 1000);
 }

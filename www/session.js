@@ -4,13 +4,25 @@
 // new orchestrator on the same profile; Forget me deletes the profile and starts afresh.
 //
 // The session owns the orchestrator and what goes with it (its options, its event subscriptions,
-// the rebuild timeline, what the memory strip says); others read them through its getters.
+// the rebuild timeline, what the memory strip says) in private fields; others read them through
+// its getters.
 
 import { seedBaseGraph, linkNewTrack } from "./catalogue.js";
 import { optionsFrom, valuesFrom } from "./options-form.js";
 import { savePageState, clearPageState, reconcileTimeline, isConflict } from "./memory.js";
 
 export class EngineSession {
+  /** The orchestrator, or null between two (while switching). */
+  #engine = null;
+  /** Its resolved options (`o.options()`), and the form values they stand for. */
+  #resolved = null;
+  #formValues = null;
+  /** What the memory strip says: { how, plays, build, dropped, shared, reason }. */
+  #memoryState = null;
+  #unsubscribe = [];
+  /** The timeline changed since the page state was last kept. */
+  #pageDirty = false;
+
   /**
    * `mp`: the package; `profile`: the profile's name; `saveDelayMs`: the package's autosave
    * delay; `timeline`: the RebuildTimeline; `saves`: the SaveStatus; `log(text, kind)`: the event
@@ -18,32 +30,15 @@ export class EngineSession {
    */
   constructor({ mp, catalogue, profile, saveDelayMs, timeline, saves, log, onAdopt, onChange, showError }) {
     Object.assign(this, { mp, catalogue, profile, saveDelayMs, timeline, saves, log, onAdopt, onChange, showError });
-    this.engine = null;
-    this.resolved = null;
-    this.formValues = null;
-    this.memoryState = null; // { how, plays, build, dropped, shared, reason }
-    this.unsubscribe = [];
-    this.pageDirty = false; // the timeline changed since the page state was last kept
   }
 
-  /** The orchestrator, or null between two (while switching). */
-  get o() {
-    return this.engine;
-  }
-  /** Its resolved options (`o.options()`), and the form values they stand for. */
-  get options() {
-    return this.resolved;
-  }
-  get values() {
-    return this.formValues;
-  }
+  // Read-only views of the state above, which only this class writes.
+  get o() { return this.#engine; }
+  get options() { return this.#resolved; }
+  get values() { return this.#formValues; }
+  get memory() { return this.#memoryState; }
   /** True when the orchestrator came from the profile and saves itself (false: memory off). */
-  get profiled() {
-    return this.memoryState !== null && this.memoryState.how !== "off";
-  }
-  get memory() {
-    return this.memoryState;
-  }
+  get profiled() { return this.#memoryState !== null && this.#memoryState.how !== "off"; }
 
   /** True when the engine takes these form values (checked on a throwaway orchestrator). */
   acceptable(values) {
@@ -76,7 +71,7 @@ export class EngineSession {
   async apply(values) {
     const kept = this.timeline.entries.slice();
     const profiled = this.profiled;
-    const reason = this.memoryState?.reason;
+    const reason = this.#memoryState?.reason;
     await this.leave();
     if (profiled) await this.start(values, "reopened", kept);
     else {
@@ -88,7 +83,7 @@ export class EngineSession {
 
   /** Forget me: stops the engine, deletes the profile and what the page kept, starts afresh. */
   async forget() {
-    const values = this.formValues;
+    const values = this.#formValues;
     await this.leave();
     clearPageState();
     try {
@@ -102,11 +97,11 @@ export class EngineSession {
   /** Stops and frees the orchestrator (its managers save what changed, for a profile). */
   async leave() {
     this.keepPageState();
-    const o = this.engine;
-    this.engine = null;
+    const o = this.#engine;
+    this.#engine = null;
     this.saves.follow(null); // "switching…"
-    for (const off of this.unsubscribe) off();
-    this.unsubscribe = [];
+    for (const off of this.#unsubscribe) off();
+    this.#unsubscribe = [];
     if (!o) return;
     try {
       await o.stop();
@@ -117,10 +112,15 @@ export class EngineSession {
     }
   }
 
+  /** Keeps the page's part of the memory when the timeline changed since it was last kept. */
+  keepPageStateIfChanged() {
+    if (this.#pageDirty) this.keepPageState();
+  }
+
   /** Keeps the page's part of the memory (options, timeline) next to the profile. */
   keepPageState() {
-    this.pageDirty = false;
-    if (this.engine && this.profiled) savePageState(this.profile, { values: this.formValues, timeline: this.timeline.entries });
+    this.#pageDirty = false;
+    if (this.#engine && this.profiled) savePageState(this.profile, { values: this.#formValues, timeline: this.timeline.entries });
   }
 
   /**
@@ -129,7 +129,7 @@ export class EngineSession {
    */
   simulationEngines(tracks) {
     const make = (policy) => {
-      const o = new this.mp.Orchestrator({ ...optionsFrom(this.formValues), policy });
+      const o = new this.mp.Orchestrator({ ...optionsFrom(this.#formValues), policy });
       try {
         seedBaseGraph(o, tracks);
         o.rebuildRuntime("catalogue loaded");
@@ -204,13 +204,13 @@ export class EngineSession {
    * before the catalogue was loaded, for a new engine), starts its managers.
    */
   adopt(o, { how, first, kept = [], dropped = 0, clean, reason }) {
-    this.engine = o;
-    this.resolved = o.options();
-    this.formValues = valuesFrom(this.resolved);
-    this.unsubscribe = [
+    this.#engine = o;
+    this.#resolved = o.options();
+    this.#formValues = valuesFrom(this.#resolved);
+    this.#unsubscribe = [
       o.on("rebuild", (e) => {
         this.timeline.add(e);
-        this.pageDirty = true;
+        this.#pageDirty = true;
         this.log(`rebuild #${e.buildVersion}: ${e.reason} (${e.diffs} folded)`, "rebuild");
         this.onChange();
       }),
@@ -235,7 +235,7 @@ export class EngineSession {
       this.log(`rebuild #${build.buildVersion}: ${build.buildReason} (0 folded)`, "rebuild");
     }
     o.start();
-    this.memoryState = {
+    this.#memoryState = {
       how,
       // The package tells the number of plays only in a snapshot (its recency record).
       plays: o.snapshot().recency.plays,
