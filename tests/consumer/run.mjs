@@ -326,36 +326,22 @@ test("TypeScript: a .cts file under node16 (CommonJS) and a .mts under nodenext,
   assertSameApp(lastJson(await run(process.execPath, ["main.mjs"], join(app, "ts"))), "main.mts");
 });
 
-test("webpack 5, no config: page and module worker, in Chromium", async () => {
-  await builds.webpack;
-  assertNoWasmIn(join(app, "webpack/dist"));
-  await checkPages(join(app, "webpack"), [{ path: "/", keys: ["page", "worker"], sizeKey: "webpack" }]);
-});
-
-test("esbuild --bundle: page, in Chromium", async () => {
-  await builds.esbuild;
-  assertNoWasmIn(join(app, "esbuild/dist"));
-  await checkPages(join(app, "esbuild"), [{ path: "/", keys: ["page"], sizeKey: "esbuild" }]);
-});
-
-test("Rollup 4 with only node-resolve: page, in Chromium", async () => {
-  await builds.rollup;
-  assertNoWasmIn(join(app, "rollup/dist"));
-  await checkPages(join(app, "rollup"), [{ path: "/", keys: ["page"], sizeKey: "rollup" }]);
-});
-
-test("Parcel 2, no config: page and module worker, in Chromium", async () => {
-  await builds.parcel;
+// The bundled pages: each build's output holds no .wasm, and its pages give the reference's
+// result. `served`: the folder served at "/"; `dist`: where the build writes.
+for (const { build, title, served, dist, keys } of [
+  { build: "webpack", title: "webpack 5, no config: page and module worker", served: "webpack", dist: "webpack/dist", keys: ["page", "worker"] },
+  { build: "esbuild", title: "esbuild --bundle: page", served: "esbuild", dist: "esbuild/dist", keys: ["page"] },
+  { build: "rollup", title: "Rollup 4 with only node-resolve: page", served: "rollup", dist: "rollup/dist", keys: ["page"] },
   // Parcel writes to dist/ at the project's root (where package.json is), not beside index.html.
-  assertNoWasmIn(join(app, "dist"));
-  await checkPages(join(app, "dist"), [{ path: "/", keys: ["page", "worker"], sizeKey: "parcel" }]);
-});
-
-test("Vite, no config: page and module worker (default worker format), in Chromium", async () => {
-  await builds.vite;
-  assertNoWasmIn(join(app, "vite/dist"));
-  await checkPages(join(app, "vite/dist"), [{ path: "/", keys: ["page", "worker"], sizeKey: "vite" }]);
-});
+  { build: "parcel", title: "Parcel 2, no config: page and module worker", served: "dist", dist: "dist", keys: ["page", "worker"] },
+  { build: "vite", title: "Vite, no config: page and module worker (default worker format)", served: "vite/dist", dist: "vite/dist", keys: ["page", "worker"] },
+]) {
+  test(`${title}, in Chromium`, async () => {
+    await builds[build];
+    assertNoWasmIn(join(app, dist));
+    await checkPages(join(app, served), [{ path: "/", keys, sizeKey: build }]);
+  });
+}
 
 test("Vite, no config: \"memory-player/fetch\" (the .wasm fetched, top-level await), in Chromium", async () => {
   await builds["vite-fetch"];
