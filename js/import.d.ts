@@ -1,6 +1,7 @@
 // Types of "memory-player/import" (js/import.js): a Spotify "Extended streaming history",
 // learned through an orchestrator's learnHistory(). DOM-free: Blob and AbortSignal are
-// described by what the importer uses of them.
+// described by what the importer uses of them. scripts/entries.mjs writes its CommonJS twin
+// (pkg/import/import.d.cts, for require() and `.cts` files).
 import type { HistoryColumns, HistoryReport } from "./index.js";
 
 /** What the importer needs of an orchestrator (that of any entry). */
