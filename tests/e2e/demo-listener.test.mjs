@@ -127,7 +127,8 @@ test("the simulated listener: adaptive policy, seed rules and shuffle side by si
 });
 
 test("sound that never starts (AudioContext.resume() never settles): picking still works, and the page says so", async () => {
-  // Firefox on a machine with no audio output: the context stays suspended and resume() never settles.
+  // Firefox on a machine with no audio output: the context stays suspended and resume() never
+  // settles. Simulated here; tests/firefox/demo.test.mjs runs the demo in real headless Firefox.
   const { page, problems } = await openDemo({
     init: () => {
       Object.defineProperty(BaseAudioContext.prototype, "state", { configurable: true, get: () => "suspended" });
