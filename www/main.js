@@ -65,11 +65,11 @@ const session = new EngineSession({
   timeline: new RebuildTimeline(byTestId("rebuild-timeline")),
   log: (text, kind) => notes.log(text, kind),
   onChange: refresh,
-  onAdopt(s) {
+  onAdopt(current) {
     playback.sync();
-    renderMemory(s.memory);
-    renderResolved(byTestId("resolved-options"), s.options);
-    fillForm(byTestId("options-form"), s.values);
+    renderMemory(current.memory);
+    renderResolved(byTestId("resolved-options"), current.options);
+    fillForm(byTestId("options-form"), current.values);
   },
 });
 const playback = new Playback({
