@@ -1,6 +1,6 @@
 // The simulated listener's chart: the rolling skip rate of each picker, per play.
 
-import { svg, replace } from "./dom.js";
+import { svgEl, replace } from "./dom.js";
 
 const W = 420;
 const H = 200;
@@ -23,14 +23,14 @@ export function renderChart(svg, series, { window, planned }) {
   const x = (play) => PAD.left + (play / xMax) * plotW;
   const y = (rate) => PAD.top + (1 - rate) * plotH;
 
-  const grid = svg("g", { class: "grid" });
+  const grid = svgEl("g", { class: "grid" });
   for (const rate of [0, 0.25, 0.5, 0.75, 1]) {
-    grid.append(svg("line", { x1: PAD.left, x2: W - PAD.right, y1: y(rate), y2: y(rate) }));
-    grid.append(svg("text", { x: PAD.left - 5, y: y(rate) + 4, "text-anchor": "end" }, `${rate * 100}%`));
+    grid.append(svgEl("line", { x1: PAD.left, x2: W - PAD.right, y1: y(rate), y2: y(rate) }));
+    grid.append(svgEl("text", { x: PAD.left - 5, y: y(rate) + 4, "text-anchor": "end" }, `${rate * 100}%`));
   }
   const step = niceStep(xMax);
   for (let play = 0; play <= xMax; play += step) {
-    grid.append(svg("text", { x: x(play), y: H - 6, "text-anchor": "middle" }, play));
+    grid.append(svgEl("text", { x: x(play), y: H - 6, "text-anchor": "middle" }, play));
   }
 
   const lines = series.map(({ key, rates }) => {
@@ -42,7 +42,7 @@ export function renderChart(svg, series, { window, planned }) {
     function point(play) {
       return `${x(play).toFixed(1)},${y(rates[play - 1]).toFixed(1)}`;
     }
-    return svg("polyline", {
+    return svgEl("polyline", {
       class: `series ${key}`,
       points: points.join(" "),
       "data-testid": `chart-${key}`,
@@ -51,8 +51,8 @@ export function renderChart(svg, series, { window, planned }) {
     });
   });
   const note = plays === 0
-    ? svg("text", { x: PAD.left + plotW / 2, y: PAD.top + plotH / 2, "text-anchor": "middle", class: "empty" }, "Run the listener to plot its skip rates")
-    : svg("text", { x: W - PAD.right, y: PAD.top + 12, "text-anchor": "end", class: "axis-note" }, `skip rate, rolling over ${window} plays`);
+    ? svgEl("text", { x: PAD.left + plotW / 2, y: PAD.top + plotH / 2, "text-anchor": "middle", class: "empty" }, "Run the listener to plot its skip rates")
+    : svgEl("text", { x: W - PAD.right, y: PAD.top + 12, "text-anchor": "end", class: "axis-note" }, `skip rate, rolling over ${window} plays`);
   replace(svg, grid, lines, note);
 }
 

@@ -8,7 +8,7 @@ export function h(tag, attrs = {}, ...children) {
 }
 
 /** Creates an SVG element the same way. */
-export function svg(tag, attrs = {}, ...children) {
+export function svgEl(tag, attrs = {}, ...children) {
   return build(document.createElementNS(SVG_NS, tag), attrs, children);
 }
 

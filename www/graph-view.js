@@ -3,7 +3,7 @@
 // opacity follow its probability. Penalised edges are red, cooled-down edges dashed with a count,
 // and tracks held back by the repeat window are drawn hollow.
 
-import { svg, replace } from "./dom.js";
+import { svgEl, replace } from "./dom.js";
 import { colourOf } from "./catalogue.js";
 
 const SIZE = 420;
@@ -28,8 +28,8 @@ export function renderGraph(svg, { tracks, current, ex }) {
     }),
   );
 
-  const edges = svg("g", { class: "edges" });
-  const marks = svg("g", { class: "marks" });
+  const edges = svgEl("g", { class: "edges" });
+  const marks = svgEl("g", { class: "marks" });
   for (const e of [...explanation].sort((a, b) => a.probability - b.probability)) {
     const to = position.get(e.id);
     if (!to || e.id === current) continue; // the playing track itself: it is the centre
@@ -45,7 +45,7 @@ export function renderGraph(svg, { tracks, current, ex }) {
     const x2 = CENTRE + (dx * (len - 14)) / len;
     const y2 = CENTRE + (dy * (len - 14)) / len;
     edges.append(
-      svg(
+      svgEl(
         "line",
         {
           class: edgeClass,
@@ -55,7 +55,7 @@ export function renderGraph(svg, { tracks, current, ex }) {
           "data-testid": "graph-edge",
           "data-id": e.id,
         },
-        svg("title", {}, `${ex.row} → ${e.id}: p=${(e.probability * 100).toFixed(1)}%` +
+        svgEl("title", {}, `${ex.row} → ${e.id}: p=${(e.probability * 100).toFixed(1)}%` +
           `${e.penalty ? `, penalty ${e.penalty}` : ""}${e.cooldown ? `, cooldown ${e.cooldown}` : ""}${e.recent ? ", held (recently played)" : ""}`),
       ),
     );
@@ -65,41 +65,41 @@ export function renderGraph(svg, { tracks, current, ex }) {
       const by = CENTRE + dy * 0.62;
       const label = [e.penalty > 0 && `−${trim(e.penalty)}`, e.cooldown > 0 && `❄${trim(e.cooldown)}`].filter(Boolean).join(" ");
       marks.append(
-        svg("g", { class: `badge${e.cooldown > 0 ? " cooling" : ""}`, transform: `translate(${bx.toFixed(1)} ${by.toFixed(1)})` },
-          svg("rect", { x: -4 - label.length * 3.3, y: -8, width: 8 + label.length * 6.6, height: 16, rx: 8 }),
-          svg("text", { "text-anchor": "middle", y: 4 }, label)),
+        svgEl("g", { class: `badge${e.cooldown > 0 ? " cooling" : ""}`, transform: `translate(${bx.toFixed(1)} ${by.toFixed(1)})` },
+          svgEl("rect", { x: -4 - label.length * 3.3, y: -8, width: 8 + label.length * 6.6, height: 16, rx: 8 }),
+          svgEl("text", { "text-anchor": "middle", y: 4 }, label)),
       );
     }
   }
 
-  const nodes = svg("g", { class: "nodes" });
+  const nodes = svgEl("g", { class: "nodes" });
   for (const t of tracks) {
     const p = position.get(t.id);
     const e = byId.get(t.id);
     const cls = ["node", e ? "candidate" : "other", e?.recent && "held", t.id === current && "current-ring"].filter(Boolean).join(" ");
     const labelR = RING + 24;
     nodes.append(
-      svg("g", { class: cls, "data-testid": "graph-node", "data-id": t.id },
-        svg("circle", { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: 12, fill: colourOf(t), stroke: colourOf(t) }),
-        svg("text", { x: p.x.toFixed(1), y: (p.y + 4).toFixed(1), "text-anchor": "middle", class: "node-id" }, t.id > 999 ? "♫" : t.id),
+      svgEl("g", { class: cls, "data-testid": "graph-node", "data-id": t.id },
+        svgEl("circle", { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: 12, fill: colourOf(t), stroke: colourOf(t) }),
+        svgEl("text", { x: p.x.toFixed(1), y: (p.y + 4).toFixed(1), "text-anchor": "middle", class: "node-id" }, t.id > 999 ? "♫" : t.id),
         e && e.probability > 0
-          ? svg("text", {
+          ? svgEl("text", {
               x: (CENTRE + labelR * Math.cos(p.angle)).toFixed(1),
               y: (CENTRE + labelR * Math.sin(p.angle) + 4).toFixed(1),
               "text-anchor": "middle",
               class: "node-p",
             }, `${Math.round(e.probability * 100)}%`)
           : null,
-        svg("title", {}, `${t.id} · ${t.title}`),
+        svgEl("title", {}, `${t.id} · ${t.title}`),
       ),
     );
   }
 
   const currentTrack = tracks.find((t) => t.id === current);
-  const centre = svg("g", { class: "centre", "data-testid": "graph-current", "data-id": current ?? 0 },
-    svg("circle", { cx: CENTRE, cy: CENTRE, r: 30, fill: currentTrack ? colourOf(currentTrack) : "#3a4254" }),
-    svg("text", { x: CENTRE, y: CENTRE + 2, "text-anchor": "middle", class: "centre-id" }, current ?? "start"),
-    svg("text", { x: CENTRE, y: CENTRE + 16, "text-anchor": "middle", class: "centre-sub" }, fallback ? "via start" : current ? "now" : "node 0"),
+  const centre = svgEl("g", { class: "centre", "data-testid": "graph-current", "data-id": current ?? 0 },
+    svgEl("circle", { cx: CENTRE, cy: CENTRE, r: 30, fill: currentTrack ? colourOf(currentTrack) : "#3a4254" }),
+    svgEl("text", { x: CENTRE, y: CENTRE + 2, "text-anchor": "middle", class: "centre-id" }, current ?? "start"),
+    svgEl("text", { x: CENTRE, y: CENTRE + 16, "text-anchor": "middle", class: "centre-sub" }, fallback ? "via start" : current ? "now" : "node 0"),
   );
 
   replace(svg, edges, marks, nodes, centre);

@@ -3,7 +3,7 @@
 // memory strip. Redraws are coalesced into one per animation frame (`refresh()`).
 
 import { guard } from "./errors.js";
-import { h, svg, byTestId, replace, formatTime } from "./dom.js";
+import { h, svgEl, byTestId, replace, formatTime } from "./dom.js";
 import { moodOf, colourOf } from "./catalogue.js";
 import { renderGraph } from "./graph-view.js";
 import { renderCandidates } from "./candidates-view.js";
@@ -71,7 +71,7 @@ export class PageView {
     const playing = this.playback.player.playing;
     if (play.dataset.shows !== String(playing)) {
       play.dataset.shows = String(playing);
-      replace(play, svg("svg", { class: "icon" }, svg("use", { href: playing ? "#i-pause" : "#i-play" })), playing ? " Pause" : " Play");
+      replace(play, svgEl("svg", { class: "icon" }, svgEl("use", { href: playing ? "#i-pause" : "#i-play" })), playing ? " Pause" : " Play");
     }
     play.setAttribute("aria-pressed", String(playing));
   }
