@@ -7,8 +7,9 @@ use js_sys::{Array, Float64Array, Map, Uint32Array};
 use wasm_bindgen::prelude::*;
 
 use super::arrays::{self, Check};
-use super::js::{self, id_array, number_map, object, range_error, source, track};
-use super::slot::{freed, Slot};
+use super::error::{range_error, AtEdge, Freed};
+use super::js::{self, id_array, number_map, object, source, track};
+use super::slot::Slot;
 use crate::engine::{self, Orchestrator};
 use crate::model::{ModelError, TrackId, START};
 
@@ -29,7 +30,7 @@ impl BaseGraph {
 
     fn engine(&self) -> Result<Orchestrator, JsValue> {
         let slot = self.slot.borrow().clone();
-        slot.ok_or_else(|| freed("BaseGraph"))?.engine()
+        slot.ok_or(Freed("BaseGraph"))?.engine()
     }
 
     /// Checks an edge change's arguments, then applies it to the live base graph.
@@ -45,7 +46,7 @@ impl BaseGraph {
             track(to, "to")?,
             js::amount(amount, "amount")?,
         );
-        apply(&self.engine()?, from, to, amount).map_err(|e| range_error(&e.to_string()))
+        Ok(apply(&self.engine()?, from, to, amount)?)
     }
 }
 
@@ -116,8 +117,8 @@ impl BaseGraph {
         // The engine is taken once the arrays are read: no reference held while JS runs.
         self.engine()?
             .reinforce_base_many(&edges)
-            .map(drop)
-            .map_err(|(i, e)| range_error(&format!("edge {i}: {e}")))
+            .map_err(AtEdge::from)?;
+        Ok(())
     }
 
     /// Every edge but the start row's, as `{ from, to, weight }` typed arrays, source by

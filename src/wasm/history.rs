@@ -9,7 +9,8 @@ use js_sys::{Array, Float64Array, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::arrays;
-use super::js::{object, range_error, type_error, type_name};
+use super::error::{range_error, type_error};
+use super::js::{object, type_name};
 use crate::engine::{HistoryPlay, HistoryReport, Refusal};
 use crate::model::TrackId;
 

@@ -1,17 +1,11 @@
 //! Conversions between JS values and engine types, and the errors thrown for bad input.
 
-use js_sys::{Array, Map, Object, RangeError, Reflect, TypeError};
+use js_sys::{Array, Map, Object, Reflect};
+
+use super::error::{range_error, type_error};
 use wasm_bindgen::prelude::*;
 
-use crate::model::{TrackId, MAX_AMOUNT};
-
-pub(crate) fn type_error(message: &str) -> JsValue {
-    TypeError::new(message).into()
-}
-
-pub(crate) fn range_error(message: &str) -> JsValue {
-    RangeError::new(message).into()
-}
+use crate::model::{is_amount, TrackId, AMOUNT_RANGE};
 
 /// What `typeof` would say, for error messages.
 pub(crate) fn type_name(value: &JsValue) -> String {
@@ -65,18 +59,16 @@ pub(crate) fn source(value: &JsValue, name: &str) -> Result<TrackId, JsValue> {
     Ok(integer(value, name, 0, u32::MAX.into())? as TrackId)
 }
 
-/// An optional amount (default 1): a finite number from 0 to [`MAX_AMOUNT`].
+/// An optional amount (default 1): what [`is_amount`] takes.
 pub(crate) fn amount(value: &JsValue, name: &str) -> Result<f64, JsValue> {
     if value.is_undefined() {
         return Ok(1.0);
     }
     let n = number(value, name)?;
-    if n.is_finite() && (0.0..=MAX_AMOUNT).contains(&n) {
+    if is_amount(n) {
         Ok(n)
     } else {
-        Err(range_error(&format!(
-            "{name} must be a finite number from 0 to 1e9"
-        )))
+        Err(range_error(&[name, " must be ", AMOUNT_RANGE].concat()))
     }
 }
 

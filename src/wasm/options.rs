@@ -4,7 +4,8 @@
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::js::{object, range_error, type_error, type_name};
+use super::error::type_error;
+use super::js::{object, type_name};
 use crate::engine::{spec, Kind, OptionError, Options, Value, OPTIONS};
 
 /// Reads an options object: `undefined`/`null` give the defaults; an unknown key is a
@@ -51,24 +52,24 @@ pub(crate) fn apply(o: &mut Options, value: &JsValue) -> Result<(), JsValue> {
                 type_name(&v)
             ))
         };
-        let value =
-            match spec.kind {
-                Kind::Choice(names) => {
-                    let s = v.as_string().ok_or_else(wrong_type)?;
-                    Value::Name(
-                        names.iter().find(|n| **n == s).copied().ok_or_else(|| {
-                            range_error(&OptionError::OutOfRange(spec).to_string())
-                        })?,
-                    )
-                }
-                Kind::Integer { .. } | Kind::Number { .. } => {
-                    Value::Number(v.as_f64().ok_or_else(wrong_type)?)
-                }
-            };
-        o.set(spec.name, value)
-            .map_err(|e| range_error(&e.to_string()))?;
+        let value = match spec.kind {
+            Kind::Choice(names) => {
+                let s = v.as_string().ok_or_else(wrong_type)?;
+                Value::Name(
+                    names
+                        .iter()
+                        .find(|n| **n == s)
+                        .copied()
+                        .ok_or_else(|| JsValue::from(OptionError::OutOfRange(spec)))?,
+                )
+            }
+            Kind::Integer { .. } | Kind::Number { .. } => {
+                Value::Number(v.as_f64().ok_or_else(wrong_type)?)
+            }
+        };
+        o.set(spec.name, value)?;
     }
-    o.validate().map_err(|e| range_error(&e.to_string()))
+    Ok(o.validate()?)
 }
 
 /// The resolved options as a plain object with every key.

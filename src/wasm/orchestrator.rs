@@ -7,15 +7,16 @@ use wasm_bindgen::prelude::*;
 
 use super::arrays;
 use super::base_graph::BaseGraph;
+use super::error::type_error;
 use super::events::{self, TYPES};
 use super::history;
-use super::js::{self, number, object, range_error, report, source, track, type_error};
+use super::js::{self, number, object, report, source, track};
 use super::options;
 use super::runtime::{BrowserClock, BrowserSpawner};
 use super::runtime_graph::RuntimeGraph;
 use super::slot::Slot;
 use super::snapshot;
-use crate::engine::{self, EngineError};
+use crate::engine;
 
 /// How many candidates `explainNext()` lists when no limit is given.
 const DEFAULT_EXPLAIN_LIMIT: usize = 50;
@@ -51,21 +52,6 @@ impl Orchestrator {
     }
 }
 
-/// The error thrown for an engine refusal, naming the JS argument.
-fn engine_error(e: EngineError) -> JsValue {
-    match e {
-        EngineError::InvalidFeedback {
-            argument: "listened",
-        } => range_error("listenedSeconds must be a finite number >= 0"),
-        EngineError::InvalidFeedback { .. } => {
-            range_error("durationSeconds must be a finite number > 0")
-        }
-        EngineError::Model(e) => range_error(&e.to_string()),
-        EngineError::QueueFull => range_error(&e.to_string()),
-        EngineError::Spawn => js::type_error(&e.to_string()),
-    }
-}
-
 #[wasm_bindgen(js_class = Orchestrator)]
 impl Orchestrator {
     /// Makes an engine; every option is optional.
@@ -74,8 +60,7 @@ impl Orchestrator {
         #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: JsValue,
     ) -> Result<Orchestrator, JsValue> {
         let options = options::parse(&options)?;
-        let engine = engine::Orchestrator::new(options, BrowserSpawner, BrowserClock)
-            .map_err(|e| range_error(&e.to_string()))?;
+        let engine = engine::Orchestrator::new(options, BrowserSpawner, BrowserClock)?;
         Ok(Self::from_engine(engine))
     }
 
@@ -88,8 +73,7 @@ impl Orchestrator {
         #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: JsValue,
     ) -> Result<Orchestrator, JsValue> {
         let snapshot = snapshot::from_js(&snapshot, &options)?;
-        let engine = engine::Orchestrator::restore(&snapshot, BrowserSpawner, BrowserClock)
-            .map_err(|e| range_error(&e.to_string()))?;
+        let engine = engine::Orchestrator::restore(&snapshot, BrowserSpawner, BrowserClock)?;
         Ok(Self::from_engine(engine))
     }
 
@@ -116,7 +100,7 @@ impl Orchestrator {
 
     /// Spawns the managers on this page's event loop. Idempotent.
     pub fn start(&self) -> Result<(), JsValue> {
-        self.engine()?.start().map_err(engine_error)
+        Ok(self.engine()?.start()?)
     }
 
     /// Stops the managers; resolves once every one has exited.
@@ -160,7 +144,8 @@ impl Orchestrator {
         let from = source(&from_id, "fromId")?;
         let to = track(&to_id, "toId")?;
         let engine = self.engine()?;
-        engine.learn(from, to).map(drop).map_err(engine_error)
+        engine.learn(from, to)?;
+        Ok(())
     }
 
     /// Learns from how much of `toId` was heard after `fromId`.
@@ -178,10 +163,8 @@ impl Orchestrator {
         let listened = number(&listened, "listenedSeconds")?;
         let duration = number(&duration, "durationSeconds")?;
         let engine = self.engine()?;
-        engine
-            .feedback(from, to, listened, duration)
-            .map(drop)
-            .map_err(engine_error)
+        engine.feedback(from, to, listened, duration)?;
+        Ok(())
     }
 
     /// The next track (the forward stack first, then the queue, then a generated pick), or
@@ -206,7 +189,8 @@ impl Orchestrator {
     ) -> Result<(), JsValue> {
         let id = track(&id, "id")?;
         let engine = self.engine()?;
-        engine.play_track(id).map(drop).map_err(engine_error)
+        engine.play_track(id)?;
+        Ok(())
     }
 
     /// Appends one track id or an array of them to the queue.
@@ -224,7 +208,7 @@ impl Orchestrator {
             vec![track(&ids, "ids")?]
         };
         let engine = self.engine()?;
-        engine.enqueue(&ids).map_err(engine_error)
+        Ok(engine.enqueue(&ids)?)
     }
 
     /// The queue, next first (a copy).

@@ -6,8 +6,9 @@ use std::rc::Rc;
 use js_sys::Map;
 use wasm_bindgen::prelude::*;
 
-use super::js::{self, integer, number_map, range_error, source, track};
-use super::slot::{freed, HeldBuild, Slot};
+use super::error::Freed;
+use super::js::{self, integer, number_map, source, track};
+use super::slot::{HeldBuild, Slot};
 use crate::engine::{Build, Orchestrator};
 use crate::model::Learned;
 
@@ -30,12 +31,9 @@ impl RuntimeGraph {
     /// The engine and the build, or the error of a freed handle or orchestrator.
     fn parts(&self) -> Result<(Orchestrator, Build), JsValue> {
         let held = self.held.borrow().clone();
-        let (slot, build) = held.ok_or_else(|| freed("RuntimeGraph"))?;
+        let (slot, build) = held.ok_or(Freed("RuntimeGraph"))?;
         let engine = slot.engine()?;
-        let build = build
-            .borrow()
-            .clone()
-            .ok_or_else(|| freed("Orchestrator"))?;
+        let build = build.borrow().clone().ok_or(Freed("Orchestrator"))?;
         Ok((engine, build))
     }
 
@@ -70,13 +68,12 @@ impl RuntimeGraph {
             Edit::Cooldown(v) => (0.0, integer(v, "value", 0, u32::MAX.into())? as u32),
         };
         let (engine, build) = self.parts()?;
-        engine
-            .edit_build(&build, |b| match edit {
-                Edit::Reinforce(_) => b.reinforce(from, to, amount),
-                Edit::Penalty(_) => b.penalty(from, to, amount),
-                Edit::Cooldown(_) => b.add_cooldown(from, to, plays),
-            })
-            .map_err(|e| range_error(&e.to_string()))
+        engine.edit_build(&build, |b| match edit {
+            Edit::Reinforce(_) => b.reinforce(from, to, amount),
+            Edit::Penalty(_) => b.penalty(from, to, amount),
+            Edit::Cooldown(_) => b.add_cooldown(from, to, plays),
+        })?;
+        Ok(())
     }
 }
 

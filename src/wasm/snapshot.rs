@@ -22,7 +22,8 @@
 use js_sys::{Array, Float64Array, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::js::{all_numbers, integer, number, object, range_error, type_error, type_name};
+use super::error::{range_error, type_error};
+use super::js::{all_numbers, integer, number, object, type_name};
 use super::options;
 use crate::engine::{
     BuildSnapshot, ChainSnapshot, HistoryEnd, SavedRow, Snapshot, SNAPSHOT_VERSION,
