@@ -4,14 +4,28 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Float64Array, Map, Uint32Array};
+use serde::Serialize;
+use serde_wasm_bindgen::preserve;
 use wasm_bindgen::prelude::*;
 
 use super::arrays::{self, Check};
 use super::error::{range_error, AtEdge, Freed};
-use super::js::{self, id_array, number_map, object, source, track};
+use super::js::{self, id_array, number_map, source_id, target_id};
 use super::slot::Slot;
+use super::values;
 use crate::engine::{self, Orchestrator};
 use crate::model::{ModelError, TrackId, START};
+
+/// What `toArrays()` returns: every edge but the start row's, as typed arrays of one length.
+#[derive(Serialize)]
+struct GraphArrays {
+    #[serde(with = "preserve")]
+    from: Uint32Array,
+    #[serde(with = "preserve")]
+    to: Uint32Array,
+    #[serde(with = "preserve")]
+    weight: Float64Array,
+}
 
 /// The long-term graph of the orchestrator it came from; it always shows the current state.
 #[wasm_bindgen]
@@ -42,8 +56,8 @@ impl BaseGraph {
         apply: fn(&Orchestrator, TrackId, TrackId, f64) -> Result<(), ModelError>,
     ) -> Result<(), JsValue> {
         let (from, to, amount) = (
-            source(from, "from")?,
-            track(to, "to")?,
+            source_id(from, "from")?,
+            target_id(to, "to")?,
             js::amount(amount, "amount")?,
         );
         Ok(apply(&self.engine()?, from, to, amount)?)
@@ -150,11 +164,7 @@ impl BaseGraph {
                 at = end;
             }
         }
-        Ok(object(&[
-            ("from", from.into()),
-            ("to", to.into()),
-            ("weight", weight.into()),
-        ]))
+        values::to_js(&GraphArrays { from, to, weight })
     }
 
     /// The weights out of `from` (zero-weight edges included).
@@ -163,7 +173,7 @@ impl BaseGraph {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
     ) -> Result<Map, JsValue> {
-        let from = source(&from, "from")?;
+        let from = source_id(&from, "from")?;
         let base = self.engine()?.base_graph();
         Ok(number_map(
             base.row(from).into_iter().flat_map(|r| r.iter()),

@@ -1,6 +1,6 @@
 //! Conversions between JS values and engine types, and the errors thrown for bad input.
 
-use js_sys::{Array, Map, Object, Reflect};
+use js_sys::{Array, Map};
 
 use super::error::{range_error, type_error};
 use wasm_bindgen::prelude::*;
@@ -50,12 +50,12 @@ pub(crate) fn integer(value: &JsValue, name: &str, min: u64, max: u64) -> Result
 }
 
 /// A track id as a target: 1 to 2^32 - 1.
-pub(crate) fn track(value: &JsValue, name: &str) -> Result<TrackId, JsValue> {
+pub(crate) fn target_id(value: &JsValue, name: &str) -> Result<TrackId, JsValue> {
     Ok(integer(value, name, 1, u32::MAX.into())? as TrackId)
 }
 
 /// A track id as a source: 0 (the start node) to 2^32 - 1.
-pub(crate) fn source(value: &JsValue, name: &str) -> Result<TrackId, JsValue> {
+pub(crate) fn source_id(value: &JsValue, name: &str) -> Result<TrackId, JsValue> {
     Ok(integer(value, name, 0, u32::MAX.into())? as TrackId)
 }
 
@@ -72,16 +72,6 @@ pub(crate) fn amount(value: &JsValue, name: &str) -> Result<f64, JsValue> {
     }
 }
 
-/// A plain object from key/value pairs.
-pub(crate) fn object(fields: &[(&str, JsValue)]) -> JsValue {
-    let obj = Object::new();
-    for (key, value) in fields {
-        // Setting a data property on a fresh plain object cannot fail.
-        let _ = Reflect::set(&obj, &JsValue::from_str(key), value);
-    }
-    obj.into()
-}
-
 /// Small helpers on the JS side: each replaces a call across the boundary per element with one
 /// call per collection (the glue passes the slices as views of wasm memory, without copying).
 #[wasm_bindgen(inline_js = "
@@ -95,19 +85,6 @@ export function numberOr(value, otherwise) { return typeof value === 'number' ? 
 export function allNumbers(array) {
   for (const x of array) if (typeof x !== 'number') return false;
   return true;
-}
-export function toCandidates(ids, n, recent) {
-  const out = new Array(ids.length);
-  for (let i = 0, k = 0; i < ids.length; i++, k += 11) {
-    out[i] = {
-      id: ids[i], base: n[k], bonus: n[k + 1], penalty: n[k + 2], cooldown: n[k + 3],
-      transition: { heard: n[k + 4], skipped: n[k + 5] },
-      track: { heard: n[k + 6], skipped: n[k + 7] },
-      playsAgo: n[k + 8] < 0 ? undefined : n[k + 8],
-      recent: recent[i] === 1, score: n[k + 9], probability: n[k + 10],
-    };
-  }
-  return out;
 }")]
 extern "C" {
     #[wasm_bindgen(js_name = toMap)]
@@ -119,10 +96,6 @@ extern "C" {
     /// True when every element of the array is a number.
     #[wasm_bindgen(js_name = allNumbers)]
     pub(crate) fn all_numbers(array: &Array) -> bool;
-    /// The candidates of an explanation, built in one call: 11 numbers each (see
-    /// `wasm::orchestrator::explain_next`), `playsAgo` -1 for never.
-    #[wasm_bindgen(js_name = toCandidates)]
-    pub(crate) fn to_candidates(ids: &[u32], numbers: &[f64], recent: &[u8]) -> Array;
 }
 
 /// A `Map<number, number>`.
@@ -136,21 +109,20 @@ pub(crate) fn id_array(ids: impl IntoIterator<Item = TrackId>) -> Array {
     to_array(&ids.into_iter().collect::<Vec<_>>())
 }
 
-/// Reports an exception thrown by a listener without letting it into the engine.
+#[wasm_bindgen]
+extern "C" {
+    /// The global `reportError` (pages and workers; not Node). web-sys binds it only as a
+    /// method of a worker debugger's scope, so it is bound here; `catch` turns its absence (a
+    /// `ReferenceError`) into an `Err`.
+    #[wasm_bindgen(catch, js_name = reportError)]
+    fn report_error(error: &JsValue) -> Result<(), JsValue>;
+}
+
+/// Reports an exception thrown by a listener without letting it into the engine: to the
+/// page's error handlers where there are some, else to the console.
 pub(crate) fn report(error: &JsValue) {
-    let global = js_sys::global();
-    let report_error = Reflect::get(&global, &JsValue::from_str("reportError")).ok();
-    if let Some(f) = report_error.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
-        if f.call1(&JsValue::UNDEFINED, error).is_ok() {
-            return;
-        }
-    }
-    let console =
-        Reflect::get(&global, &JsValue::from_str("console")).unwrap_or(JsValue::UNDEFINED);
-    let log = Reflect::get(&console, &JsValue::from_str("error")).ok();
-    if let Some(f) = log.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
-        let _ = f.call2(
-            &console,
+    if report_error(error).is_err() {
+        web_sys::console::error_2(
             &JsValue::from_str("memory-player: a listener threw:"),
             error,
         );

@@ -19,6 +19,7 @@ mod runtime_graph;
 mod slot;
 mod snapshot;
 mod types;
+mod values;
 
 use wasm_bindgen::prelude::*;
 

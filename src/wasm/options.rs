@@ -2,10 +2,11 @@
 //! ranges come from the engine's options table ([`crate::engine::OPTIONS`]).
 
 use js_sys::{Object, Reflect};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 use wasm_bindgen::prelude::*;
 
 use super::error::type_error;
-use super::js::{object, type_name};
+use super::js::type_name;
 use crate::engine::{spec, Kind, OptionError, Options, Value, OPTIONS};
 
 /// Reads an options object: `undefined`/`null` give the defaults; an unknown key is a
@@ -72,17 +73,20 @@ pub(crate) fn apply(o: &mut Options, value: &JsValue) -> Result<(), JsValue> {
     Ok(o.validate()?)
 }
 
-/// The resolved options as a plain object with every key.
-pub(crate) fn to_js(o: &Options) -> JsValue {
-    let fields: Vec<(&str, JsValue)> = OPTIONS
-        .iter()
-        .filter_map(|s| {
-            let v = match o.get(s.name)? {
-                Value::Number(x) => JsValue::from(x),
-                Value::Name(n) => JsValue::from(n),
-            };
-            Some((s.name, v))
-        })
-        .collect();
-    object(&fields)
+/// The resolved options as a plain object with every key, in the table's order: what
+/// `options()` returns and a snapshot holds.
+pub(crate) struct OptionsJs<'a>(pub(crate) &'a Options);
+
+impl Serialize for OptionsJs<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = s.serialize_struct("Options", OPTIONS.len())?;
+        for spec in OPTIONS {
+            match self.0.get(spec.name) {
+                Some(Value::Number(x)) => out.serialize_field(spec.name, &x)?,
+                Some(Value::Name(n)) => out.serialize_field(spec.name, n)?,
+                None => {}
+            }
+        }
+        out.end()
+    }
 }

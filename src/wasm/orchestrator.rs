@@ -10,12 +10,13 @@ use super::base_graph::BaseGraph;
 use super::error::type_error;
 use super::events::{self, TYPES};
 use super::history;
-use super::js::{self, number, object, report, source, track};
+use super::js::{self, number, report, source_id, target_id};
 use super::options;
 use super::runtime::{BrowserClock, BrowserSpawner};
 use super::runtime_graph::RuntimeGraph;
 use super::slot::Slot;
 use super::snapshot;
+use super::values::{self, ExplanationJs};
 use crate::engine;
 
 /// How many candidates `explainNext()` lists when no limit is given.
@@ -89,7 +90,7 @@ impl Orchestrator {
     /// Everything needed to resume this engine exactly, as a plain JSON-serialisable object.
     #[wasm_bindgen(unchecked_return_type = "Snapshot")]
     pub fn snapshot(&self) -> Result<JsValue, JsValue> {
-        Ok(snapshot::to_js(&self.engine()?.snapshot()))
+        snapshot::to_js(&self.engine()?.snapshot(), snapshot::Flavor::Plain)
     }
 
     /// Grows with every change of state; compare it with the value at a save.
@@ -141,8 +142,8 @@ impl Orchestrator {
         #[wasm_bindgen(js_name = fromId, unchecked_param_type = "number")] from_id: JsValue,
         #[wasm_bindgen(js_name = toId, unchecked_param_type = "number")] to_id: JsValue,
     ) -> Result<(), JsValue> {
-        let from = source(&from_id, "fromId")?;
-        let to = track(&to_id, "toId")?;
+        let from = source_id(&from_id, "fromId")?;
+        let to = target_id(&to_id, "toId")?;
         let engine = self.engine()?;
         engine.learn(from, to)?;
         Ok(())
@@ -158,8 +159,8 @@ impl Orchestrator {
         #[wasm_bindgen(js_name = durationSeconds, unchecked_param_type = "number")]
         duration: JsValue,
     ) -> Result<(), JsValue> {
-        let from = source(&from_id, "fromId")?;
-        let to = track(&to_id, "toId")?;
+        let from = source_id(&from_id, "fromId")?;
+        let to = target_id(&to_id, "toId")?;
         let listened = number(&listened, "listenedSeconds")?;
         let duration = number(&duration, "durationSeconds")?;
         let engine = self.engine()?;
@@ -187,7 +188,7 @@ impl Orchestrator {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
     ) -> Result<(), JsValue> {
-        let id = track(&id, "id")?;
+        let id = target_id(&id, "id")?;
         let engine = self.engine()?;
         engine.play_track(id)?;
         Ok(())
@@ -205,7 +206,7 @@ impl Orchestrator {
             })?;
             out
         } else {
-            vec![track(&ids, "ids")?]
+            vec![target_id(&ids, "ids")?]
         };
         let engine = self.engine()?;
         Ok(engine.enqueue(&ids)?)
@@ -223,7 +224,7 @@ impl Orchestrator {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
     ) -> Result<bool, JsValue> {
-        let id = track(&id, "id")?;
+        let id = target_id(&id, "id")?;
         Ok(self.engine()?.remove_from_queue(id))
     }
 
@@ -243,7 +244,7 @@ impl Orchestrator {
         let columns = history::columns(&plays)?;
         let engine = self.engine()?;
         let report = engine.learn_history(columns.plays());
-        Ok(history::report_to_js(&report))
+        history::report_to_js(&report)
     }
 
     /// A live handle on the long-term graph.
@@ -263,19 +264,8 @@ impl Orchestrator {
     /// A copy of the playback chain.
     #[wasm_bindgen(js_name = playbackChain, unchecked_return_type = "PlaybackChain")]
     pub fn playback_chain(&self) -> Result<JsValue, JsValue> {
-        let chain = self.engine()?.playback_chain();
-        Ok(object(&[
-            ("back", js::id_array(chain.back_stack()).into()),
-            (
-                "current",
-                chain.current().map_or(JsValue::UNDEFINED, JsValue::from),
-            ),
-            (
-                "forward",
-                js::id_array(chain.forward_stack().iter().copied()).into(),
-            ),
-            ("learningFrozen", JsValue::from(chain.learning_frozen())),
-        ]))
+        let chain = values::chain_of(&self.engine()?.playback_chain());
+        values::to_js(&values::Chain(&chain))
     }
 
     /// Why the next generated pick will be what it will be: the row it draws from, the repeat
@@ -292,33 +282,7 @@ impl Orchestrator {
         };
         let engine = self.engine()?;
         let e = engine.explain_next(limit);
-        let mut ids = Vec::with_capacity(e.candidates.len());
-        let mut numbers = Vec::with_capacity(e.candidates.len() * 11);
-        let mut recent = Vec::with_capacity(e.candidates.len());
-        for c in &e.candidates {
-            ids.push(c.id);
-            recent.push(u8::from(c.recent));
-            numbers.extend([
-                c.base,
-                c.bonus,
-                c.penalty,
-                f64::from(c.cooldown),
-                c.transition.heard,
-                c.transition.skipped,
-                c.track.heard,
-                c.track.skipped,
-                c.plays_ago.map_or(-1.0, |n| n as f64),
-                c.score,
-                c.probability,
-            ]);
-        }
-        let candidates = js::to_candidates(&ids, &numbers, &recent);
-        Ok(object(&[
-            ("policy", JsValue::from(engine.options().policy.name())),
-            ("row", JsValue::from(e.row)),
-            ("repeatWindow", JsValue::from(e.repeat_window as f64)),
-            ("candidates", candidates.into()),
-        ]))
+        values::to_js(&ExplanationJs::new(engine.options().policy, &e))
     }
 
     /// Deletes a track everywhere; true when it was known.
@@ -327,14 +291,14 @@ impl Orchestrator {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
     ) -> Result<bool, JsValue> {
-        let id = track(&id, "id")?;
+        let id = target_id(&id, "id")?;
         Ok(self.engine()?.forget_track(id))
     }
 
     /// The resolved options, every key present.
     #[wasm_bindgen(unchecked_return_type = "Required<Options>")]
     pub fn options(&self) -> Result<JsValue, JsValue> {
-        Ok(options::to_js(self.engine()?.options()))
+        values::to_js(&options::OptionsJs(self.engine()?.options()))
     }
 
     /// Subscribes to `"play"`, `"rebuild"` or `"learn"`; returns the function that unsubscribes.
@@ -353,7 +317,9 @@ impl Orchestrator {
         let engine = self.engine()?;
         let subscription = engine.subscribe(move |event| {
             if events::type_of(event) == kind {
-                if let Err(thrown) = listener.call1(&JsValue::UNDEFINED, &events::to_js(event)) {
+                let delivered = events::to_js(event)
+                    .and_then(|event| listener.call1(&JsValue::UNDEFINED, &event));
+                if let Err(thrown) = delivered {
                     report(&thrown);
                 }
             }
