@@ -6,9 +6,10 @@
 //! `current` is `undefined` when nothing plays, in `playbackChain()` and in snapshots alike.
 
 use serde::{Serialize, Serializer};
-use serde_wasm_bindgen::Serializer as JsSerializer;
+use serde_wasm_bindgen::{preserve, Serializer as JsSerializer};
 use wasm_bindgen::JsValue;
 
+use super::js::id_array;
 use crate::engine::{ChainSnapshot, Policy};
 use crate::model::{Evidence, Explained, Explanation, PlaybackChain, TrackId};
 
@@ -17,12 +18,19 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue
     Ok(value.serialize(&JsSerializer::new())?)
 }
 
+/// Track ids as a `number[]` made in one call into JS: serde would push them one by one.
+pub(crate) fn ids<S: Serializer>(ids: &[TrackId], s: S) -> Result<S::Ok, S::Error> {
+    preserve::serialize(&id_array(ids.iter().copied()), s)
+}
+
 /// The playback chain, as `playbackChain()` returns it and a snapshot holds it.
 #[derive(Serialize)]
 #[serde(remote = "ChainSnapshot", rename_all = "camelCase")]
 struct ChainDef {
+    #[serde(serialize_with = "ids")]
     back: Vec<TrackId>,
     current: Option<TrackId>,
+    #[serde(serialize_with = "ids")]
     forward: Vec<TrackId>,
     learning_frozen: bool,
     current_removed: bool,

@@ -62,8 +62,9 @@ struct SnapshotJs<'a> {
     recency: RecencyJs,
     rng: String,
     pending_cooldown_steps: u32,
-    taste: Option<TasteJs>,
+    taste: Option<TasteJs<'a>>,
     replay: f64,
+    #[serde(serialize_with = "values::ids")]
     queue: &'a [TrackId],
     #[serde(with = "preserve")]
     history: JsValue,
@@ -91,7 +92,7 @@ struct RecencyJs {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct TasteJs {
+struct TasteJs<'a> {
     lessons: u64,
     factor: f64,
     gap_decay: f64,
@@ -104,8 +105,10 @@ struct TasteJs {
     gaps: JsValue,
     #[serde(with = "preserve")]
     first: JsValue,
-    heard: Vec<TrackId>,
-    partly: Vec<TrackId>,
+    #[serde(serialize_with = "values::ids")]
+    heard: &'a [TrackId],
+    #[serde(serialize_with = "values::ids")]
+    partly: &'a [TrackId],
     surprise: f64,
 }
 
@@ -189,7 +192,7 @@ fn answer_code(a: Answer) -> f64 {
     }
 }
 
-fn taste(t: &TasteParts, flavor: Flavor) -> TasteJs {
+fn taste(t: &TasteParts, flavor: Flavor) -> TasteJs<'_> {
     let tracks: Vec<f64> = t
         .tracks
         .iter()
@@ -210,8 +213,8 @@ fn taste(t: &TasteParts, flavor: Flavor) -> TasteJs {
         transitions: flavor.flat(&transitions),
         gaps: flavor.flat(&gaps),
         first: flavor.flat(&[t.first.heard, t.first.skipped]),
-        heard: t.heard.clone(),
-        partly: t.partly.clone(),
+        heard: &t.heard,
+        partly: &t.partly,
         surprise: t.surprise,
     }
 }
