@@ -109,22 +109,22 @@ pub(crate) fn id_array(ids: impl IntoIterator<Item = TrackId>) -> Array {
     to_array(&ids.into_iter().collect::<Vec<_>>())
 }
 
+// Bound by hand, with `catch`: an exception from either (`reportError` is missing in Node; a
+// test harness may make `console.error` throw) must come back as an `Err`, not unwind through
+// the engine's event delivery. web-sys binds `console.error` without `catch`, and `reportError`
+// only on a worker debugger's scope.
 #[wasm_bindgen]
 extern "C" {
-    /// The global `reportError` (pages and workers; not Node). web-sys binds it only as a
-    /// method of a worker debugger's scope, so it is bound here; `catch` turns its absence (a
-    /// `ReferenceError`) into an `Err`.
     #[wasm_bindgen(catch, js_name = reportError)]
     fn report_error(error: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_namespace = console, js_name = error)]
+    fn console_error(message: &str, error: &JsValue) -> Result<(), JsValue>;
 }
 
 /// Reports an exception thrown by a listener without letting it into the engine: to the
 /// page's error handlers where there are some, else to the console.
 pub(crate) fn report(error: &JsValue) {
     if report_error(error).is_err() {
-        web_sys::console::error_2(
-            &JsValue::from_str("memory-player: a listener threw:"),
-            error,
-        );
+        let _ = console_error("memory-player: a listener threw:", error);
     }
 }
