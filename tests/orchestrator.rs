@@ -445,9 +445,7 @@ fn feedback_rejects_bad_input_and_changes_nothing() {
     for listened in listened_bad {
         assert_eq!(
             h.o.feedback(1, 2, listened, 100.0),
-            Err(EngineError::InvalidFeedback {
-                argument: "listened"
-            }),
+            Err(EngineError::InvalidListened),
             "{listened}"
         );
     }
@@ -455,9 +453,7 @@ fn feedback_rejects_bad_input_and_changes_nothing() {
     for duration in duration_bad {
         assert_eq!(
             h.o.feedback(1, 2, 10.0, duration),
-            Err(EngineError::InvalidFeedback {
-                argument: "duration"
-            }),
+            Err(EngineError::InvalidDuration),
             "{duration}"
         );
     }

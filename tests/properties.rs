@@ -341,19 +341,9 @@ fn run(seed: u64, ops: &[Op]) -> Vec<Event> {
             Op::Feedback(from, to, listened, duration) => {
                 let result = h.o.feedback(from, to, listened, duration);
                 if !(listened.is_finite() && listened >= 0.0) {
-                    assert_eq!(
-                        result,
-                        Err(EngineError::InvalidFeedback {
-                            argument: "listened"
-                        })
-                    );
+                    assert_eq!(result, Err(EngineError::InvalidListened));
                 } else if !(duration.is_finite() && duration > 0.0) {
-                    assert_eq!(
-                        result,
-                        Err(EngineError::InvalidFeedback {
-                            argument: "duration"
-                        })
-                    );
+                    assert_eq!(result, Err(EngineError::InvalidDuration));
                 } else if to == START {
                     assert_eq!(result, Err(EngineError::Model(ModelError::StartAsTarget)));
                 } else if m.chain.frozen {

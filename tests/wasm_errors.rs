@@ -253,6 +253,46 @@ fn a_throwing_listener_does_not_poison_the_engine() {
 }
 
 #[wasm_bindgen_test]
+fn a_listener_and_error_reporters_that_throw_do_not_poison_the_engine() {
+    // `reportError` and `console.error` that throw (as test harnesses make the console do).
+    let global = js_sys::global();
+    let key = |k: &str| JsValue::from_str(k);
+    let console = js_sys::Reflect::get(&global, &key("console")).unwrap();
+    let console_error = js_sys::Reflect::get(&console, &key("error")).unwrap();
+    let report_error = js_sys::Reflect::get(&global, &key("reportError")).unwrap();
+    let throwing = js_sys::Function::new_no_args("throw new Error('reporter bug')");
+    js_sys::Reflect::set(&console, &key("error"), &throwing).unwrap();
+    js_sys::Reflect::set(&global, &key("reportError"), &throwing).unwrap();
+
+    let o = seeded(1.0);
+    catalogue(&o, 5);
+    let thrower = js_sys::Function::new_no_args("throw new Error('listener bug')");
+    o.on(key("play"), thrower.into()).unwrap();
+    let (log, rec) = recorder();
+    o.on(key("play"), rec.into()).unwrap();
+    let played: Vec<bool> = (0..5)
+        .map(|_| matches!(o.play_next(), Ok(Some(_))))
+        .collect();
+
+    js_sys::Reflect::set(&console, &key("error"), &console_error).unwrap();
+    if report_error.is_undefined() {
+        js_sys::Reflect::delete_property(
+            global.unchecked_ref::<js_sys::Object>(),
+            &key("reportError"),
+        )
+        .unwrap();
+    } else {
+        js_sys::Reflect::set(&global, &key("reportError"), &report_error).unwrap();
+    }
+    assert_eq!(played, vec![true; 5]);
+    assert_eq!(
+        log.borrow().len(),
+        5,
+        "later listeners still hear every event"
+    );
+}
+
+#[wasm_bindgen_test]
 fn everything_keeps_working_after_errors() {
     let o = seeded(7.0);
     catalogue(&o, 5);

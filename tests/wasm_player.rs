@@ -1,4 +1,4 @@
-//! What a music app needs (issue 10), through the binding as JS calls it: `playTrack`, the
+//! What a music app needs, through the binding as JS calls it: `playTrack`, the
 //! queue, `learnHistory`, `reinforceMany` / `toArrays`, and releasing an engine (what the
 //! package's `free()` and `[Symbol.dispose]()` call) from anywhere, once or twice.
 #![cfg(target_arch = "wasm32")]

@@ -8,7 +8,7 @@
 mod common;
 
 use common::*;
-use js_sys::{Array, Reflect, JSON};
+use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -293,7 +293,7 @@ fn a_version_1_snapshot_still_restores_under_the_default_policy() {
     // Nothing was learned per track yet; the chain and the graph carry on.
     assert_eq!(Array::from(&get(&get(&s, "taste"), "tracks")).length(), 0);
     assert!(r.play_next().unwrap().is_some());
-    // Under the seed rules a version 1 snapshot resumes exactly as it was saved.
+    // Under the "seed" policy a version 1 snapshot resumes exactly as it was saved.
     let seed = opts(&[("policy", JsValue::from_str("seed"))]);
     let a =
         Orchestrator::from_snapshot(as_version_1(&o.snapshot().unwrap()), seed.clone()).unwrap();
@@ -364,4 +364,38 @@ fn a_checkpoint_and_a_delta_as_typed_arrays_restore_exactly() {
         JSON::stringify(&r.snapshot().unwrap()).unwrap(),
         JSON::stringify(&o.snapshot().unwrap()).unwrap()
     );
+}
+
+#[wasm_bindgen_test]
+fn the_chain_has_one_shape_in_play_back_chain_and_snapshots() {
+    let o = session();
+    let chain = o.playback_chain().unwrap();
+    let saved = get(&o.snapshot().unwrap(), "chain");
+    for key in ["back", "forward"] {
+        let live: Vec<u32> = Array::from(&get(&chain, key))
+            .iter()
+            .map(|v| as_u32(&v))
+            .collect();
+        let in_snapshot: Vec<u32> = Array::from(&get(&saved, key))
+            .iter()
+            .map(|v| as_u32(&v))
+            .collect();
+        assert_eq!(live, in_snapshot, "{key}");
+    }
+    for key in ["current", "learningFrozen", "currentRemoved"] {
+        assert!(
+            Object::is(&get(&chain, key), &get(&saved, key)),
+            "{key} differs"
+        );
+    }
+
+    // Nothing playing: `current` is undefined in both, and a snapshot of an older version of
+    // the package, with `current: null`, still restores.
+    let fresh = Orchestrator::new(undef()).unwrap();
+    assert!(get(&fresh.playback_chain().unwrap(), "current").is_undefined());
+    let snapshot = fresh.snapshot().unwrap();
+    assert!(get(&get(&snapshot, "chain"), "current").is_undefined());
+    let older = with(&snapshot, &["chain", "current"], JsValue::NULL);
+    let restored = Orchestrator::from_snapshot(older, undef()).unwrap();
+    assert!(get(&restored.playback_chain().unwrap(), "current").is_undefined());
 }

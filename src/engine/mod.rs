@@ -22,7 +22,7 @@ pub use events::{Event, LearnKind, PlaySource, Subscription};
 pub use history::{HistoryPlay, HistoryReport, Refusal};
 pub use lifecycle::Stopped;
 pub use managers::{DIFF_LIMIT_REASON, TTL_REASON};
-pub use options::{spec, Kind, OptionError, Options, Policy, Spec, Value, OPTIONS};
+pub use options::{spec, Kind, OptionError, Options, Policy, Spec, Value, MAX_SAFE, OPTIONS};
 pub use orchestrator::{Build, Orchestrator};
 pub use snapshot::{
     BuildSnapshot, ChainSnapshot, HistoryEnd, SavedRow, Snapshot, SnapshotError, MAX_QUEUE,

@@ -95,7 +95,7 @@ impl Spec {
 }
 
 /// The largest integer a JS number holds exactly.
-const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+pub const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 /// The largest u32.
 const MAX_U32: f64 = 4_294_967_295.0;
 /// `setTimeout` holds at most 2^31 - 1 ms.

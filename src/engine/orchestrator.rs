@@ -14,10 +14,10 @@ use super::{
     Options, PlaySource, Policy, Refusal, Stopped, Subscription, MAX_QUEUE,
 };
 use crate::model::{
-    check_edge, choose_adaptive, choose_next, explain_adaptive, explain_next, repeat_window,
-    AdaptiveConfig, Answer, BaseGraph, Candidate, Explained, Explanation, Growth, ModelError, Pick,
-    PickConfig, PlaybackChain, Recency, Replay, Rng, Room, Row, RuntimeGraph, Taste, TrackId,
-    MAX_EDGES, MAX_TRACKS, START,
+    check_edge, check_target, choose_adaptive, choose_next, explain_adaptive, explain_next,
+    repeat_window, AdaptiveConfig, Answer, BaseGraph, Candidate, Explained, Explanation, Growth,
+    ModelError, Pick, PickConfig, PlaybackChain, Recency, Replay, Rng, Room, Row, RuntimeGraph,
+    Taste, TrackId, MAX_EDGES, MAX_TRACKS, START,
 };
 
 /// One build of the runtime graph, shared: whoever holds a build keeps a consistent view of it
@@ -423,7 +423,7 @@ impl Orchestrator {
         duration_secs: f64,
     ) -> Result<Option<LearnKind>, EngineError> {
         let (kind, amount, cooldown) = judge(&self.inner.options, listened_secs, duration_secs)?;
-        check_edge(to, 0.0)?;
+        check_target(to)?;
         if self.inner.state.borrow().chain.learning_frozen() {
             return Ok(None);
         }
@@ -514,7 +514,7 @@ impl Orchestrator {
     /// an answer "heard". Picking the track that plays teaches nothing; neither does a choice
     /// when the graph is full (it still plays). Returns true when the choice was learned.
     pub fn play_track(&self, id: TrackId) -> Result<bool, EngineError> {
-        check_edge(id, 0.0)?;
+        check_target(id)?;
         let learned_from = {
             let mut state = self.inner.state.borrow_mut();
             let state = &mut *state;
@@ -635,9 +635,7 @@ impl Orchestrator {
                 let judged = play.and_then(|p| {
                     let judged =
                         judge(o, p.listened_secs, p.duration_secs).map_err(|e| match e {
-                            EngineError::InvalidFeedback {
-                                argument: "listened",
-                            } => Refusal::Listened,
+                            EngineError::InvalidListened => Refusal::Listened,
                             _ => Refusal::Duration,
                         })?;
                     Ok((p, judged))
@@ -822,7 +820,7 @@ impl Orchestrator {
             let mut state = self.inner.state.borrow_mut();
             let state = &mut *state;
             let room = room(&state.base, &state.build.borrow());
-            check_edge(to, 0.0)?;
+            check_target(to)?;
             if !state.base.growth(from, to).fits(room) {
                 return Err(ModelError::Full);
             }
@@ -971,14 +969,10 @@ fn judge(
     duration_secs: f64,
 ) -> Result<(LearnKind, f64, u32), EngineError> {
     if !(listened_secs.is_finite() && listened_secs >= 0.0) {
-        return Err(EngineError::InvalidFeedback {
-            argument: "listened",
-        });
+        return Err(EngineError::InvalidListened);
     }
     if !(duration_secs.is_finite() && duration_secs > 0.0) {
-        return Err(EngineError::InvalidFeedback {
-            argument: "duration",
-        });
+        return Err(EngineError::InvalidDuration);
     }
     let progress = (listened_secs / duration_secs).min(1.0);
     Ok(if progress >= o.reinforce_threshold {

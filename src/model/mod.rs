@@ -22,8 +22,8 @@ pub use adaptive::{
 };
 pub use base_graph::{BaseGraph, Growth, Room};
 pub use chain::PlaybackChain;
-pub(crate) use error::check_edge;
-pub use error::ModelError;
+pub(crate) use error::{check_edge, check_target};
+pub use error::{is_amount, ModelError, AMOUNT_RANGE};
 pub use next::{choose_next, explain_next, Explained, Explanation, PickConfig};
 pub use recency::Recency;
 pub use rng::Rng;

@@ -1,6 +1,6 @@
 use super::base_graph::Growth;
 use super::chunked_map::ChunkedMap;
-use super::error::check_edge;
+use super::error::{check_edge, check_target};
 use super::recency::IdMap;
 use super::{sort_pairs, BaseGraph, ModelError, Row, TrackId, MAX_WEIGHT, START};
 
@@ -139,7 +139,7 @@ impl RuntimeGraph {
         to: TrackId,
         plays: u32,
     ) -> Result<(), ModelError> {
-        check_edge(to, 0.0)?;
+        check_target(to)?;
         self.change(from, to, &|l| l.cooldown = l.cooldown.max(plays));
         Ok(())
     }

@@ -6,8 +6,9 @@
 use js_sys::Float64Array;
 use wasm_bindgen::prelude::*;
 
-use super::js::{range_error, type_error, type_name};
-use crate::model::MAX_AMOUNT;
+use super::error::{range_error, type_error};
+use super::js::type_name;
+use crate::model::{is_amount, AMOUNT_RANGE};
 
 /// Elements copied per call into JS.
 pub(crate) const CHUNK: u32 = 1 << 16;
@@ -105,7 +106,7 @@ pub(crate) enum Check {
     Source,
     /// A track id as a target: an integer from 1 to 2^32 - 1.
     Target,
-    /// An amount: a finite number from 0 to [`MAX_AMOUNT`].
+    /// An amount: what [`is_amount`] takes.
     Amount,
 }
 
@@ -117,8 +118,7 @@ impl Check {
             Check::Number => None,
             Check::Source => (!id(0.0)).then_some("an integer from 0 to 4294967295"),
             Check::Target => (!id(1.0)).then_some("an integer from 1 to 4294967295"),
-            Check::Amount => (!(x.is_finite() && (0.0..=MAX_AMOUNT).contains(&x)))
-                .then_some("a finite number from 0 to 1e9"),
+            Check::Amount => (!is_amount(x)).then_some(AMOUNT_RANGE),
         }
     }
 }

@@ -4,13 +4,28 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Float64Array, Map, Uint32Array};
+use serde::Serialize;
+use serde_wasm_bindgen::preserve;
 use wasm_bindgen::prelude::*;
 
 use super::arrays::{self, Check};
-use super::js::{self, id_array, number_map, object, range_error, source, track};
-use super::slot::{freed, Slot};
+use super::error::{range_error, AtEdge, Freed};
+use super::js::{self, id_array, number_map, source_id, target_id};
+use super::slot::Slot;
+use super::values;
 use crate::engine::{self, Orchestrator};
 use crate::model::{ModelError, TrackId, START};
+
+/// What `toArrays()` returns: every edge but the start row's, as typed arrays of one length.
+#[derive(Serialize)]
+struct GraphArrays {
+    #[serde(with = "preserve")]
+    from: Uint32Array,
+    #[serde(with = "preserve")]
+    to: Uint32Array,
+    #[serde(with = "preserve")]
+    weight: Float64Array,
+}
 
 /// The long-term graph of the orchestrator it came from; it always shows the current state.
 #[wasm_bindgen]
@@ -29,7 +44,7 @@ impl BaseGraph {
 
     fn engine(&self) -> Result<Orchestrator, JsValue> {
         let slot = self.slot.borrow().clone();
-        slot.ok_or_else(|| freed("BaseGraph"))?.engine()
+        slot.ok_or(Freed("BaseGraph"))?.engine()
     }
 
     /// Checks an edge change's arguments, then applies it to the live base graph.
@@ -41,11 +56,11 @@ impl BaseGraph {
         apply: fn(&Orchestrator, TrackId, TrackId, f64) -> Result<(), ModelError>,
     ) -> Result<(), JsValue> {
         let (from, to, amount) = (
-            source(from, "from")?,
-            track(to, "to")?,
+            source_id(from, "from")?,
+            target_id(to, "to")?,
             js::amount(amount, "amount")?,
         );
-        apply(&self.engine()?, from, to, amount).map_err(|e| range_error(&e.to_string()))
+        Ok(apply(&self.engine()?, from, to, amount)?)
     }
 }
 
@@ -116,8 +131,8 @@ impl BaseGraph {
         // The engine is taken once the arrays are read: no reference held while JS runs.
         self.engine()?
             .reinforce_base_many(&edges)
-            .map(drop)
-            .map_err(|(i, e)| range_error(&format!("edge {i}: {e}")))
+            .map_err(AtEdge::from)?;
+        Ok(())
     }
 
     /// Every edge but the start row's, as `{ from, to, weight }` typed arrays, source by
@@ -149,11 +164,7 @@ impl BaseGraph {
                 at = end;
             }
         }
-        Ok(object(&[
-            ("from", from.into()),
-            ("to", to.into()),
-            ("weight", weight.into()),
-        ]))
+        values::to_js(&GraphArrays { from, to, weight })
     }
 
     /// The weights out of `from` (zero-weight edges included).
@@ -162,7 +173,7 @@ impl BaseGraph {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
     ) -> Result<Map, JsValue> {
-        let from = source(&from, "from")?;
+        let from = source_id(&from, "from")?;
         let base = self.engine()?.base_graph();
         Ok(number_map(
             base.row(from).into_iter().flat_map(|r| r.iter()),

@@ -1,12 +1,14 @@
 //! `SaveMark` and `Orchestrator.saveDelta()`: what a profile store (js/profile.js) writes, as
 //! typed arrays, costing what changed since its last save rather than the whole graph.
 
-use js_sys::{Float64Array, Reflect};
+use js_sys::Float64Array;
+use serde::Serialize;
+use serde_wasm_bindgen::preserve;
 use wasm_bindgen::prelude::*;
 
-use super::js::object;
 use super::orchestrator::Orchestrator;
 use super::snapshot;
+use super::values;
 use crate::engine;
 
 /// The engine as a store last saved it (an O(1) shared copy of the base graph): what
@@ -54,6 +56,19 @@ impl Orchestrator {
     }
 }
 
+/// What `saveDelta()` and `saveCheckpoint()` return (`SavedDelta` in the declarations).
+#[derive(Serialize)]
+struct SavedJs {
+    changes: u64,
+    full: bool,
+    #[serde(with = "preserve")]
+    rows: JsValue,
+    #[serde(with = "preserve")]
+    state: JsValue,
+    #[serde(with = "preserve")]
+    mark: JsValue,
+}
+
 impl Orchestrator {
     fn saved(&self, since: Option<&engine::SaveMark>) -> Result<JsValue, JsValue> {
         let delta = self.engine()?.delta_since(since);
@@ -61,18 +76,12 @@ impl Orchestrator {
         for (id, row) in &delta.rows {
             snapshot::rows_into(&mut rows, *id, row.as_ref());
         }
-        let state = snapshot::to_js_as(&delta.state, true);
-        // The state's empty base would only mislead: the rows are the base's part.
-        let _ = Reflect::delete_property(
-            state.unchecked_ref::<js_sys::Object>(),
-            &JsValue::from_str("base"),
-        );
-        Ok(object(&[
-            ("changes", JsValue::from(delta.mark.changes() as f64)),
-            ("full", JsValue::from(since.is_none())),
-            ("rows", Float64Array::from(rows.as_slice()).into()),
-            ("state", state),
-            ("mark", SaveMark { mark: delta.mark }.into()),
-        ]))
+        values::to_js(&SavedJs {
+            changes: delta.mark.changes(),
+            full: since.is_none(),
+            rows: Float64Array::from(rows.as_slice()).into(),
+            state: snapshot::to_js(&delta.state, snapshot::Flavor::Stored)?,
+            mark: SaveMark { mark: delta.mark }.into(),
+        })
     }
 }

@@ -1,9 +1,11 @@
 //! Engine events as the plain objects JS listeners receive.
 
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use super::js::object;
+use super::values;
 use crate::engine::{Event, LearnKind, PlaySource};
+use crate::model::TrackId;
 
 /// The event type names `on()` accepts.
 pub(crate) const TYPES: [&str; 3] = ["play", "rebuild", "learn"];
@@ -16,42 +18,57 @@ pub(crate) fn type_of(event: &Event) -> &'static str {
     }
 }
 
-pub(crate) fn to_js(event: &Event) -> JsValue {
-    match event {
-        Event::Play { id, source } => object(&[
-            ("id", JsValue::from(*id)),
-            (
-                "source",
-                JsValue::from_str(match source {
-                    PlaySource::Generated => "generated",
-                    PlaySource::Forward => "forward",
-                    PlaySource::Back => "back",
-                    PlaySource::Chosen => "chosen",
-                    PlaySource::Queue => "queue",
-                }),
-            ),
-        ]),
+/// An event's shape in JS (`PlayEvent`, `RebuildEvent`, `LearnEvent` in the declarations).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum EventJs<'a> {
+    Play {
+        id: TrackId,
+        source: &'static str,
+    },
+    #[serde(rename_all = "camelCase")]
+    Rebuild {
+        build_version: u64,
+        reason: &'a str,
+        diffs: u64,
+    },
+    Learn {
+        from: TrackId,
+        to: TrackId,
+        kind: &'static str,
+    },
+}
+
+pub(crate) fn to_js(event: &Event) -> Result<JsValue, JsValue> {
+    values::to_js(&match event {
+        Event::Play { id, source } => EventJs::Play {
+            id: *id,
+            source: match source {
+                PlaySource::Generated => "generated",
+                PlaySource::Forward => "forward",
+                PlaySource::Back => "back",
+                PlaySource::Chosen => "chosen",
+                PlaySource::Queue => "queue",
+            },
+        },
         Event::Rebuild {
             build_version,
             reason,
             diffs,
-        } => object(&[
-            ("buildVersion", JsValue::from(*build_version as f64)),
-            ("reason", JsValue::from_str(reason)),
-            ("diffs", JsValue::from(*diffs as f64)),
-        ]),
-        Event::Learn { from, to, kind } => object(&[
-            ("from", JsValue::from(*from)),
-            ("to", JsValue::from(*to)),
-            (
-                "kind",
-                JsValue::from_str(match kind {
-                    LearnKind::Reinforce => "reinforce",
-                    LearnKind::Penalty => "penalty",
-                    LearnKind::Skip => "skip",
-                    LearnKind::Choice => "choice",
-                }),
-            ),
-        ]),
-    }
+        } => EventJs::Rebuild {
+            build_version: *build_version,
+            reason,
+            diffs: *diffs,
+        },
+        Event::Learn { from, to, kind } => EventJs::Learn {
+            from: *from,
+            to: *to,
+            kind: match kind {
+                LearnKind::Reinforce => "reinforce",
+                LearnKind::Penalty => "penalty",
+                LearnKind::Skip => "skip",
+                LearnKind::Choice => "choice",
+            },
+        },
+    })
 }

@@ -5,11 +5,14 @@
 //! A play that is not right is not an error: it is refused, with its index and the reason, in
 //! the report. Only a history that is not an array of plays nor columns is a `TypeError`.
 
-use js_sys::{Array, Float64Array, Reflect};
+use js_sys::{Float64Array, Reflect};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::arrays;
-use super::js::{object, range_error, type_error, type_name};
+use super::error::{range_error, type_error};
+use super::js::type_name;
+use super::values;
 use crate::engine::{HistoryPlay, HistoryReport, Refusal};
 use crate::model::TrackId;
 
@@ -105,21 +108,29 @@ impl Columns {
 }
 
 /// The report as a plain object: `{ plays, transitions, sessions, refused: [{ index, reason }] }`.
-pub(crate) fn report_to_js(r: &HistoryReport) -> JsValue {
-    let refused: Array = r
-        .refused
-        .iter()
-        .map(|(index, why)| {
-            object(&[
-                ("index", JsValue::from(*index as f64)),
-                ("reason", JsValue::from_str(why.message())),
-            ])
-        })
-        .collect();
-    object(&[
-        ("plays", JsValue::from(r.plays as f64)),
-        ("transitions", JsValue::from(r.transitions as f64)),
-        ("sessions", JsValue::from(r.sessions as f64)),
-        ("refused", refused.into()),
-    ])
+pub(crate) fn report_to_js(r: &HistoryReport) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Refused {
+        index: usize,
+        reason: &'static str,
+    }
+    #[derive(Serialize)]
+    struct Report {
+        plays: u64,
+        transitions: u64,
+        sessions: u64,
+        refused: Vec<Refused>,
+    }
+    let refused = r.refused.iter();
+    values::to_js(&Report {
+        plays: r.plays,
+        transitions: r.transitions,
+        sessions: r.sessions,
+        refused: refused
+            .map(|(index, why)| Refused {
+                index: *index,
+                reason: why.message(),
+            })
+            .collect(),
+    })
 }

@@ -1,17 +1,11 @@
 //! Conversions between JS values and engine types, and the errors thrown for bad input.
 
-use js_sys::{Array, Map, Object, RangeError, Reflect, TypeError};
+use js_sys::{Array, Map};
+
+use super::error::{range_error, type_error};
 use wasm_bindgen::prelude::*;
 
-use crate::model::{TrackId, MAX_AMOUNT};
-
-pub(crate) fn type_error(message: &str) -> JsValue {
-    TypeError::new(message).into()
-}
-
-pub(crate) fn range_error(message: &str) -> JsValue {
-    RangeError::new(message).into()
-}
+use crate::model::{is_amount, TrackId, AMOUNT_RANGE};
 
 /// What `typeof` would say, for error messages.
 pub(crate) fn type_name(value: &JsValue) -> String {
@@ -56,38 +50,26 @@ pub(crate) fn integer(value: &JsValue, name: &str, min: u64, max: u64) -> Result
 }
 
 /// A track id as a target: 1 to 2^32 - 1.
-pub(crate) fn track(value: &JsValue, name: &str) -> Result<TrackId, JsValue> {
+pub(crate) fn target_id(value: &JsValue, name: &str) -> Result<TrackId, JsValue> {
     Ok(integer(value, name, 1, u32::MAX.into())? as TrackId)
 }
 
 /// A track id as a source: 0 (the start node) to 2^32 - 1.
-pub(crate) fn source(value: &JsValue, name: &str) -> Result<TrackId, JsValue> {
+pub(crate) fn source_id(value: &JsValue, name: &str) -> Result<TrackId, JsValue> {
     Ok(integer(value, name, 0, u32::MAX.into())? as TrackId)
 }
 
-/// An optional amount (default 1): a finite number from 0 to [`MAX_AMOUNT`].
+/// An optional amount (default 1): what [`is_amount`] takes.
 pub(crate) fn amount(value: &JsValue, name: &str) -> Result<f64, JsValue> {
     if value.is_undefined() {
         return Ok(1.0);
     }
     let n = number(value, name)?;
-    if n.is_finite() && (0.0..=MAX_AMOUNT).contains(&n) {
+    if is_amount(n) {
         Ok(n)
     } else {
-        Err(range_error(&format!(
-            "{name} must be a finite number from 0 to 1e9"
-        )))
+        Err(range_error(&[name, " must be ", AMOUNT_RANGE].concat()))
     }
-}
-
-/// A plain object from key/value pairs.
-pub(crate) fn object(fields: &[(&str, JsValue)]) -> JsValue {
-    let obj = Object::new();
-    for (key, value) in fields {
-        // Setting a data property on a fresh plain object cannot fail.
-        let _ = Reflect::set(&obj, &JsValue::from_str(key), value);
-    }
-    obj.into()
 }
 
 /// Small helpers on the JS side: each replaces a call across the boundary per element with one
@@ -103,19 +85,6 @@ export function numberOr(value, otherwise) { return typeof value === 'number' ? 
 export function allNumbers(array) {
   for (const x of array) if (typeof x !== 'number') return false;
   return true;
-}
-export function toCandidates(ids, n, recent) {
-  const out = new Array(ids.length);
-  for (let i = 0, k = 0; i < ids.length; i++, k += 11) {
-    out[i] = {
-      id: ids[i], base: n[k], bonus: n[k + 1], penalty: n[k + 2], cooldown: n[k + 3],
-      transition: { heard: n[k + 4], skipped: n[k + 5] },
-      track: { heard: n[k + 6], skipped: n[k + 7] },
-      playsAgo: n[k + 8] < 0 ? undefined : n[k + 8],
-      recent: recent[i] === 1, score: n[k + 9], probability: n[k + 10],
-    };
-  }
-  return out;
 }")]
 extern "C" {
     #[wasm_bindgen(js_name = toMap)]
@@ -127,10 +96,6 @@ extern "C" {
     /// True when every element of the array is a number.
     #[wasm_bindgen(js_name = allNumbers)]
     pub(crate) fn all_numbers(array: &Array) -> bool;
-    /// The candidates of an explanation, built in one call: 11 numbers each (see
-    /// `wasm::orchestrator::explain_next`), `playsAgo` -1 for never.
-    #[wasm_bindgen(js_name = toCandidates)]
-    pub(crate) fn to_candidates(ids: &[u32], numbers: &[f64], recent: &[u8]) -> Array;
 }
 
 /// A `Map<number, number>`.
@@ -144,23 +109,22 @@ pub(crate) fn id_array(ids: impl IntoIterator<Item = TrackId>) -> Array {
     to_array(&ids.into_iter().collect::<Vec<_>>())
 }
 
-/// Reports an exception thrown by a listener without letting it into the engine.
+// Bound by hand, with `catch`: an exception from either (`reportError` is missing in Node; a
+// test harness may make `console.error` throw) must come back as an `Err`, not unwind through
+// the engine's event delivery. web-sys binds `console.error` without `catch`, and `reportError`
+// only on a worker debugger's scope.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = reportError)]
+    fn report_error(error: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_namespace = console, js_name = error)]
+    fn console_error(message: &str, error: &JsValue) -> Result<(), JsValue>;
+}
+
+/// Reports an exception thrown by a listener without letting it into the engine: to the
+/// page's error handlers where there are some, else to the console.
 pub(crate) fn report(error: &JsValue) {
-    let global = js_sys::global();
-    let report_error = Reflect::get(&global, &JsValue::from_str("reportError")).ok();
-    if let Some(f) = report_error.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
-        if f.call1(&JsValue::UNDEFINED, error).is_ok() {
-            return;
-        }
-    }
-    let console =
-        Reflect::get(&global, &JsValue::from_str("console")).unwrap_or(JsValue::UNDEFINED);
-    let log = Reflect::get(&console, &JsValue::from_str("error")).ok();
-    if let Some(f) = log.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
-        let _ = f.call2(
-            &console,
-            &JsValue::from_str("memory-player: a listener threw:"),
-            error,
-        );
+    if report_error(error).is_err() {
+        let _ = console_error("memory-player: a listener threw:", error);
     }
 }

@@ -8,6 +8,7 @@ mod alloc;
 mod arrays;
 mod base_graph;
 mod delta;
+mod error;
 mod events;
 mod history;
 mod js;
@@ -18,6 +19,7 @@ mod runtime_graph;
 mod slot;
 mod snapshot;
 mod types;
+mod values;
 
 use wasm_bindgen::prelude::*;
 

@@ -2,9 +2,11 @@
 //! ranges come from the engine's options table ([`crate::engine::OPTIONS`]).
 
 use js_sys::{Object, Reflect};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 use wasm_bindgen::prelude::*;
 
-use super::js::{object, range_error, type_error, type_name};
+use super::error::type_error;
+use super::js::type_name;
 use crate::engine::{spec, Kind, OptionError, Options, Value, OPTIONS};
 
 /// Reads an options object: `undefined`/`null` give the defaults; an unknown key is a
@@ -51,37 +53,40 @@ pub(crate) fn apply(o: &mut Options, value: &JsValue) -> Result<(), JsValue> {
                 type_name(&v)
             ))
         };
-        let value =
-            match spec.kind {
-                Kind::Choice(names) => {
-                    let s = v.as_string().ok_or_else(wrong_type)?;
-                    Value::Name(
-                        names.iter().find(|n| **n == s).copied().ok_or_else(|| {
-                            range_error(&OptionError::OutOfRange(spec).to_string())
-                        })?,
-                    )
-                }
-                Kind::Integer { .. } | Kind::Number { .. } => {
-                    Value::Number(v.as_f64().ok_or_else(wrong_type)?)
-                }
-            };
-        o.set(spec.name, value)
-            .map_err(|e| range_error(&e.to_string()))?;
+        let value = match spec.kind {
+            Kind::Choice(names) => {
+                let s = v.as_string().ok_or_else(wrong_type)?;
+                Value::Name(
+                    names
+                        .iter()
+                        .find(|n| **n == s)
+                        .copied()
+                        .ok_or_else(|| JsValue::from(OptionError::OutOfRange(spec)))?,
+                )
+            }
+            Kind::Integer { .. } | Kind::Number { .. } => {
+                Value::Number(v.as_f64().ok_or_else(wrong_type)?)
+            }
+        };
+        o.set(spec.name, value)?;
     }
-    o.validate().map_err(|e| range_error(&e.to_string()))
+    Ok(o.validate()?)
 }
 
-/// The resolved options as a plain object with every key.
-pub(crate) fn to_js(o: &Options) -> JsValue {
-    let fields: Vec<(&str, JsValue)> = OPTIONS
-        .iter()
-        .filter_map(|s| {
-            let v = match o.get(s.name)? {
-                Value::Number(x) => JsValue::from(x),
-                Value::Name(n) => JsValue::from(n),
-            };
-            Some((s.name, v))
-        })
-        .collect();
-    object(&fields)
+/// The resolved options as a plain object with every key, in the table's order: what
+/// `options()` returns and a snapshot holds.
+pub(crate) struct OptionsJs<'a>(pub(crate) &'a Options);
+
+impl Serialize for OptionsJs<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = s.serialize_struct("Options", OPTIONS.len())?;
+        for spec in OPTIONS {
+            match self.0.get(spec.name) {
+                Some(Value::Number(x)) => out.serialize_field(spec.name, &x)?,
+                Some(Value::Name(n)) => out.serialize_field(spec.name, n)?,
+                None => {}
+            }
+        }
+        out.end()
+    }
 }

@@ -7,15 +7,17 @@ use wasm_bindgen::prelude::*;
 
 use super::arrays;
 use super::base_graph::BaseGraph;
+use super::error::type_error;
 use super::events::{self, TYPES};
 use super::history;
-use super::js::{self, number, object, range_error, report, source, track, type_error};
+use super::js::{self, number, report, source_id, target_id};
 use super::options;
 use super::runtime::{BrowserClock, BrowserSpawner};
 use super::runtime_graph::RuntimeGraph;
 use super::slot::Slot;
 use super::snapshot;
-use crate::engine::{self, EngineError};
+use super::values::{self, ExplanationJs};
+use crate::engine;
 
 /// How many candidates `explainNext()` lists when no limit is given.
 const DEFAULT_EXPLAIN_LIMIT: usize = 50;
@@ -51,21 +53,6 @@ impl Orchestrator {
     }
 }
 
-/// The error thrown for an engine refusal, naming the JS argument.
-fn engine_error(e: EngineError) -> JsValue {
-    match e {
-        EngineError::InvalidFeedback {
-            argument: "listened",
-        } => range_error("listenedSeconds must be a finite number >= 0"),
-        EngineError::InvalidFeedback { .. } => {
-            range_error("durationSeconds must be a finite number > 0")
-        }
-        EngineError::Model(e) => range_error(&e.to_string()),
-        EngineError::QueueFull => range_error(&e.to_string()),
-        EngineError::Spawn => js::type_error(&e.to_string()),
-    }
-}
-
 #[wasm_bindgen(js_class = Orchestrator)]
 impl Orchestrator {
     /// Makes an engine; every option is optional.
@@ -74,8 +61,7 @@ impl Orchestrator {
         #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: JsValue,
     ) -> Result<Orchestrator, JsValue> {
         let options = options::parse(&options)?;
-        let engine = engine::Orchestrator::new(options, BrowserSpawner, BrowserClock)
-            .map_err(|e| range_error(&e.to_string()))?;
+        let engine = engine::Orchestrator::new(options, BrowserSpawner, BrowserClock)?;
         Ok(Self::from_engine(engine))
     }
 
@@ -88,8 +74,7 @@ impl Orchestrator {
         #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: JsValue,
     ) -> Result<Orchestrator, JsValue> {
         let snapshot = snapshot::from_js(&snapshot, &options)?;
-        let engine = engine::Orchestrator::restore(&snapshot, BrowserSpawner, BrowserClock)
-            .map_err(|e| range_error(&e.to_string()))?;
+        let engine = engine::Orchestrator::restore(&snapshot, BrowserSpawner, BrowserClock)?;
         Ok(Self::from_engine(engine))
     }
 
@@ -105,7 +90,7 @@ impl Orchestrator {
     /// Everything needed to resume this engine exactly, as a plain JSON-serialisable object.
     #[wasm_bindgen(unchecked_return_type = "Snapshot")]
     pub fn snapshot(&self) -> Result<JsValue, JsValue> {
-        Ok(snapshot::to_js(&self.engine()?.snapshot()))
+        snapshot::to_js(&self.engine()?.snapshot(), snapshot::Flavor::Plain)
     }
 
     /// Grows with every change of state; compare it with the value at a save.
@@ -116,7 +101,7 @@ impl Orchestrator {
 
     /// Spawns the managers on this page's event loop. Idempotent.
     pub fn start(&self) -> Result<(), JsValue> {
-        self.engine()?.start().map_err(engine_error)
+        Ok(self.engine()?.start()?)
     }
 
     /// Stops the managers; resolves once every one has exited.
@@ -157,10 +142,11 @@ impl Orchestrator {
         #[wasm_bindgen(js_name = fromId, unchecked_param_type = "number")] from_id: JsValue,
         #[wasm_bindgen(js_name = toId, unchecked_param_type = "number")] to_id: JsValue,
     ) -> Result<(), JsValue> {
-        let from = source(&from_id, "fromId")?;
-        let to = track(&to_id, "toId")?;
+        let from = source_id(&from_id, "fromId")?;
+        let to = target_id(&to_id, "toId")?;
         let engine = self.engine()?;
-        engine.learn(from, to).map(drop).map_err(engine_error)
+        engine.learn(from, to)?;
+        Ok(())
     }
 
     /// Learns from how much of `toId` was heard after `fromId`.
@@ -173,15 +159,13 @@ impl Orchestrator {
         #[wasm_bindgen(js_name = durationSeconds, unchecked_param_type = "number")]
         duration: JsValue,
     ) -> Result<(), JsValue> {
-        let from = source(&from_id, "fromId")?;
-        let to = track(&to_id, "toId")?;
+        let from = source_id(&from_id, "fromId")?;
+        let to = target_id(&to_id, "toId")?;
         let listened = number(&listened, "listenedSeconds")?;
         let duration = number(&duration, "durationSeconds")?;
         let engine = self.engine()?;
-        engine
-            .feedback(from, to, listened, duration)
-            .map(drop)
-            .map_err(engine_error)
+        engine.feedback(from, to, listened, duration)?;
+        Ok(())
     }
 
     /// The next track (the forward stack first, then the queue, then a generated pick), or
@@ -204,9 +188,10 @@ impl Orchestrator {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
     ) -> Result<(), JsValue> {
-        let id = track(&id, "id")?;
+        let id = target_id(&id, "id")?;
         let engine = self.engine()?;
-        engine.play_track(id).map(drop).map_err(engine_error)
+        engine.play_track(id)?;
+        Ok(())
     }
 
     /// Appends one track id or an array of them to the queue.
@@ -221,10 +206,10 @@ impl Orchestrator {
             })?;
             out
         } else {
-            vec![track(&ids, "ids")?]
+            vec![target_id(&ids, "ids")?]
         };
         let engine = self.engine()?;
-        engine.enqueue(&ids).map_err(engine_error)
+        Ok(engine.enqueue(&ids)?)
     }
 
     /// The queue, next first (a copy).
@@ -239,7 +224,7 @@ impl Orchestrator {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
     ) -> Result<bool, JsValue> {
-        let id = track(&id, "id")?;
+        let id = target_id(&id, "id")?;
         Ok(self.engine()?.remove_from_queue(id))
     }
 
@@ -259,7 +244,7 @@ impl Orchestrator {
         let columns = history::columns(&plays)?;
         let engine = self.engine()?;
         let report = engine.learn_history(columns.plays());
-        Ok(history::report_to_js(&report))
+        history::report_to_js(&report)
     }
 
     /// A live handle on the long-term graph.
@@ -279,19 +264,8 @@ impl Orchestrator {
     /// A copy of the playback chain.
     #[wasm_bindgen(js_name = playbackChain, unchecked_return_type = "PlaybackChain")]
     pub fn playback_chain(&self) -> Result<JsValue, JsValue> {
-        let chain = self.engine()?.playback_chain();
-        Ok(object(&[
-            ("back", js::id_array(chain.back_stack()).into()),
-            (
-                "current",
-                chain.current().map_or(JsValue::UNDEFINED, JsValue::from),
-            ),
-            (
-                "forward",
-                js::id_array(chain.forward_stack().iter().copied()).into(),
-            ),
-            ("learningFrozen", JsValue::from(chain.learning_frozen())),
-        ]))
+        let chain = values::chain_of(&self.engine()?.playback_chain());
+        values::to_js(&values::Chain(&chain))
     }
 
     /// Why the next generated pick will be what it will be: the row it draws from, the repeat
@@ -308,33 +282,7 @@ impl Orchestrator {
         };
         let engine = self.engine()?;
         let e = engine.explain_next(limit);
-        let mut ids = Vec::with_capacity(e.candidates.len());
-        let mut numbers = Vec::with_capacity(e.candidates.len() * 11);
-        let mut recent = Vec::with_capacity(e.candidates.len());
-        for c in &e.candidates {
-            ids.push(c.id);
-            recent.push(u8::from(c.recent));
-            numbers.extend([
-                c.base,
-                c.bonus,
-                c.penalty,
-                f64::from(c.cooldown),
-                c.transition.heard,
-                c.transition.skipped,
-                c.track.heard,
-                c.track.skipped,
-                c.plays_ago.map_or(-1.0, |n| n as f64),
-                c.score,
-                c.probability,
-            ]);
-        }
-        let candidates = js::to_candidates(&ids, &numbers, &recent);
-        Ok(object(&[
-            ("policy", JsValue::from(engine.options().policy.name())),
-            ("row", JsValue::from(e.row)),
-            ("repeatWindow", JsValue::from(e.repeat_window as f64)),
-            ("candidates", candidates.into()),
-        ]))
+        values::to_js(&ExplanationJs::new(engine.options().policy, &e))
     }
 
     /// Deletes a track everywhere; true when it was known.
@@ -343,14 +291,14 @@ impl Orchestrator {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
     ) -> Result<bool, JsValue> {
-        let id = track(&id, "id")?;
+        let id = target_id(&id, "id")?;
         Ok(self.engine()?.forget_track(id))
     }
 
     /// The resolved options, every key present.
     #[wasm_bindgen(unchecked_return_type = "Required<Options>")]
     pub fn options(&self) -> Result<JsValue, JsValue> {
-        Ok(options::to_js(self.engine()?.options()))
+        values::to_js(&options::OptionsJs(self.engine()?.options()))
     }
 
     /// Subscribes to `"play"`, `"rebuild"` or `"learn"`; returns the function that unsubscribes.
@@ -369,7 +317,9 @@ impl Orchestrator {
         let engine = self.engine()?;
         let subscription = engine.subscribe(move |event| {
             if events::type_of(event) == kind {
-                if let Err(thrown) = listener.call1(&JsValue::UNDEFINED, &events::to_js(event)) {
+                let delivered = events::to_js(event)
+                    .and_then(|event| listener.call1(&JsValue::UNDEFINED, &event));
+                if let Err(thrown) = delivered {
                     report(&thrown);
                 }
             }

@@ -6,8 +6,9 @@ use std::rc::Rc;
 use js_sys::Map;
 use wasm_bindgen::prelude::*;
 
-use super::js::{self, integer, number_map, range_error, source, track};
-use super::slot::{freed, HeldBuild, Slot};
+use super::error::Freed;
+use super::js::{self, integer, number_map, source_id, target_id};
+use super::slot::{HeldBuild, Slot};
 use crate::engine::{Build, Orchestrator};
 use crate::model::Learned;
 
@@ -30,12 +31,9 @@ impl RuntimeGraph {
     /// The engine and the build, or the error of a freed handle or orchestrator.
     fn parts(&self) -> Result<(Orchestrator, Build), JsValue> {
         let held = self.held.borrow().clone();
-        let (slot, build) = held.ok_or_else(|| freed("RuntimeGraph"))?;
+        let (slot, build) = held.ok_or(Freed("RuntimeGraph"))?;
         let engine = slot.engine()?;
-        let build = build
-            .borrow()
-            .clone()
-            .ok_or_else(|| freed("Orchestrator"))?;
+        let build = build.borrow().clone().ok_or(Freed("Orchestrator"))?;
         Ok((engine, build))
     }
 
@@ -64,19 +62,18 @@ impl RuntimeGraph {
 
     /// One edit of one edge of this build (one function for all three: less wasm).
     fn edit(&self, from: &JsValue, to: &JsValue, edit: Edit<'_>) -> Result<(), JsValue> {
-        let (from, to) = (source(from, "from")?, track(to, "to")?);
+        let (from, to) = (source_id(from, "from")?, target_id(to, "to")?);
         let (amount, plays) = match edit {
             Edit::Reinforce(v) | Edit::Penalty(v) => (js::amount(v, "amount")?, 0),
             Edit::Cooldown(v) => (0.0, integer(v, "value", 0, u32::MAX.into())? as u32),
         };
         let (engine, build) = self.parts()?;
-        engine
-            .edit_build(&build, |b| match edit {
-                Edit::Reinforce(_) => b.reinforce(from, to, amount),
-                Edit::Penalty(_) => b.penalty(from, to, amount),
-                Edit::Cooldown(_) => b.add_cooldown(from, to, plays),
-            })
-            .map_err(|e| range_error(&e.to_string()))
+        engine.edit_build(&build, |b| match edit {
+            Edit::Reinforce(_) => b.reinforce(from, to, amount),
+            Edit::Penalty(_) => b.penalty(from, to, amount),
+            Edit::Cooldown(_) => b.add_cooldown(from, to, plays),
+        })?;
+        Ok(())
     }
 }
 
@@ -118,7 +115,7 @@ impl RuntimeGraph {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
     ) -> Result<Map, JsValue> {
-        let from = source(&from, "from")?;
+        let from = source_id(&from, "from")?;
         let probabilities = self.build()?.borrow().probabilities(from);
         Ok(number_map(probabilities))
     }

@@ -12,12 +12,8 @@ use std::rc::{Rc, Weak};
 
 use wasm_bindgen::prelude::*;
 
+use super::error::Freed;
 use crate::engine::{self, Build};
-
-/// The error of any call on a freed object.
-pub(crate) fn freed(class: &str) -> JsValue {
-    js_sys::Error::new(&["this ", class, " was freed"].concat()).into()
-}
 
 /// A build held by a `RuntimeGraph` handle: emptied when the engine is freed.
 pub(crate) type HeldBuild = Rc<RefCell<Option<Build>>>;
@@ -44,7 +40,7 @@ impl Slot {
             .borrow()
             .as_ref()
             .cloned()
-            .ok_or_else(|| freed("Orchestrator"))
+            .ok_or_else(|| Freed("Orchestrator").into())
     }
 
     /// The engine, if it was not freed.

@@ -52,10 +52,13 @@ export interface Options {
 export interface PlaybackChain {
   /** Oldest first; the last element is the track before the current one. */
   back: number[];
+  /** The track playing; undefined when none is. */
   current: number | undefined;
   /** The last element is what the next playNext() returns. */
   forward: number[];
   learningFrozen: boolean;
+  /** The current track was forgotten (forgetTrack) while it played. */
+  currentRemoved: boolean;
 }
 
 /** Decayed sums of the listener's answers: how much was heard, how much skipped. */
@@ -120,7 +123,8 @@ export interface Snapshot<Flat extends ArrayLike<number> = number[]> {
     /** [from, to, bonus, penalty, cooldown, ...] */
     learned: Flat;
   };
-  chain: { back: number[]; current: number | null; forward: number[]; learningFrozen: boolean; currentRemoved?: boolean };
+  /** `playbackChain()`'s shape; `current` is absent (or `null`, in older snapshots) when nothing plays. */
+  chain: { back: number[]; current?: number | null; forward: number[]; learningFrozen: boolean; currentRemoved?: boolean };
   recency: { plays: number; last: Flat };
   /** The PRNG state, 16 hexadecimal digits. */
   rng: string;

@@ -250,7 +250,7 @@ test("two profiles in one origin stay apart; deleteProfile removes one", async (
     assert.equal(r.aliceRecord, undefined);
     assert.deepEqual(r.aliceAfterDelete, {
       edgeCount: 0,
-      chain: { back: [], current: undefined, forward: [], learningFrozen: false },
+      chain: { back: [], current: undefined, forward: [], learningFrozen: false, currentRemoved: false },
     });
     assert.deepEqual(r.bobAfterDelete, saved.bob);
   });
