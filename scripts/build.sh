@@ -35,6 +35,9 @@ wasm-opt -Oz --gufa --converge --zero-filled-memory --low-memory-unused "$wasm" 
 mv "$wasm.opt" "$wasm"
 log "wasm-opt: $before -> $(stat -c %s "$wasm") bytes"
 
+# One- and two-letter names for the wasm's imports and exports, in the .wasm and the glue.
+node scripts/short-names.mjs "$wasm" "$out/memory_player.js"
+
 # free() and [Symbol.dispose]() that release the engine (see js/lifecycle.js), appended to
 # the glue so that every entry has them, the raw "memory-player/web" build included.
 glue="$out/memory_player.js"
