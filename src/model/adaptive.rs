@@ -39,26 +39,16 @@ pub struct AdaptiveConfig {
     pub exploration: f64,
 }
 
-/// A candidate while a pick is made: its id, its edge's weight in the row (0 off the row),
-/// when it would be replayed if known already, and at the end its draw weight.
+/// A candidate while a pick is made: its id, its edge's weight in the row (0 off the row), its
+/// answers in stored units and its last play (0: never) as read in the one lookup made while
+/// gathering, and at the end its draw weight.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Pick {
     id: TrackId,
     base: f64,
-    /// `Some(gap)` once looked up: the replay gap (`None` inside: never played).
-    gap: Option<Option<u64>>,
+    track: Evidence,
+    played: u64,
     weight: f64,
-}
-
-impl Pick {
-    fn new(id: TrackId, base: f64) -> Self {
-        Self {
-            id,
-            base,
-            gap: None,
-            weight: 0.0,
-        }
-    }
 }
 
 /// One candidate as the adaptive policy sees it.
@@ -101,12 +91,85 @@ impl Seen {
 
 /// The plays a track would be replayed after if it played next (`None`: never played).
 fn replay_gap(recency: &Recency, id: TrackId) -> Option<u64> {
-    gap_after(recency, recency.last_played(id))
+    recency.last_played(id).map(|at| recency.plays() + 1 - at)
 }
 
-/// The replay gap of a track last played at `played`.
-fn gap_after(recency: &Recency, played: Option<u64>) -> Option<u64> {
-    played.map(|at| recency.plays() + 1 - at)
+/// The candidates gathered so far, and a filter of their ids.
+struct Gathering<'a> {
+    taste: &'a Taste,
+    scratch: &'a mut Vec<Pick>,
+    seen: Seen,
+}
+
+impl Gathering<'_> {
+    /// Adds `id` unless it is a candidate already or `admit` refuses its last play (0: never);
+    /// true when added. The track is looked up once, here.
+    #[inline]
+    fn add(&mut self, id: TrackId, base: f64, admit: impl Fn(u64) -> bool) -> bool {
+        if self.seen.may_hold(id) && self.scratch.iter().any(|c| c.id == id) {
+            return false;
+        }
+        let (track, played) = self.taste.track_stored(id);
+        let played = played.unwrap_or(0);
+        if !admit(played) {
+            return false;
+        }
+        self.seen.note(id);
+        self.scratch.push(Pick {
+            id,
+            base,
+            track,
+            played,
+            weight: 0.0,
+        });
+        true
+    }
+
+    /// The current track's row (the build's base weights). A long row (a hub) is not scored
+    /// whole: edges drawn at random, so every edge keeps a chance; the answered ones join
+    /// later. The start row is the whole catalogue: the catalogue draws stand for it.
+    fn row(&mut self, build: &RuntimeGraph, from: TrackId, rng: &mut Rng) {
+        let Some(row) = build.base().row(from).filter(|_| from != START) else {
+            return;
+        };
+        let n = row.len();
+        if n <= ROW_PICKS {
+            for (to, w) in row.iter() {
+                self.add(to, w, |_| true);
+            }
+        } else {
+            for _ in 0..ROW_PICKS {
+                if let Some((to, w)) = row.nth(rng.below(n)) {
+                    self.add(to, w, |_| true);
+                }
+            }
+        }
+    }
+
+    /// Tracks the listener last heard out, then some last partly heard (for when every liked
+    /// track is too recent), passing over those the window holds back. Draws are bounded, so
+    /// a pick never reads a whole ring.
+    fn rings(&mut self, window: u64, plays: u64, rng: &mut Rng) {
+        // A replay after `plays + 1 - played` plays is outside the window.
+        let outside = |played: u64| played == 0 || plays + 1 - played >= window;
+        for (answer, wanted) in [
+            (Answer::Heard, LIKED_PICKS),
+            (Answer::Partial, PARTLY_PICKS),
+        ] {
+            let mut taken = 0;
+            for _ in 0..wanted + 2 {
+                let Some(id) = self.taste.draw(answer, rng) else {
+                    break;
+                };
+                if self.add(id, 0.0, outside) {
+                    taken += 1;
+                    if taken == wanted {
+                        break;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Collects the candidates (with their base weight in the row, 0 off it) into `scratch`,
@@ -120,70 +183,24 @@ fn gather(
     scratch: &mut Vec<Pick>,
 ) -> usize {
     scratch.clear();
-    let mut seen = Seen::default();
-    // Adds `id` unless it is a candidate already; true when added.
-    let mut push = |scratch: &mut Vec<Pick>, pick: Pick| {
-        let new = !(seen.may_hold(pick.id) && scratch.iter().any(|c| c.id == pick.id));
-        if new {
-            seen.note(pick.id);
-            scratch.push(pick);
-        }
-        new
+    let mut g = Gathering {
+        taste,
+        scratch,
+        seen: Seen::default(),
     };
-    // The current track's row (the build's base weights). A long row (a hub) is not scored
-    // whole: edges drawn at random, so every edge keeps a chance; the answered ones join below.
-    // The start row is the whole catalogue: the draws below stand for it.
-    if let Some(row) = build.base().row(from).filter(|_| from != START) {
-        let n = row.len();
-        if n <= ROW_PICKS {
-            for (to, w) in row.iter() {
-                push(scratch, Pick::new(to, w));
-            }
-        } else {
-            for _ in 0..ROW_PICKS {
-                if let Some((to, w)) = row.nth(rng.below(n)) {
-                    push(scratch, Pick::new(to, w));
-                }
-            }
-        }
-    }
-    let row_len = scratch.len();
+    g.row(build, from, rng);
+    let row_len = g.scratch.len();
     // The transitions answered after this track (from the start node they are the listener's
     // whole history, which the track level and the draws below already cover).
     if from != START {
         for (to, _) in taste.transitions_from(from) {
-            push(scratch, Pick::new(*to, 0.0));
+            g.add(*to, 0.0, |_| true);
         }
     }
-    // Tracks the listener last heard out, then some last partly heard (for when every liked
-    // track is too recent), passing over those the window holds back. Draws are bounded, so a
-    // pick never reads a whole group.
-    let window = window_bound(build, taste);
-    for (answer, wanted) in [
-        (Answer::Heard, LIKED_PICKS),
-        (Answer::Partial, PARTLY_PICKS),
-    ] {
-        let mut taken = 0;
-        for _ in 0..wanted + 2 {
-            let Some(id) = taste.draw(answer, rng) else {
-                break;
-            };
-            let gap = gap_after(recency, taste.track_stored(id).1);
-            let pick = Pick {
-                gap: Some(gap),
-                ..Pick::new(id, 0.0)
-            };
-            if gap.is_none_or(|g| g >= window) && push(scratch, pick) {
-                taken += 1;
-                if taken == wanted {
-                    break;
-                }
-            }
-        }
-    }
+    g.rings(window_bound(build, taste), recency.plays(), rng);
     for _ in 0..SAMPLES {
         if let Some(id) = build.base().random_track(rng) {
-            push(scratch, Pick::new(id, 0.0));
+            g.add(id, 0.0, |_| true);
         }
     }
     row_len
@@ -203,26 +220,20 @@ fn score(
     let prior = taste.prior_mean();
     let decay = taste.decay();
     let transitions = taste.transitions_from(from);
+    let plays = recency.plays();
     for (i, c) in scratch.iter_mut().enumerate() {
-        // One lookup: the track's answers and its last play.
-        let (stored, played) = taste.track_stored(c.id);
-        let track = Evidence {
-            heard: stored.heard * decay,
-            skipped: stored.skipped * decay,
-        };
+        let track = c.track.scaled(decay);
         let liked = track.mean(prior, TRACK_PRIOR_WEIGHT);
         let transition = transitions
             .binary_search_by_key(&c.id, |(to, _)| *to)
             .ok()
             .and_then(|at| transitions.get(at))
-            .map_or_else(Evidence::default, |(_, e)| Evidence {
-                heard: e.heard * decay,
-                skipped: e.skipped * decay,
-            });
+            .map_or_else(Evidence::default, |(_, e)| e.scaled(decay));
         let mean = transition.mean(liked, TRANSITION_PRIOR_WEIGHT);
         let answers = TRACK_PRIOR_WEIGHT + track.weight() + transition.weight();
         let optimism = config.exploration * (mean * (1.0 - mean) / (answers + 1.0)).sqrt();
-        let plays_ago = c.gap.unwrap_or_else(|| gap_after(recency, played));
+        // The replay gap if it played next (`None`: never played).
+        let plays_ago = (c.played > 0).then(|| plays + 1 - c.played);
         let welcome = plays_ago.map_or(1.0, |g| taste.gap_factor(g));
         let share = if i < row_len && row_total > 0.0 {
             c.base / row_total
@@ -267,6 +278,7 @@ fn window_bound(build: &RuntimeGraph, taste: &Taste) -> u64 {
 /// slots have no weight): the draw is among the best few, so a long tail of middling
 /// candidates cannot add up to a likely pick. Ties go to the earlier candidate.
 fn best(scratch: &[Pick]) -> [(f64, usize); DRAWN] {
+    // Heaviest first while they are found.
     let mut top: [(f64, usize); DRAWN] = [(0.0, usize::MAX); DRAWN];
     let mut floor = 0.0;
     for (i, c) in scratch.iter().enumerate() {
@@ -274,23 +286,40 @@ fn best(scratch: &[Pick]) -> [(f64, usize); DRAWN] {
         if c.weight <= floor {
             continue;
         }
-        // Bubble it up from the last place to where it belongs.
+        // It goes before the first lighter entry (after equal ones: ties go to the earlier
+        // candidate): lighter entries move down one place, the last one out.
         let mut at = DRAWN - 1;
-        if let Some(last) = top.get_mut(at) {
-            *last = (c.weight, i);
-        }
-        while at > 0 && top.get(at - 1).is_some_and(|t| t.0 < c.weight) {
-            top.swap(at - 1, at);
+        while let Some(prev) = top.get(at.wrapping_sub(1)).copied() {
+            if prev.0 >= c.weight {
+                break;
+            }
+            if let Some(t) = top.get_mut(at) {
+                *t = prev;
+            }
             at -= 1;
+        }
+        if let Some(t) = top.get_mut(at) {
+            *t = (c.weight, i);
         }
         floor = top.last().map_or(0.0, |t| t.0);
     }
     // Back in candidate order (five entries: an insertion sort).
     for i in 1..DRAWN {
         let mut j = i;
-        while j > 0 && top.get(j - 1).map(|t| t.1) > top.get(j).map(|t| t.1) {
-            top.swap(j - 1, j);
+        while let (Some(a), Some(b)) = (top.get(j - 1).copied(), top.get(j).copied()) {
+            if a.1 <= b.1 {
+                break;
+            }
+            if let Some(t) = top.get_mut(j - 1) {
+                *t = b;
+            }
+            if let Some(t) = top.get_mut(j) {
+                *t = a;
+            }
             j -= 1;
+            if j == 0 {
+                break;
+            }
         }
     }
     top
