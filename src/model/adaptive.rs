@@ -27,6 +27,10 @@ const ROW_PICKS: usize = 8;
 const LIKED_PICKS: usize = 8;
 /// Tracks last partly heard, outside the repeat window, drawn each pick.
 const PARTLY_PICKS: usize = 2;
+/// Draws from a ring per candidate wanted from it. Most of the tracks a listener heard out
+/// lately are often inside the repeat window (those heard out most are replayed as soon as the
+/// window lets them, and fill the ring), so the few outside it take several draws to find.
+const RING_TRIES: usize = 3;
 /// Tracks drawn from the whole catalogue each pick, so every track keeps a chance.
 const SAMPLES: usize = 4;
 /// The pick is drawn among this many of the best candidates.
@@ -157,7 +161,7 @@ impl Gathering<'_> {
             (Answer::Partial, PARTLY_PICKS),
         ] {
             let mut taken = 0;
-            for _ in 0..wanted + 2 {
+            for _ in 0..wanted * RING_TRIES {
                 let Some(id) = self.taste.draw(answer, rng) else {
                     break;
                 };

@@ -19,7 +19,7 @@ impl Rng {
         Self { state }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.state;
@@ -37,7 +37,7 @@ impl Rng {
     /// Uniform in `0..n` (Lemire's multiply-shift on the top 32 bits, so no 128-bit product,
     /// which wasm32 computes in software); `n` must be from 1 to 2^32. The bias, under
     /// `n / 2^32`, is far below anything a listener could notice.
-    #[inline]
+    #[inline(always)]
     pub fn below(&mut self, n: usize) -> usize {
         (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }

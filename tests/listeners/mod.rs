@@ -248,7 +248,7 @@ pub(crate) fn run(profile: &Profile, picker: Picker) -> Session {
     let mut order: Vec<TrackId> = Vec::new();
     let (mut recent_skips, mut first_plays) = (0, 0);
     let mut old_affinity: Vec<Affinity> = Vec::new();
-    let mut kinds = [0usize; 24];
+    let mut kinds = [0usize; 40];
 
     let mut pool = LocalPool::new();
     let engine = match picker {
@@ -299,15 +299,19 @@ pub(crate) fn run(profile: &Profile, picker: Picker) -> Session {
             if at >= c && at < c + 400 && matches!(picker, Picker::Engine(Policy::Adaptive)) {
                 let before = old_affinity.get(id as usize).copied();
                 let now = listener.affinity.get(id as usize).copied();
-                let k = if was_recent && outcome == Outcome::Skipped {
-                    2
-                } else if outcome == Outcome::Skipped {
-                    1
-                } else {
+                let k = if outcome != Outcome::Skipped {
                     0
+                } else if was_recent {
+                    1
+                } else if first {
+                    2
+                } else if before == Some(Affinity::Love) {
+                    3
+                } else {
+                    4
                 };
-                let _ = (before, now);
-                if let Some(slot) = kinds.get_mut((at - c) / 50 * 3 + k) {
+                let _ = now;
+                if let Some(slot) = kinds.get_mut((at - c) / 50 * 5 + k) {
                     *slot += 1;
                 }
             }
@@ -345,7 +349,7 @@ pub(crate) fn run(profile: &Profile, picker: Picker) -> Session {
         && std::env::var_os("LEARNING_KINDS").is_some()
         && matches!(picker, Picker::Engine(Policy::Adaptive))
     {
-        eprintln!("{}: per 50 plays after the change, (not skipped, skipped by taste, skipped as too recent): {:?}", profile.name, kinds.chunks(3).collect::<Vec<_>>());
+        eprintln!("{}: per 50 plays after the change, (not skipped, skipped as too recent, skipped at a first play, skipped old favourite, other skip): {:?}", profile.name, kinds.chunks(5).collect::<Vec<_>>());
     }
     let final_window = engine
         .as_ref()

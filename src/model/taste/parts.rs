@@ -92,12 +92,12 @@ impl Taste {
                 return Err("tracks");
             }
             last = Some(*id);
-            let entry = TrackEntry {
+            taste.tracks.insert(TrackEntry {
                 evidence: *e,
-                last: *answer,
                 played: 0,
-            };
-            taste.tracks.insert(*id, entry);
+                id: *id,
+                last: *answer,
+            });
         }
         // The rings name known tracks, and are no longer than they can be.
         let tracks = &taste.tracks;

@@ -1,6 +1,7 @@
 //! A map from track id to a small value, by open addressing: the table a pick looks a
 //! candidate up in some twenty times, so a lookup is one multiplication, one or two probes and
-//! no call. Id 0 (the start node, never an answered track) marks an empty slot.
+//! no call, and reads one 32-byte slot (the id is kept in the value, so a slot is no larger
+//! than the value). Id 0 (the start node, never an answered track) marks an empty slot.
 
 use crate::model::TrackId;
 
@@ -9,26 +10,31 @@ const MAX_LOAD_EIGHTHS: usize = 5;
 /// The smallest table, in bits of the slot count.
 const MIN_BITS: u32 = 4;
 
+/// A value that carries its own key (0 while its slot is empty).
+pub(super) trait Keyed: Default {
+    fn key(&self) -> TrackId;
+    fn set_key(&mut self, id: TrackId);
+}
+
 /// An open-addressing (linear probing) map keyed by non-zero track ids.
 #[derive(Clone, Debug)]
 pub(super) struct IdTable<V> {
-    /// Per slot the id (0: empty) and its value.
-    slots: Vec<(TrackId, V)>,
-    /// `slots.len() == 1 << bits`.
+    /// `1 << bits` slots; a slot whose key is 0 is empty.
+    slots: Vec<V>,
     bits: u32,
     len: usize,
 }
 
-impl<V: Default> Default for IdTable<V> {
+impl<V: Keyed> Default for IdTable<V> {
     fn default() -> Self {
         Self::with_bits(MIN_BITS)
     }
 }
 
-impl<V: Default> IdTable<V> {
+impl<V: Keyed> IdTable<V> {
     fn with_bits(bits: u32) -> Self {
         let mut slots = Vec::new();
-        slots.resize_with(1 << bits, || (0, V::default()));
+        slots.resize_with(1 << bits, V::default);
         Self {
             slots,
             bits,
@@ -53,11 +59,12 @@ impl<V: Default> IdTable<V> {
         let mask = self.mask();
         let mut at = self.home(id);
         // The table is never full, so an empty slot ends every probe.
-        while let Some((key, _)) = self.slots.get(at) {
-            if *key == id {
+        while let Some(slot) = self.slots.get(at) {
+            let key = slot.key();
+            if key == id {
                 return (at, true);
             }
-            if *key == 0 {
+            if key == 0 {
                 return (at, false);
             }
             at = (at + 1) & mask;
@@ -71,7 +78,7 @@ impl<V: Default> IdTable<V> {
             return None;
         }
         match self.find(id) {
-            (at, true) => self.slots.get(at).map(|(_, v)| v),
+            (at, true) => self.slots.get(at),
             _ => None,
         }
     }
@@ -92,23 +99,24 @@ impl<V: Default> IdTable<V> {
                 at = self.find(id).0;
             }
             if let Some(slot) = self.slots.get_mut(at) {
-                slot.0 = id;
+                slot.set_key(id);
                 self.len += 1;
             }
         }
-        self.slots.get_mut(at).map(|(_, v)| v)
+        self.slots.get_mut(at)
     }
 
-    pub(super) fn insert(&mut self, id: TrackId, value: V) {
-        if let Some(v) = self.entry(id) {
-            *v = value;
+    /// Inserts `value` under its own key (0: nothing is inserted).
+    pub(super) fn insert(&mut self, value: V) {
+        if let Some(slot) = self.entry(value.key()) {
+            *slot = value;
         }
     }
 
     fn grow(&mut self) {
         let old = std::mem::replace(self, Self::with_bits(self.bits + 1));
-        for (id, v) in old.slots.into_iter().filter(|(id, _)| *id != 0) {
-            self.insert(id, v);
+        for v in old.slots.into_iter().filter(|v| v.key() != 0) {
+            self.insert(v);
         }
     }
 
@@ -121,11 +129,11 @@ impl<V: Default> IdTable<V> {
         let (mut hole, true) = self.find(id) else {
             return None;
         };
-        let removed = self.slots.get_mut(hole).map(|s| std::mem::take(&mut s.1));
+        let removed = self.slots.get_mut(hole).map(std::mem::take);
         let mask = self.mask();
         let mut next = (hole + 1) & mask;
         loop {
-            let key = self.slots.get(next).map_or(0, |s| s.0);
+            let key = self.slots.get(next).map_or(0, V::key);
             if key == 0 {
                 break;
             }
@@ -137,9 +145,6 @@ impl<V: Default> IdTable<V> {
                 hole = next;
             }
             next = (next + 1) & mask;
-        }
-        if let Some(slot) = self.slots.get_mut(hole) {
-            *slot = (0, V::default());
         }
         self.len -= 1;
         removed
@@ -156,14 +161,11 @@ impl<V: Default> IdTable<V> {
 
     /// The ids, in slot order (callers that need an order sort them).
     pub(super) fn keys(&self) -> impl Iterator<Item = TrackId> + '_ {
-        self.slots.iter().map(|(id, _)| *id).filter(|id| *id != 0)
+        self.slots.iter().map(V::key).filter(|id| *id != 0)
     }
 
     pub(super) fn values_mut(&mut self) -> impl Iterator<Item = &mut V> + '_ {
-        self.slots
-            .iter_mut()
-            .filter(|(id, _)| *id != 0)
-            .map(|(_, v)| v)
+        self.slots.iter_mut().filter(|v| v.key() != 0)
     }
 }
 
@@ -174,25 +176,37 @@ mod tests {
     use crate::model::Rng;
     use std::collections::BTreeMap;
 
+    #[derive(Clone, Copy, Debug, Default, PartialEq)]
+    struct Entry(TrackId, u64);
+
+    impl Keyed for Entry {
+        fn key(&self) -> TrackId {
+            self.0
+        }
+        fn set_key(&mut self, id: TrackId) {
+            self.0 = id;
+        }
+    }
+
     #[test]
     fn agrees_with_a_btree_map_through_inserts_and_removals() {
         let mut rng = Rng::new(5);
-        let mut table: IdTable<u64> = IdTable::default();
+        let mut table: IdTable<Entry> = IdTable::default();
         let mut model = BTreeMap::new();
         for step in 0..20_000u64 {
             let id = rng.below(300) as TrackId;
             match rng.below(3) {
                 0 | 1 => {
-                    table.insert(id, step);
+                    table.insert(Entry(id, step));
                     if id != 0 {
                         model.insert(id, step);
                     }
                 }
-                _ => assert_eq!(table.remove(id), model.remove(&id)),
+                _ => assert_eq!(table.remove(id).map(|e| e.1), model.remove(&id)),
             }
             assert_eq!(table.len(), model.len());
             let probe = rng.below(300) as TrackId;
-            assert_eq!(table.get(probe), model.get(&probe));
+            assert_eq!(table.get(probe).map(|e| e.1), model.get(&probe).copied());
         }
         let mut keys: Vec<_> = table.keys().collect();
         keys.sort_unstable();
