@@ -67,7 +67,6 @@ impl Gathering<'_> {
             base,
             track,
             played,
-            weight: 0.0,
         });
         true
     }

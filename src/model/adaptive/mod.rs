@@ -32,16 +32,15 @@ pub struct AdaptiveConfig {
     pub exploration: f64,
 }
 
-/// A candidate while a pick is made: its id, its edge's weight in the row (0 off the row), its
-/// answers in stored units and its last play (0: never) as read in the one lookup made while
-/// gathering, and at the end its draw weight.
+/// A candidate while a pick is made: its id, its edge's weight in the row (0 off the row), and
+/// its answers in stored units and its last play (0: never) as read in the one lookup made
+/// while gathering.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Pick {
     id: TrackId,
     base: f64,
     track: Evidence,
     played: u64,
-    weight: f64,
 }
 
 /// One candidate as the adaptive policy sees it.
@@ -63,22 +62,23 @@ fn replay_gap(recency: &Recency, id: TrackId) -> Option<u64> {
     recency.last_played(id).map(|at| recency.plays() + 1 - at)
 }
 
-/// Scores the gathered candidates: each one's weight becomes its worth to the power 8 ([`sharpen`]).
+/// Scores the gathered candidates, handing each to `each` with its index: its weight is its
+/// worth to the power 8 ([`sharpen`]).
 fn score(
     from: TrackId,
     row_len: usize,
     taste: &Taste,
     recency: &Recency,
     config: AdaptiveConfig,
-    scratch: &mut [Pick],
-    mut each: impl FnMut(Scored),
+    scratch: &[Pick],
+    mut each: impl FnMut(usize, Scored),
 ) {
     let row_total: f64 = scratch.iter().take(row_len).map(|c| c.base).sum();
     let prior = taste.prior_mean();
     let decay = taste.decay();
     let transitions = taste.transitions_from(from);
     let plays = recency.plays();
-    for (i, c) in scratch.iter_mut().enumerate() {
+    for (i, c) in scratch.iter().enumerate() {
         let track = c.track.scaled(decay);
         let liked = track.mean(prior, TRACK_PRIOR_WEIGHT);
         let transition = transitions
@@ -99,7 +99,7 @@ fn score(
         };
         let worth = ((mean + optimism).min(1.0) * welcome * (1.0 + share)).max(1e-6);
         let weight = sharpen(worth);
-        each(Scored {
+        let scored = Scored {
             id: c.id,
             base: c.base,
             transition,
@@ -107,8 +107,8 @@ fn score(
             plays_ago: plays_ago.map(|g| g - 1),
             worth,
             weight,
-        });
-        c.weight = weight;
+        };
+        each(i, scored);
     }
 }
 
@@ -126,23 +126,30 @@ pub fn repeat_window(build: &RuntimeGraph, taste: &Taste) -> u64 {
     taste.window().min(build.base().track_count().max(1) as u64)
 }
 
-/// The [`DRAWN`] heaviest candidates as (weight, index into `scratch`), in index order (empty
-/// slots have no weight): the draw is among the best few, so a long tail of middling
+/// The [`DRAWN`] heaviest candidates as (weight, index into the candidates), heaviest first
+/// (empty places have no weight): the draw is among the best few, so a long tail of middling
 /// candidates cannot add up to a likely pick. Ties go to the earlier candidate.
-fn best(scratch: &[Pick]) -> [(f64, usize); DRAWN] {
-    // Heaviest first while they are found.
-    let mut top: [(f64, usize); DRAWN] = [(0.0, usize::MAX); DRAWN];
-    let mut floor = 0.0;
-    for (i, c) in scratch.iter().enumerate() {
+struct Top([(f64, usize); DRAWN]);
+
+impl Top {
+    #[inline(always)]
+    fn new() -> Self {
+        Self([(0.0, usize::MAX); DRAWN])
+    }
+
+    /// Takes candidate `i` in if it is among the heaviest so far.
+    #[inline(always)]
+    fn offer(&mut self, weight: f64, i: usize) {
+        let top = &mut self.0;
         // Most candidates are lighter than the fifth best: one comparison and on.
-        if c.weight <= floor {
-            continue;
+        if top.last().is_none_or(|t| weight <= t.0) {
+            return;
         }
         // It goes before the first lighter entry (after equal ones: ties go to the earlier
         // candidate): lighter entries move down one place, the last one out.
         let mut at = DRAWN - 1;
         while let Some(prev) = top.get(at.wrapping_sub(1)).copied() {
-            if prev.0 >= c.weight {
+            if prev.0 >= weight {
                 break;
             }
             if let Some(t) = top.get_mut(at) {
@@ -151,30 +158,34 @@ fn best(scratch: &[Pick]) -> [(f64, usize); DRAWN] {
             at -= 1;
         }
         if let Some(t) = top.get_mut(at) {
-            *t = (c.weight, i);
-        }
-        floor = top.last().map_or(0.0, |t| t.0);
-    }
-    // Back in candidate order (five entries: an insertion sort).
-    for i in 1..DRAWN {
-        let mut j = i;
-        while let (Some(a), Some(b)) = (top.get(j - 1).copied(), top.get(j).copied()) {
-            if a.1 <= b.1 {
-                break;
-            }
-            if let Some(t) = top.get_mut(j - 1) {
-                *t = b;
-            }
-            if let Some(t) = top.get_mut(j) {
-                *t = a;
-            }
-            j -= 1;
-            if j == 0 {
-                break;
-            }
+            *t = (weight, i);
         }
     }
-    top
+
+    /// The entries in candidate order (five entries: an insertion sort), as the draw walks
+    /// them.
+    fn in_candidate_order(self) -> [(f64, usize); DRAWN] {
+        let mut top = self.0;
+        for i in 1..DRAWN {
+            let mut j = i;
+            while let (Some(a), Some(b)) = (top.get(j - 1).copied(), top.get(j).copied()) {
+                if a.1 <= b.1 {
+                    break;
+                }
+                if let Some(t) = top.get_mut(j - 1) {
+                    *t = b;
+                }
+                if let Some(t) = top.get_mut(j) {
+                    *t = a;
+                }
+                j -= 1;
+                if j == 0 {
+                    break;
+                }
+            }
+        }
+        top
+    }
 }
 
 /// The row a pick draws from: the current track's, or the start row when nothing plays.
@@ -194,8 +205,11 @@ pub fn choose_adaptive(
 ) -> Option<TrackId> {
     let from = row_of(current);
     let row_len = gather(build, from, taste, recency, rng, scratch);
-    score(from, row_len, taste, recency, config, scratch, |_| {});
-    let top = best(scratch);
+    let mut top = Top::new();
+    score(from, row_len, taste, recency, config, scratch, |i, s| {
+        top.offer(s.weight, i)
+    });
+    let top = top.in_candidate_order();
     let total: f64 = top.iter().map(|t| t.0).sum();
     if total <= 0.0 {
         // No candidate at all (a catalogue known only through lessons not yet folded): the
@@ -232,10 +246,12 @@ pub fn explain_adaptive(
     let mut scratch = Vec::new();
     let row_len = gather(build, from, taste, recency, &mut rng.clone(), &mut scratch);
     let mut scored = Vec::with_capacity(scratch.len());
-    score(from, row_len, taste, recency, config, &mut scratch, |s| {
-        scored.push(s)
+    let mut top = Top::new();
+    score(from, row_len, taste, recency, config, &scratch, |i, s| {
+        top.offer(s.weight, i);
+        scored.push(s);
     });
-    let top = best(&scratch);
+    let top = top.0;
     let total: f64 = top.iter().map(|t| t.0).sum();
     for (i, s) in scored.iter_mut().enumerate() {
         s.weight = top.iter().find(|t| t.1 == i).map_or(0.0, |t| t.0);
