@@ -95,68 +95,78 @@ fn main() {
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
     for tracks in sizes {
-        let seed = graph(tracks, 50, Policy::Seed);
-        println!(
-            "  play_next, seed    {:>10.0} ns",
-            measure(20_000, |_| {
-                black_box(seed.play_next());
-            })
-        );
-        drop(seed);
-        let o = graph(tracks, 50, Policy::Adaptive);
-        let edges = o.base_graph().edge_count();
-        println!("{tracks} tracks x 50 ({edges} edges), adaptive unless said");
-        println!(
-            "  play_next          {:>10.0} ns",
-            measure(20_000, |_| {
-                black_box(o.play_next());
-            })
-        );
-        listen(&o);
-        println!(
-            "  play_next, learned {:>10.0} ns",
-            measure(20_000, |_| {
-                black_box(o.play_next());
-            })
-        );
-        println!(
-            "  explain_next(50)   {:>10.0} ns",
-            measure(200, |_| {
-                black_box(o.explain_next(50));
-            })
-        );
-        println!(
-            "  learn              {:>10.0} ns",
-            measure(20_000, |i| drop(
-                o.learn(1 + (i as u32 % tracks), 1 + (i as u32 * 7 % tracks))
-            ))
-        );
-        o.rebuild_runtime("reset");
-        println!(
-            "  feedback           {:>10.0} ns",
-            measure(20_000, |i| drop(o.feedback(
-                1 + (i as u32 % tracks),
-                1 + (i as u32 * 7 % tracks),
-                50.0,
-                100.0
-            )))
-        );
-        o.rebuild_runtime("reset");
-        let build = o.runtime_graph();
-        println!(
-            "  probabilities      {:>10.0} ns",
-            measure(20_000, |i| drop(black_box(
-                build.borrow().probabilities(1 + (i as u32 % tracks))
-            )))
-        );
-        println!(
-            "  rebuild after 50   {:>10.0} ns",
-            measure(20, |i| {
-                for k in 0..50u32 {
-                    drop(o.learn(1 + (k * 13 + i as u32) % tracks, 1 + (k * 31) % tracks));
-                }
-                o.rebuild_runtime("bench");
-            })
-        );
+        bench_size(tracks);
     }
+}
+
+/// Every measurement at one catalogue size: picks under both policies, then lessons.
+fn bench_size(tracks: u32) {
+    let seed = graph(tracks, 50, Policy::Seed);
+    println!(
+        "  play_next, seed    {:>10.0} ns",
+        measure(20_000, |_| {
+            black_box(seed.play_next());
+        })
+    );
+    drop(seed);
+    let o = graph(tracks, 50, Policy::Adaptive);
+    let edges = o.base_graph().edge_count();
+    println!("{tracks} tracks x 50 ({edges} edges), adaptive unless said");
+    println!(
+        "  play_next          {:>10.0} ns",
+        measure(20_000, |_| {
+            black_box(o.play_next());
+        })
+    );
+    listen(&o);
+    println!(
+        "  play_next, learned {:>10.0} ns",
+        measure(20_000, |_| {
+            black_box(o.play_next());
+        })
+    );
+    println!(
+        "  explain_next(50)   {:>10.0} ns",
+        measure(200, |_| {
+            black_box(o.explain_next(50));
+        })
+    );
+    bench_lessons(&o, tracks);
+}
+
+/// Lessons, probabilities and rebuilds on the adaptive engine `o` after its picks.
+fn bench_lessons(o: &Orchestrator, tracks: u32) {
+    println!(
+        "  learn              {:>10.0} ns",
+        measure(20_000, |i| drop(
+            o.learn(1 + (i as u32 % tracks), 1 + (i as u32 * 7 % tracks))
+        ))
+    );
+    o.rebuild_runtime("reset");
+    println!(
+        "  feedback           {:>10.0} ns",
+        measure(20_000, |i| drop(o.feedback(
+            1 + (i as u32 % tracks),
+            1 + (i as u32 * 7 % tracks),
+            50.0,
+            100.0
+        )))
+    );
+    o.rebuild_runtime("reset");
+    let build = o.runtime_graph();
+    println!(
+        "  probabilities      {:>10.0} ns",
+        measure(20_000, |i| drop(black_box(
+            build.borrow().probabilities(1 + (i as u32 % tracks))
+        )))
+    );
+    println!(
+        "  rebuild after 50   {:>10.0} ns",
+        measure(20, |i| {
+            for k in 0..50u32 {
+                drop(o.learn(1 + (k * 13 + i as u32) % tracks, 1 + (k * 31) % tracks));
+            }
+            o.rebuild_runtime("bench");
+        })
+    );
 }

@@ -19,6 +19,16 @@ const PICKERS: [Picker; 4] = [
     Picker::Oracle,
 ];
 
+/// The targets over the whole population, as the rows are printed.
+#[derive(Default)]
+struct Tally {
+    sum: f64,
+    half_ok: bool,
+    stalls: usize,
+    recovery_ok: bool,
+    recoveries: Vec<String>,
+}
+
 fn main() {
     let started = Instant::now();
     let profiles = population();
@@ -32,48 +42,20 @@ fn main() {
     println!("| listener | plays | adaptive (default) | seed rules | shuffle | oracle | recovered after a change |");
     println!("|---|---|---|---|---|---|---|");
     let mut json = String::from("{\n  \"listeners\": [\n");
-    let (mut sum, mut half_ok, mut stalls, mut recovery_ok) = (0.0, true, 0, true);
-    let mut recoveries = Vec::new();
+    let mut tally = Tally {
+        half_ok: true,
+        recovery_ok: true,
+        ..Tally::default()
+    };
     for (i, (p, s)) in rows.iter().enumerate() {
         let [a, seed, shuffle, oracle] = s.as_slice() else {
             continue;
         };
-        sum += a.late_skip;
-        half_ok &= a.late_skip <= shuffle.late_skip / 2.0;
-        stalls += a.stalls;
-        let recovered = match (p.change_at, a.recovered_after) {
-            (None, _) => "".to_string(),
-            (Some(_), Some(k)) => {
-                recovery_ok &= k <= 300;
-                recoveries.push(format!("{} tracks: {k} plays", p.tracks));
-                format!("{k} plays")
-            }
-            (Some(_), None) => {
-                recovery_ok = false;
-                recoveries.push(format!("{} tracks: never", p.tracks));
-                "never".to_string()
-            }
-        };
-        if let (Some(c), Some(_)) = (p.change_at, std::env::var_os("LEARNING_CURVE")) {
-            let rates: Vec<String> = (0..16)
-                .map(|i| {
-                    let from = c - 200 + i * 50;
-                    let w = a.skips.get(from..from + 50).unwrap_or_default();
-                    format!("{:.2}", w.iter().filter(|x| **x).count() as f64 / 50.0)
-                })
-                .collect();
-            eprintln!(
-                "{} curve from change-200 by 50: {}",
-                p.name,
-                rates.join(" ")
-            );
-        }
-        if std::env::var_os("LEARNING_DEBUG").is_some() {
-            eprintln!(
-                "{}: window {} (tolerance {}), late recent-skips {:.3}, late first plays {:.3}",
-                p.name, a.final_window, p.tolerance, a.late_recent_skips, a.late_first_plays
-            );
-        }
+        tally.sum += a.late_skip;
+        tally.half_ok &= a.late_skip <= shuffle.late_skip / 2.0;
+        tally.stalls += a.stalls;
+        let recovered = recovery_cell(p, a, &mut tally);
+        print_diagnostics(p, a);
         println!(
             "| {} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {} |",
             p.name,
@@ -84,24 +66,92 @@ fn main() {
             oracle.late_skip,
             recovered
         );
-        let _ = writeln!(
-            json,
-            "    {{\"name\": \"{}\", \"tracks\": {}, \"plays\": {}, \"tolerance\": {}, \"noise\": {}, \"adaptive\": {:.4}, \"seed\": {:.4}, \"shuffle\": {:.4}, \"oracle\": {:.4}, \"stalls\": {}, \"recoveredAfter\": {}}}{}",
+        json_row(&mut json, p, s, i + 1 < rows.len());
+    }
+    print_targets(&tally, rows.len(), &mut json);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/learning-results.json");
+    if let Err(e) = std::fs::write(path, json) {
+        eprintln!("could not write {path}: {e}");
+    }
+    eprintln!(
+        "\n{} listeners x {} pickers in {:.1} s",
+        rows.len(),
+        PICKERS.len(),
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// One listener's line of the JSON (the sessions of [`PICKERS`], in order).
+fn json_row(json: &mut String, p: &listeners::Profile, s: &[Session], more: bool) {
+    let [a, seed, shuffle, oracle] = s else {
+        return;
+    };
+    let _ = writeln!(
+        json,
+        "    {{\"name\": \"{}\", \"tracks\": {}, \"plays\": {}, \"tolerance\": {}, \"noise\": {}, \"adaptive\": {:.4}, \"seed\": {:.4}, \"shuffle\": {:.4}, \"oracle\": {:.4}, \"stalls\": {}, \"recoveredAfter\": {}}}{}",
+        p.name,
+        p.tracks,
+        p.plays,
+        p.tolerance,
+        p.noise,
+        a.late_skip,
+        seed.late_skip,
+        shuffle.late_skip,
+        oracle.late_skip,
+        a.stalls,
+        a.recovered_after.map_or("null".to_string(), |k| k.to_string()),
+        if more { "," } else { "" }
+    );
+}
+
+/// The table's cell for a recovery from a change of taste (empty without a change).
+fn recovery_cell(p: &listeners::Profile, a: &Session, tally: &mut Tally) -> String {
+    match (p.change_at, a.recovered_after) {
+        (None, _) => String::new(),
+        (Some(_), Some(k)) => {
+            tally.recovery_ok &= k <= 300;
+            tally
+                .recoveries
+                .push(format!("{} tracks: {k} plays", p.tracks));
+            format!("{k} plays")
+        }
+        (Some(_), None) => {
+            tally.recovery_ok = false;
+            tally.recoveries.push(format!("{} tracks: never", p.tracks));
+            "never".to_string()
+        }
+    }
+}
+
+/// `LEARNING_CURVE`: the skip rate per 50 plays around a change; `LEARNING_DEBUG`: the window
+/// and the shares of late skips.
+fn print_diagnostics(p: &listeners::Profile, a: &Session) {
+    if let (Some(c), Some(_)) = (p.change_at, std::env::var_os("LEARNING_CURVE")) {
+        let rates: Vec<String> = (0..16)
+            .map(|i| {
+                let from = c - 200 + i * 50;
+                let w = a.skips.get(from..from + 50).unwrap_or_default();
+                format!("{:.2}", w.iter().filter(|x| **x).count() as f64 / 50.0)
+            })
+            .collect();
+        eprintln!(
+            "{} curve from change-200 by 50: {}",
             p.name,
-            p.tracks,
-            p.plays,
-            p.tolerance,
-            p.noise,
-            a.late_skip,
-            seed.late_skip,
-            shuffle.late_skip,
-            oracle.late_skip,
-            a.stalls,
-            a.recovered_after.map_or("null".to_string(), |k| k.to_string()),
-            if i + 1 < rows.len() { "," } else { "" }
+            rates.join(" ")
         );
     }
-    let mean = sum / rows.len() as f64;
+    if std::env::var_os("LEARNING_DEBUG").is_some() {
+        eprintln!(
+            "{}: window {} (tolerance {}), late recent-skips {:.3}, late first plays {:.3}",
+            p.name, a.final_window, p.tolerance, a.late_recent_skips, a.late_first_plays
+        );
+    }
+}
+
+/// Prints the targets and closes the JSON.
+fn print_targets(tally: &Tally, listeners: usize, json: &mut String) {
+    let mean = tally.sum / listeners as f64;
+    let (half_ok, recovery_ok, stalls) = (tally.half_ok, tally.recovery_ok, tally.stalls);
     let yes = |b: bool| if b { "yes" } else { "**no**" };
     println!("\n| target | measured | met? |");
     println!("|---|---|---|");
@@ -115,22 +165,12 @@ fn main() {
     );
     println!(
         "| back within 0.05 of the level before a change within 300 plays | {} | {} |",
-        recoveries.join(", "),
+        tally.recoveries.join(", "),
         yes(recovery_ok)
     );
     println!("| stalls | {stalls} | {} |", yes(stalls == 0));
     let _ = write!(
         json,
         "  ],\n  \"meanAdaptive\": {mean:.4},\n  \"everyBelowHalfShuffle\": {half_ok},\n  \"recoveredWithin300\": {recovery_ok},\n  \"stalls\": {stalls}\n}}\n"
-    );
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/learning-results.json");
-    if let Err(e) = std::fs::write(path, json) {
-        eprintln!("could not write {path}: {e}");
-    }
-    eprintln!(
-        "\n{} listeners x {} pickers in {:.1} s",
-        rows.len(),
-        PICKERS.len(),
-        started.elapsed().as_secs_f64()
     );
 }

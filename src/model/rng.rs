@@ -19,6 +19,7 @@ impl Rng {
         Self { state }
     }
 
+    #[inline(always)]
     pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.state;
@@ -28,6 +29,7 @@ impl Rng {
     }
 
     /// Uniform in `[0, 1)`, from the top 53 bits.
+    #[inline]
     pub fn next_f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
@@ -35,6 +37,7 @@ impl Rng {
     /// Uniform in `0..n` (Lemire's multiply-shift on the top 32 bits, so no 128-bit product,
     /// which wasm32 computes in software); `n` must be from 1 to 2^32. The bias, under
     /// `n / 2^32`, is far below anything a listener could notice.
+    #[inline(always)]
     pub fn below(&mut self, n: usize) -> usize {
         (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }

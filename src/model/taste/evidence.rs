@@ -13,7 +13,8 @@ impl Evidence {
         self.skipped += skipped;
     }
 
-    pub(super) fn scaled(self, by: f64) -> Self {
+    #[inline]
+    pub(crate) fn scaled(self, by: f64) -> Self {
         Self {
             heard: self.heard * by,
             skipped: self.skipped * by,

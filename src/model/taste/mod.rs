@@ -2,21 +2,27 @@
 //! and each replay gap, with old answers fading so that a change of taste is followed.
 //!
 //! Every answer is a value in `[0, 1]` (heard out 1, partly heard 0.5, skipped 0) kept as two
-//! sums, `heard` and `skipped`. Forgetting is *forward decay*: an answer given at lesson `t` is
-//! stored multiplied by `g^t`, with `g = 1 + ln 2 / half_life` (answers halve in weight every
-//! `half_life` lessons, within 1 % from a half-life of 25 on, with no transcendental function
-//! in the wasm), and every sum is read divided by the current factor. Decaying everything so
-//! costs nothing per lesson; the factor is folded back into the sums once it grows large. The
-//! ratio `heard / (heard + skipped)` does not depend on the reading time.
+//! sums, `heard` and `skipped`, in the units of forward decay ([`decay`]). The ratio
+//! `heard / (heard + skipped)` does not depend on the reading time.
 
+mod decay;
 mod evidence;
 mod gaps;
+mod parts;
+mod rings;
+mod surprise;
+mod table;
 
-use std::collections::VecDeque;
+use std::collections::HashMap;
 
+use decay::Decay;
 pub use evidence::{Answer, Evidence, Replay};
 use gaps::Gaps;
 pub use gaps::{gap_bucket, GAP_BOUNDS};
+pub use parts::TasteParts;
+use rings::Rings;
+use surprise::Surprise;
+use table::IdTable;
 
 use super::recency::IdMap;
 use super::{Rng, TrackId};
@@ -28,86 +34,53 @@ pub(crate) const TRANSITION_PRIOR_WEIGHT: f64 = 2.0;
 /// Each new answer about a track or a transition first multiplies its older answers by this:
 /// whatever the clock, the latest answers about an item outweigh its old ones.
 const ITEM_MEMORY: f64 = 0.7;
-/// An answer to a track expected to be heard out with at least this chance is a prediction
-/// put to the test: its miss is a surprise.
-const CONFIDENT: f64 = 0.6;
-/// The surprise rate is a moving average over about this many confident answers.
-const SURPRISE_SPAN: f64 = 16.0;
-/// A surprise rate this high is no longer noise (a listener skips a favourite now and then):
-/// the listener's taste has changed.
-const SURPRISE_CHANGE: f64 = 0.4;
 /// What a change of taste leaves of the answers given before it.
 const KEPT_AFTER_CHANGE: f64 = 0.2;
-/// Once the decay factor passes this, it is folded into the sums.
-const RESCALE_AT: f64 = 1e30;
 
-/// The evidence on one track, its last answer, and the play it last played at (0: never): a
-/// pick reads both in one lookup.
+/// The evidence on one track, the play it last played at (0: never) and its last answer: a
+/// pick reads them in one lookup of one 32-byte slot.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct TrackEntry {
     evidence: Evidence,
-    last: Answer,
     played: u64,
+    id: TrackId,
+    last: Answer,
 }
 
 impl Default for TrackEntry {
     fn default() -> Self {
         Self {
             evidence: Evidence::default(),
-            last: Answer::Skipped,
             played: 0,
+            id: 0,
+            last: Answer::Skipped,
         }
     }
 }
 
-/// The last this many tracks heard out are where a pick draws its liked candidates from.
-const HEARD_RING: usize = 256;
-/// The last this many tracks partly heard, likewise.
-const PARTLY_RING: usize = 64;
+impl table::Keyed for TrackEntry {
+    fn key(&self) -> TrackId {
+        self.id
+    }
+
+    fn set_key(&mut self, id: TrackId) {
+        self.id = id;
+    }
+}
 
 /// What the adaptive policy knows of the listener.
 #[derive(Clone, Debug)]
 pub struct Taste {
-    /// Answers recorded so far: the clock of forgetting.
-    lessons: u64,
-    /// The growth of the decay factor per lesson: `1 + ln 2 / half_life`.
-    growth: f64,
-    /// The decay factor: what an answer given now is multiplied by when stored.
-    factor: f64,
-    tracks: IdMap<TrackEntry>,
-    /// Per source track, the transitions that have evidence, sorted by target.
+    decay: Decay,
+    tracks: IdTable<TrackEntry>,
+    /// Per source track (the start node included), the transitions that have evidence,
+    /// sorted by target.
     transitions: IdMap<Vec<(TrackId, Evidence)>>,
     gaps: Gaps,
     /// Answers to tracks heard for the first time: the prior of every unheard track.
     first: Evidence,
-    /// The tracks of the last [`HEARD_RING`] answers "heard out" (and of the last
-    /// [`PARTLY_RING`] "partly heard"), oldest first: what a pick draws its known candidates
-    /// from, in O(1). Recent answers only, so after a change of taste the old favourites leave
-    /// within a few hundred plays even if they are never played again. A track appears once
-    /// per such answer, so one often heard out is drawn more often.
-    heard: VecDeque<TrackId>,
-    partly: VecDeque<TrackId>,
-    /// The rate of confident predictions missed lately (a moving average).
-    surprise: f64,
-}
-
-/// Everything a [`Taste`] holds, as plain data, for saving.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TasteParts {
-    pub lessons: u64,
-    pub factor: f64,
-    pub gap_decay: f64,
-    pub fit_decay: f64,
-    /// `(track, evidence, last answer)` ascending by track.
-    pub tracks: Vec<(TrackId, Evidence, Answer)>,
-    /// `(from, to, evidence)` ascending by `(from, to)`.
-    pub transitions: Vec<(TrackId, TrackId, Evidence)>,
-    pub gaps: Vec<Evidence>,
-    pub first: Evidence,
-    /// The rings of recent answers heard out, and partly heard, oldest first.
-    pub heard: Vec<TrackId>,
-    pub partly: Vec<TrackId>,
-    pub surprise: f64,
+    rings: Rings,
+    surprise: Surprise,
 }
 
 impl Taste {
@@ -115,37 +88,35 @@ impl Taste {
     /// window is `start_window` plays.
     pub fn new(half_life: f64, start_window: u64) -> Self {
         Self {
-            lessons: 0,
-            growth: 1.0 + std::f64::consts::LN_2 / half_life.max(1.0),
-            factor: 1.0,
-            tracks: IdMap::default(),
-            transitions: IdMap::default(),
+            decay: Decay::new(half_life),
+            tracks: IdTable::default(),
+            transitions: HashMap::default(),
             gaps: Gaps::new(half_life, start_window),
             first: Evidence::default(),
-            heard: VecDeque::new(),
-            partly: VecDeque::new(),
-            surprise: 0.0,
+            rings: Rings::default(),
+            surprise: Surprise::default(),
         }
     }
 
     /// Reads a stored sum as of now.
     fn now(&self, e: Evidence) -> Evidence {
-        e.scaled(1.0 / self.factor)
+        e.scaled(self.decay.now())
     }
 
     /// The track's answers, decayed to now.
     pub fn track(&self, id: TrackId) -> Evidence {
         self.tracks
-            .get(&id)
+            .get(id)
             .map_or_else(Evidence::default, |t| self.now(t.evidence))
     }
 
     /// The track's answers in stored units (multiply by [`Taste::decay`] to read them as of
     /// now: the hot path of a pick hoists that factor) and the play it last played at, in one
     /// lookup.
+    #[inline(always)]
     pub fn track_stored(&self, id: TrackId) -> (Evidence, Option<u64>) {
         self.tracks
-            .get(&id)
+            .get(id)
             .map_or((Evidence::default(), None), |t| {
                 (t.evidence, (t.played > 0).then_some(t.played))
             })
@@ -153,7 +124,9 @@ impl Taste {
 
     /// Notes that `id` played as play number `play` (1-based), as the recency record does.
     pub fn note_play(&mut self, id: TrackId, play: u64) {
-        self.tracks.entry(id).or_default().played = play;
+        if let Some(t) = self.tracks.entry(id) {
+            t.played = play;
+        }
     }
 
     /// True when nothing was learned yet about any track.
@@ -161,19 +134,16 @@ impl Taste {
         self.tracks.is_empty()
     }
 
-    /// Multiplies every answer about tracks and transitions by `kept` (the gap buckets and the
-    /// prior of unheard tracks stay: a change of taste changes neither).
-    fn fade(&mut self, kept: f64) {
+    /// Multiplies every answer about tracks and transitions by `by`.
+    fn scale_items(&mut self, by: f64) {
         for t in self.tracks.values_mut() {
-            t.evidence = t.evidence.scaled(kept);
+            t.evidence = t.evidence.scaled(by);
         }
         for row in self.transitions.values_mut() {
             for (_, e) in row.iter_mut() {
-                *e = e.scaled(kept);
+                *e = e.scaled(by);
             }
         }
-        self.heard.clear();
-        self.partly.clear();
     }
 
     /// The mean answer to a track heard for the first time: the prior of every unheard track.
@@ -198,11 +168,12 @@ impl Taste {
 
     /// What a stored sum is multiplied by to read it as of now.
     pub fn decay(&self) -> f64 {
-        1.0 / self.factor
+        self.decay.now()
     }
 
     /// How welcome a replay after `gap` plays is, relative to the best gap (1 for a gap at or
     /// past [`Taste::horizon`]).
+    #[inline]
     pub fn gap_factor(&self, gap: u64) -> f64 {
         self.gaps.factor(gap)
     }
@@ -225,32 +196,9 @@ impl Taste {
     /// A track drawn uniformly from the ring of recent answers `answer` (heard out or partly
     /// heard). A track answered otherwise since stays in the ring until it ages out: its
     /// evidence, not the ring, decides what it is worth.
+    #[inline]
     pub fn draw(&self, answer: Answer, rng: &mut Rng) -> Option<TrackId> {
-        let ring = match answer {
-            Answer::Heard => &self.heard,
-            Answer::Partial => &self.partly,
-            Answer::Skipped => return None,
-        };
-        if ring.is_empty() {
-            return None;
-        }
-        ring.get(rng.below(ring.len())).copied()
-    }
-
-    /// Notes the last answer to `id`, and adds it to the ring of that answer.
-    fn set_last(&mut self, id: TrackId, answer: Answer) {
-        if let Some(t) = self.tracks.get_mut(&id) {
-            t.last = answer;
-        }
-        let (ring, cap) = match answer {
-            Answer::Heard => (&mut self.heard, HEARD_RING),
-            Answer::Partial => (&mut self.partly, PARTLY_RING),
-            Answer::Skipped => return,
-        };
-        if ring.len() == cap {
-            ring.pop_front();
-        }
-        ring.push_back(id);
+        self.rings.draw(answer, rng)
     }
 
     /// Records one answer of a long run of them (a history imported): as [`Taste::record`],
@@ -277,7 +225,7 @@ impl Taste {
     /// little about gaps.
     pub fn record(&mut self, from: TrackId, to: TrackId, answer: Answer, replay: Replay) {
         let v = answer.value();
-        let f = self.factor;
+        let f = self.decay.factor;
         let mut track_blame = 1.0;
         match replay {
             Replay::First => self.first.add(v * f, (1.0 - v) * f),
@@ -285,34 +233,23 @@ impl Taste {
                 // The gap is judged on replays of tracks heard out last time: the listener
                 // liked them then, so what changed is mostly the gap. A miss on any replay is
                 // the track's fault only as far as the gap was thought welcome.
-                if self
-                    .tracks
-                    .get(&to)
-                    .is_some_and(|t| t.last == Answer::Heard)
-                {
-                    track_blame = self.gap_factor(g);
+                track_blame = self.gap_factor(g);
+                if self.tracks.get(to).is_some_and(|t| t.last == Answer::Heard) {
                     self.gaps.answer(g, v);
-                } else {
-                    track_blame = self.gap_factor(g);
                 }
             }
             Replay::Unknown => {}
         }
-        // Confident predictions missed (a track thought liked, skipped at a welcome gap) mean
-        // the listener's taste is moving: when they pile up, everything learned before is
-        // mostly forgotten at once, so new favourites are looked for at once instead of after
-        // every old favourite was skipped one by one.
-        let expected = self.track(to).mean(self.prior_mean(), TRACK_PRIOR_WEIGHT) * track_blame;
-        if replay != Replay::First && expected >= CONFIDENT {
-            self.surprise += (1.0 - v - self.surprise) / SURPRISE_SPAN;
-            if self.surprise >= SURPRISE_CHANGE {
-                self.surprise = 0.0;
-                self.fade(KEPT_AFTER_CHANGE);
-            }
+        if replay != Replay::First {
+            self.notice_change(to, v, track_blame);
         }
         let (heard, skipped) = (v * f, (1.0 - v) * track_blame * f);
-        self.add_track(to, heard, skipped);
-        self.set_last(to, answer);
+        if let Some(entry) = self.tracks.entry(to) {
+            entry.evidence = entry.evidence.scaled(ITEM_MEMORY);
+            entry.evidence.add(heard, skipped);
+            entry.last = answer;
+        }
+        self.rings.push(to, answer);
         let row = self.transitions.entry(from).or_default();
         match row.binary_search_by_key(&to, |(t, _)| *t) {
             Ok(at) => {
@@ -326,145 +263,37 @@ impl Taste {
         self.tick();
     }
 
-    fn add_track(&mut self, id: TrackId, heard: f64, skipped: f64) {
-        let entry = self.tracks.entry(id).or_default();
-        entry.evidence = entry.evidence.scaled(ITEM_MEMORY);
-        entry.evidence.add(heard, skipped);
+    /// Confident predictions missed (a track thought liked, skipped at a welcome gap) mean the
+    /// listener's taste is moving: when they pile up, everything learned before is mostly
+    /// forgotten at once, so new favourites are looked for at once instead of after every old
+    /// favourite was skipped one by one. The gap buckets and the prior of unheard tracks stay:
+    /// a change of taste changes neither.
+    fn notice_change(&mut self, to: TrackId, v: f64, track_blame: f64) {
+        let expected = self.track(to).mean(self.prior_mean(), TRACK_PRIOR_WEIGHT) * track_blame;
+        if self.surprise.observe(expected, v) {
+            self.scale_items(KEPT_AFTER_CHANGE);
+            self.rings.clear();
+        }
     }
 
     /// One lesson more: older answers weigh less from now on.
     fn tick(&mut self) {
-        self.lessons += 1;
-        self.factor *= self.growth;
         self.gaps.tick();
-        if self.factor > RESCALE_AT {
-            let by = 1.0 / self.factor;
-            self.factor = 1.0;
-            for t in self.tracks.values_mut() {
-                t.evidence = t.evidence.scaled(by);
-            }
-            for row in self.transitions.values_mut() {
-                for (_, e) in row.iter_mut() {
-                    *e = e.scaled(by);
-                }
-            }
+        if let Some(by) = self.decay.tick() {
+            self.scale_items(by);
             self.first = self.first.scaled(by);
         }
     }
 
     /// Forgets a track: its answers, and every transition to or from it.
     pub fn forget(&mut self, id: TrackId) {
-        self.tracks.remove(&id);
-        self.heard.retain(|t| *t != id);
-        self.partly.retain(|t| *t != id);
+        self.tracks.remove(id);
+        self.rings.forget(id);
         self.transitions.remove(&id);
         for row in self.transitions.values_mut() {
             row.retain(|(to, _)| *to != id);
         }
         self.transitions.retain(|_, row| !row.is_empty());
-    }
-
-    /// Everything this memory holds, in id order.
-    pub fn parts(&self) -> TasteParts {
-        let (gaps, gap_decay, fit_decay) = self.gaps.parts();
-        // Ids are sorted as (id, 0) pairs: the same code that sorts the recency record, so
-        // the wasm carries one sort.
-        let sorted = |ids: &mut dyn Iterator<Item = TrackId>| {
-            let mut v: Vec<(TrackId, u64)> = ids.map(|id| (id, 0)).collect();
-            v.sort_unstable();
-            v
-        };
-        let tracks = sorted(&mut self.tracks.keys().copied())
-            .into_iter()
-            .filter_map(|(id, _)| self.tracks.get(&id).map(|t| (id, t.evidence, t.last)))
-            // An entry that only notes a play is restored from the recency record.
-            .filter(|(_, e, last)| e.weight() > 0.0 || *last != Answer::Skipped)
-            .collect();
-        let transitions = sorted(&mut self.transitions.keys().copied())
-            .into_iter()
-            .flat_map(|(from, _)| {
-                self.transitions_from(from)
-                    .iter()
-                    .map(move |(to, e)| (from, *to, *e))
-            })
-            .collect();
-        TasteParts {
-            lessons: self.lessons,
-            factor: self.factor,
-            gap_decay,
-            fit_decay,
-            tracks,
-            transitions,
-            gaps,
-            first: self.first,
-            heard: self.heard.iter().copied().collect(),
-            partly: self.partly.iter().copied().collect(),
-            surprise: self.surprise,
-        }
-    }
-
-    /// A memory rebuilt from saved parts, or the name of the part that is malformed.
-    pub fn restore(
-        parts: &TasteParts,
-        half_life: f64,
-        start_window: u64,
-    ) -> Result<Self, &'static str> {
-        let mut taste = Self::new(half_life, start_window);
-        if !(parts.factor.is_finite() && (1.0..=RESCALE_AT * 2.0).contains(&parts.factor)) {
-            return Err("factor");
-        }
-        taste.lessons = parts.lessons;
-        taste.factor = parts.factor;
-        if !parts.first.is_finite_non_negative() {
-            return Err("first");
-        }
-        taste.first = parts.first;
-        taste.gaps = Gaps::restore(
-            half_life,
-            start_window,
-            &parts.gaps,
-            parts.gap_decay,
-            parts.fit_decay,
-        )
-        .ok_or("gaps")?;
-        let mut last = None;
-        for (id, e, answer) in &parts.tracks {
-            if *id == 0 || last.is_some_and(|l| l >= *id) || !e.is_finite_non_negative() {
-                return Err("tracks");
-            }
-            last = Some(*id);
-            taste.tracks.insert(
-                *id,
-                TrackEntry {
-                    evidence: *e,
-                    last: *answer,
-                    played: 0,
-                },
-            );
-        }
-        // The rings name known tracks, and are no longer than they can be.
-        for (ring, cap, saved) in [
-            (&mut taste.heard, HEARD_RING, &parts.heard),
-            (&mut taste.partly, PARTLY_RING, &parts.partly),
-        ] {
-            if saved.len() > cap || saved.iter().any(|id| !taste.tracks.contains_key(id)) {
-                return Err("rings");
-            }
-            ring.extend(saved.iter().copied());
-        }
-        if !(0.0..=1.0).contains(&parts.surprise) {
-            return Err("surprise");
-        }
-        taste.surprise = parts.surprise;
-        let mut last = None;
-        for (from, to, e) in &parts.transitions {
-            if *to == 0 || last.is_some_and(|l| l >= (*from, *to)) || !e.is_finite_non_negative() {
-                return Err("transitions");
-            }
-            last = Some((*from, *to));
-            taste.transitions.entry(*from).or_default().push((*to, *e));
-        }
-        Ok(taste)
     }
 }
 

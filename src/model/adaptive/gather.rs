@@ -1,0 +1,159 @@
+//! Gathering the candidates of an adaptive pick: a bounded set whatever the catalogue's size,
+//! each looked up once in the listener's taste.
+
+use super::{Pick, START};
+use crate::model::taste::{Answer, Taste};
+use crate::model::{Recency, Rng, RuntimeGraph, TrackId};
+
+/// At most this many edges of the current track's row are scored, drawn at random when it has
+/// more.
+const ROW_PICKS: usize = 8;
+/// Tracks last heard out, outside the repeat window, drawn each pick.
+const LIKED_PICKS: usize = 8;
+/// Tracks last partly heard, outside the repeat window, drawn each pick.
+const PARTLY_PICKS: usize = 2;
+/// Draws from a ring beyond the candidates wanted from it, for those the window holds back.
+const RING_SPARE_DRAWS: usize = 2;
+/// Tracks drawn from the whole catalogue each pick, so every track keeps a chance.
+const SAMPLES: usize = 4;
+
+/// A 256-bit filter of the candidate ids gathered so far: most ids are new, and a clear bit
+/// says so without comparing them with every candidate.
+#[derive(Default)]
+struct Seen([u64; 4]);
+
+impl Seen {
+    fn bit(id: TrackId) -> (usize, u64) {
+        let h = id.wrapping_mul(0x9E37_79B9) >> 24;
+        ((h >> 6) as usize & 3, 1 << (h & 63))
+    }
+
+    fn note(&mut self, id: TrackId) {
+        let (word, bit) = Self::bit(id);
+        if let Some(w) = self.0.get_mut(word) {
+            *w |= bit;
+        }
+    }
+
+    fn may_hold(&self, id: TrackId) -> bool {
+        let (word, bit) = Self::bit(id);
+        self.0.get(word).is_some_and(|w| w & bit != 0)
+    }
+}
+
+/// The candidates gathered so far, and a filter of their ids.
+struct Gathering<'a> {
+    taste: &'a Taste,
+    scratch: &'a mut Vec<Pick>,
+    seen: Seen,
+}
+
+impl Gathering<'_> {
+    /// Adds `id` unless it is a candidate already or `admit` refuses its last play (0: never);
+    /// true when added. The track is looked up once, here.
+    #[inline]
+    fn add(&mut self, id: TrackId, base: f64, admit: impl Fn(u64) -> bool) -> bool {
+        if self.seen.may_hold(id) && self.scratch.iter().any(|c| c.id == id) {
+            return false;
+        }
+        let (track, played) = self.taste.track_stored(id);
+        let played = played.unwrap_or(0);
+        if !admit(played) {
+            return false;
+        }
+        self.seen.note(id);
+        self.scratch.push(Pick {
+            id,
+            base,
+            track,
+            played,
+        });
+        true
+    }
+
+    /// The current track's row (the build's base weights). A long row (a hub) is not scored
+    /// whole: edges drawn at random, so every edge keeps a chance; the answered ones join
+    /// later. The start row is the whole catalogue: the catalogue draws stand for it.
+    fn row(&mut self, build: &RuntimeGraph, from: TrackId, rng: &mut Rng) {
+        let Some(row) = build.base().row(from).filter(|_| from != START) else {
+            return;
+        };
+        let n = row.len();
+        if n <= ROW_PICKS {
+            for (to, w) in row.iter() {
+                self.add(to, w, |_| true);
+            }
+        } else {
+            for _ in 0..ROW_PICKS {
+                if let Some((to, w)) = row.nth(rng.below(n)) {
+                    self.add(to, w, |_| true);
+                }
+            }
+        }
+    }
+
+    /// Tracks the listener last heard out, then some last partly heard (for when every liked
+    /// track is too recent), passing over those the window holds back. Draws are bounded, so
+    /// a pick never reads a whole ring.
+    fn rings(&mut self, window: u64, plays: u64, rng: &mut Rng) {
+        // A replay after `plays + 1 - played` plays is outside the window.
+        let outside = |played: u64| played == 0 || plays + 1 - played >= window;
+        for (answer, wanted) in [
+            (Answer::Heard, LIKED_PICKS),
+            (Answer::Partial, PARTLY_PICKS),
+        ] {
+            let mut taken = 0;
+            for _ in 0..wanted + RING_SPARE_DRAWS {
+                let Some(id) = self.taste.draw(answer, rng) else {
+                    break;
+                };
+                if self.add(id, 0.0, outside) {
+                    taken += 1;
+                    if taken == wanted {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Collects the candidates (with their base weight in the row, 0 off it) into `scratch`,
+/// and returns how many of them came from the row (those are first).
+pub(super) fn gather(
+    build: &RuntimeGraph,
+    from: TrackId,
+    taste: &Taste,
+    recency: &Recency,
+    rng: &mut Rng,
+    scratch: &mut Vec<Pick>,
+) -> usize {
+    scratch.clear();
+    let mut g = Gathering {
+        taste,
+        scratch,
+        seen: Seen::default(),
+    };
+    g.row(build, from, rng);
+    let row_len = g.scratch.len();
+    // The transitions answered after this track (from the start node they are the listener's
+    // whole history, which the track level and the draws below already cover).
+    if from != START {
+        for (to, _) in taste.transitions_from(from) {
+            g.add(*to, 0.0, |_| true);
+        }
+    }
+    g.rings(window_bound(build, taste), recency.plays(), rng);
+    for _ in 0..SAMPLES {
+        if let Some(id) = build.base().random_track(rng) {
+            g.add(id, 0.0, |_| true);
+        }
+    }
+    row_len
+}
+
+/// [`repeat_window`] for the hot path: bounded by the graph's keys (the tracks and the start
+/// node, one more than the tracks; the same bound to within one play) without a lookup.
+fn window_bound(build: &RuntimeGraph, taste: &Taste) -> u64 {
+    taste.window().min(build.base().key_count().max(1) as u64)
+}

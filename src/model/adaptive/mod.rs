@@ -1,0 +1,281 @@
+//! The adaptive policy: picks by what the listener's answers say, at two levels.
+//!
+//! Each candidate's worth is the chance the listener hears it out after the current track:
+//! the transition's own answers, with the track's answers (from any previous track) as their
+//! prior, and an unheard track's prior the listener's answers to first plays. A sparse row
+//! borrows from the track level; a transition answered often decides by itself. The worth is
+//! raised by its uncertainty (optimism: an unheard or long-unheard track gets its chance),
+//! multiplied by how welcome a replay after that many plays is ([`Taste::gap_factor`], the
+//! learned repeat window), and by the row's own preference for the edge (the base graph's
+//! share). The pick is a draw weighted by the worth to the power 8 ([`sharpen`]).
+//!
+//! Candidates are bounded whatever the catalogue's size: the current track's row, the
+//! transitions out of it that have answers, tracks the listener last heard out (and a few last
+//! partly heard) outside the repeat window, and a few tracks drawn uniformly from the catalogue
+//! for exploration.
+
+mod gather;
+
+use gather::gather;
+
+use super::next::most_likely_first;
+use super::taste::{Evidence, Taste, TRACK_PRIOR_WEIGHT, TRANSITION_PRIOR_WEIGHT};
+use super::{Recency, Rng, RuntimeGraph, TrackId, START};
+
+/// The pick is drawn among this many of the best candidates.
+const DRAWN: usize = 5;
+
+/// The knobs of the adaptive policy.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AdaptiveConfig {
+    /// How far uncertainty raises a candidate's worth, in standard deviations.
+    pub exploration: f64,
+}
+
+/// A candidate while a pick is made: its id, its edge's weight in the row (0 off the row), and
+/// its answers in stored units and its last play (0: never) as read in the one lookup made
+/// while gathering.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Pick {
+    id: TrackId,
+    base: f64,
+    track: Evidence,
+    played: u64,
+}
+
+/// One candidate as the adaptive policy sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scored {
+    pub id: TrackId,
+    /// The build's weight of the edge from the row (0 when it is not an edge of the row).
+    pub base: f64,
+    pub transition: Evidence,
+    pub track: Evidence,
+    /// Plays since it last played, `None` when never.
+    pub plays_ago: Option<u64>,
+    pub worth: f64,
+    pub weight: f64,
+}
+
+/// The plays a track would be replayed after if it played next (`None`: never played).
+fn replay_gap(recency: &Recency, id: TrackId) -> Option<u64> {
+    recency.last_played(id).map(|at| recency.plays() + 1 - at)
+}
+
+/// Scores the gathered candidates, handing each to `each` with its index: its weight is its
+/// worth to the power 8 ([`sharpen`]).
+fn score(
+    from: TrackId,
+    row_len: usize,
+    taste: &Taste,
+    recency: &Recency,
+    config: AdaptiveConfig,
+    scratch: &[Pick],
+    mut each: impl FnMut(usize, Scored),
+) {
+    let row_total: f64 = scratch.iter().take(row_len).map(|c| c.base).sum();
+    let prior = taste.prior_mean();
+    let decay = taste.decay();
+    let transitions = taste.transitions_from(from);
+    let plays = recency.plays();
+    for (i, c) in scratch.iter().enumerate() {
+        let track = c.track.scaled(decay);
+        let liked = track.mean(prior, TRACK_PRIOR_WEIGHT);
+        let transition = transitions
+            .binary_search_by_key(&c.id, |(to, _)| *to)
+            .ok()
+            .and_then(|at| transitions.get(at))
+            .map_or_else(Evidence::default, |(_, e)| e.scaled(decay));
+        let mean = transition.mean(liked, TRANSITION_PRIOR_WEIGHT);
+        let answers = TRACK_PRIOR_WEIGHT + track.weight() + transition.weight();
+        let optimism = config.exploration * (mean * (1.0 - mean) / (answers + 1.0)).sqrt();
+        // The replay gap if it played next (`None`: never played).
+        let plays_ago = (c.played > 0).then(|| plays + 1 - c.played);
+        let welcome = plays_ago.map_or(1.0, |g| taste.gap_factor(g));
+        let share = if i < row_len && row_total > 0.0 {
+            c.base / row_total
+        } else {
+            0.0
+        };
+        let worth = ((mean + optimism).min(1.0) * welcome * (1.0 + share)).max(1e-6);
+        let weight = sharpen(worth);
+        let scored = Scored {
+            id: c.id,
+            base: c.base,
+            transition,
+            track,
+            plays_ago: plays_ago.map(|g| g - 1),
+            worth,
+            weight,
+        };
+        each(i, scored);
+    }
+}
+
+/// `worth^8`, by squaring: how strongly the draw prefers the best candidates. A track worth
+/// 0.9 is drawn 3x as often as one worth 0.8 and 40x as often as one worth 0.6.
+fn sharpen(worth: f64) -> f64 {
+    let w2 = worth * worth;
+    let w4 = w2 * w2;
+    w4 * w4
+}
+
+/// The learned repeat window, bounded by the catalogue: with `n` tracks known, at most `n`
+/// plays (so the least recently played track is never held back).
+pub fn repeat_window(build: &RuntimeGraph, taste: &Taste) -> u64 {
+    taste.window().min(build.base().track_count().max(1) as u64)
+}
+
+/// The [`DRAWN`] heaviest candidates as (weight, index into the candidates), heaviest first
+/// (empty places have no weight): the draw is among the best few, so a long tail of middling
+/// candidates cannot add up to a likely pick. Ties go to the earlier candidate.
+struct Top([(f64, usize); DRAWN]);
+
+impl Top {
+    #[inline(always)]
+    fn new() -> Self {
+        Self([(0.0, usize::MAX); DRAWN])
+    }
+
+    /// Takes candidate `i` in if it is among the heaviest so far.
+    #[inline(always)]
+    fn offer(&mut self, weight: f64, i: usize) {
+        let top = &mut self.0;
+        // Most candidates are lighter than the fifth best: one comparison and on.
+        if top.last().is_none_or(|t| weight <= t.0) {
+            return;
+        }
+        // It goes before the first lighter entry (after equal ones: ties go to the earlier
+        // candidate): lighter entries move down one place, the last one out.
+        let mut at = DRAWN - 1;
+        while let Some(prev) = top.get(at.wrapping_sub(1)).copied() {
+            if prev.0 >= weight {
+                break;
+            }
+            if let Some(t) = top.get_mut(at) {
+                *t = prev;
+            }
+            at -= 1;
+        }
+        if let Some(t) = top.get_mut(at) {
+            *t = (weight, i);
+        }
+    }
+
+    /// The entries in candidate order (five entries: an insertion sort), as the draw walks
+    /// them.
+    fn in_candidate_order(self) -> [(f64, usize); DRAWN] {
+        let mut top = self.0;
+        for i in 1..DRAWN {
+            let mut j = i;
+            while let (Some(a), Some(b)) = (top.get(j - 1).copied(), top.get(j).copied()) {
+                if a.1 <= b.1 {
+                    break;
+                }
+                if let Some(t) = top.get_mut(j - 1) {
+                    *t = b;
+                }
+                if let Some(t) = top.get_mut(j) {
+                    *t = a;
+                }
+                j -= 1;
+                if j == 0 {
+                    break;
+                }
+            }
+        }
+        top
+    }
+}
+
+/// The row a pick draws from: the current track's, or the start row when nothing plays.
+fn row_of(current: Option<TrackId>) -> TrackId {
+    current.unwrap_or(START)
+}
+
+/// Chooses the next generated track, or `None` only when the build knows no track at all.
+pub fn choose_adaptive(
+    build: &RuntimeGraph,
+    current: Option<TrackId>,
+    recency: &Recency,
+    taste: &Taste,
+    config: AdaptiveConfig,
+    rng: &mut Rng,
+    scratch: &mut Vec<Pick>,
+) -> Option<TrackId> {
+    let from = row_of(current);
+    let row_len = gather(build, from, taste, recency, rng, scratch);
+    let mut top = Top::new();
+    score(from, row_len, taste, recency, config, scratch, |i, s| {
+        top.offer(s.weight, i)
+    });
+    let top = top.in_candidate_order();
+    let total: f64 = top.iter().map(|t| t.0).sum();
+    if total <= 0.0 {
+        // No candidate at all (a catalogue known only through lessons not yet folded): the
+        // least recently played known track, so a pick never stalls.
+        return build
+            .ids()
+            .min_by_key(|id| (recency.last_played(*id).unwrap_or(0), *id));
+    }
+    let mut r = rng.next_f64() * total;
+    let mut last = None;
+    for (weight, at) in top.iter().filter(|t| t.0 > 0.0) {
+        let id = scratch.get(*at).map(|c| c.id);
+        if r < *weight {
+            return id;
+        }
+        r -= weight;
+        last = id;
+    }
+    last
+}
+
+/// The candidates of the next adaptive pick with the chance of each, most likely first. It
+/// draws the same exploration samples the next pick will (from a copy of the generator), so
+/// the chances are exactly those of the next pick.
+pub fn explain_adaptive(
+    build: &RuntimeGraph,
+    current: Option<TrackId>,
+    recency: &Recency,
+    taste: &Taste,
+    config: AdaptiveConfig,
+    rng: &Rng,
+) -> Vec<(Scored, f64)> {
+    let from = row_of(current);
+    let mut scratch = Vec::new();
+    let row_len = gather(build, from, taste, recency, &mut rng.clone(), &mut scratch);
+    let mut scored = Vec::with_capacity(scratch.len());
+    let mut top = Top::new();
+    score(from, row_len, taste, recency, config, &scratch, |i, s| {
+        top.offer(s.weight, i);
+        scored.push(s);
+    });
+    let top = top.0;
+    let total: f64 = top.iter().map(|t| t.0).sum();
+    for (i, s) in scored.iter_mut().enumerate() {
+        s.weight = top.iter().find(|t| t.1 == i).map_or(0.0, |t| t.0);
+    }
+    if scored.is_empty() || total <= 0.0 {
+        return build
+            .ids()
+            .min_by_key(|id| (recency.last_played(*id).unwrap_or(0), *id))
+            .map(|id| {
+                let s = Scored {
+                    id,
+                    base: 0.0,
+                    transition: Evidence::default(),
+                    track: taste.track(id),
+                    plays_ago: replay_gap(recency, id).map(|g| g - 1),
+                    worth: 0.0,
+                    weight: 0.0,
+                };
+                vec![(s, 1.0)]
+            })
+            .unwrap_or_default();
+    }
+    most_likely_first(&scored, usize::MAX, |s| s.weight / total)
+        .into_iter()
+        .filter_map(|at| scored.get(at).map(|s| (*s, s.weight / total)))
+        .collect()
+}

@@ -1,0 +1,58 @@
+//! Forward decay: the clock of forgetting.
+//!
+//! An answer given at lesson `t` is stored multiplied by `g^t`, with `g = 1 + ln 2 / half_life`
+//! (answers halve in weight every `half_life` lessons, within 1 % from a half-life of 25 on,
+//! with no transcendental function in the wasm), and every sum is read divided by the current
+//! factor. Decaying everything so costs nothing per lesson; the factor is folded back into the
+//! sums once it grows large.
+
+/// Once the decay factor passes this, it is folded into the sums.
+pub(super) const RESCALE_AT: f64 = 1e30;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Decay {
+    /// Answers recorded so far.
+    pub(super) lessons: u64,
+    /// The growth of the factor per lesson: `1 + ln 2 / half_life`.
+    growth: f64,
+    /// What an answer given now is multiplied by when stored.
+    pub(super) factor: f64,
+}
+
+impl Decay {
+    pub(super) fn new(half_life: f64) -> Self {
+        Self {
+            lessons: 0,
+            growth: 1.0 + std::f64::consts::LN_2 / half_life.max(1.0),
+            factor: 1.0,
+        }
+    }
+
+    /// What a stored sum is multiplied by to read it as of now.
+    #[inline]
+    pub(super) fn now(self) -> f64 {
+        1.0 / self.factor
+    }
+
+    /// One lesson more. Returns `Some(by)` when the factor was folded back to 1: every stored
+    /// sum must then be multiplied by `by`.
+    pub(super) fn tick(&mut self) -> Option<f64> {
+        self.lessons += 1;
+        self.factor *= self.growth;
+        (self.factor > RESCALE_AT).then(|| {
+            let by = 1.0 / self.factor;
+            self.factor = 1.0;
+            by
+        })
+    }
+
+    /// A saved clock, or `None` when the factor is out of its range.
+    pub(super) fn restore(half_life: f64, lessons: u64, factor: f64) -> Option<Self> {
+        let fine = factor.is_finite() && (1.0..=RESCALE_AT * 2.0).contains(&factor);
+        fine.then(|| Self {
+            lessons,
+            factor,
+            ..Self::new(half_life)
+        })
+    }
+}

@@ -1,0 +1,117 @@
+//! A [`Taste`] as plain data, for saving, and back.
+
+use super::decay::Decay;
+use super::gaps::Gaps;
+use super::rings::Rings;
+use super::surprise::Surprise;
+use super::{Answer, Evidence, Taste, TrackEntry};
+use crate::model::TrackId;
+
+/// Everything a [`Taste`] holds, as plain data, for saving.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TasteParts {
+    pub lessons: u64,
+    pub factor: f64,
+    pub gap_decay: f64,
+    pub fit_decay: f64,
+    /// `(track, evidence, last answer)` ascending by track.
+    pub tracks: Vec<(TrackId, Evidence, Answer)>,
+    /// `(from, to, evidence)` ascending by `(from, to)`.
+    pub transitions: Vec<(TrackId, TrackId, Evidence)>,
+    pub gaps: Vec<Evidence>,
+    pub first: Evidence,
+    /// The rings of recent answers heard out, and partly heard, oldest first.
+    pub heard: Vec<TrackId>,
+    pub partly: Vec<TrackId>,
+    pub surprise: f64,
+}
+
+/// Ids in ascending order. They are sorted as `(id, 0)` pairs: the same code that sorts the
+/// recency record, so the wasm carries one sort.
+fn sorted(ids: impl Iterator<Item = TrackId>) -> impl Iterator<Item = TrackId> {
+    let mut v: Vec<(TrackId, u64)> = ids.map(|id| (id, 0)).collect();
+    v.sort_unstable();
+    v.into_iter().map(|(id, _)| id)
+}
+
+impl Taste {
+    /// Everything this memory holds, in id order.
+    pub fn parts(&self) -> TasteParts {
+        let (gaps, gap_decay, fit_decay) = self.gaps.parts();
+        let tracks = sorted(self.tracks.keys())
+            .filter_map(|id| self.tracks.get(id).map(|t| (id, t.evidence, t.last)))
+            // An entry that only notes a play is restored from the recency record.
+            .filter(|(_, e, last)| e.weight() > 0.0 || *last != Answer::Skipped)
+            .collect();
+        let transitions = sorted(self.transitions.keys().copied())
+            .flat_map(|from| {
+                self.transitions_from(from)
+                    .iter()
+                    .map(move |(to, e)| (from, *to, *e))
+            })
+            .collect();
+        let (heard, partly) = self.rings.parts();
+        TasteParts {
+            lessons: self.decay.lessons,
+            factor: self.decay.factor,
+            gap_decay,
+            fit_decay,
+            tracks,
+            transitions,
+            gaps,
+            first: self.first,
+            heard,
+            partly,
+            surprise: self.surprise.rate(),
+        }
+    }
+
+    /// A memory rebuilt from saved parts, or the name of the part that is malformed.
+    pub fn restore(
+        parts: &TasteParts,
+        half_life: f64,
+        start_window: u64,
+    ) -> Result<Self, &'static str> {
+        let mut taste = Self::new(half_life, start_window);
+        taste.decay = Decay::restore(half_life, parts.lessons, parts.factor).ok_or("factor")?;
+        if !parts.first.is_finite_non_negative() {
+            return Err("first");
+        }
+        taste.first = parts.first;
+        taste.gaps = Gaps::restore(
+            half_life,
+            start_window,
+            &parts.gaps,
+            parts.gap_decay,
+            parts.fit_decay,
+        )
+        .ok_or("gaps")?;
+        let mut last = None;
+        for (id, e, answer) in &parts.tracks {
+            if *id == 0 || last.is_some_and(|l| l >= *id) || !e.is_finite_non_negative() {
+                return Err("tracks");
+            }
+            last = Some(*id);
+            taste.tracks.insert(TrackEntry {
+                evidence: *e,
+                played: 0,
+                id: *id,
+                last: *answer,
+            });
+        }
+        // The rings name known tracks, and are no longer than they can be.
+        let tracks = &taste.tracks;
+        taste.rings = Rings::restore(&parts.heard, &parts.partly, |id| tracks.contains_key(id))
+            .ok_or("rings")?;
+        taste.surprise = Surprise::restore(parts.surprise).ok_or("surprise")?;
+        let mut last = None;
+        for (from, to, e) in &parts.transitions {
+            if *to == 0 || last.is_some_and(|l| l >= (*from, *to)) || !e.is_finite_non_negative() {
+                return Err("transitions");
+            }
+            last = Some((*from, *to));
+            taste.transitions.entry(*from).or_default().push((*to, *e));
+        }
+        Ok(taste)
+    }
+}
