@@ -134,41 +134,34 @@ impl BaseGraph {
             return Err((edges.len(), ModelError::Full));
         }
         // Every other row: one run of equal sources at a time, in input order.
-        let mut run: Vec<u64> = Vec::new();
+        let mut run: Vec<(TrackId, u64)> = Vec::new();
         let mut updates: Vec<(TrackId, f64)> = Vec::new();
         let mut rest = edges;
         while let Some((from, _, _)) = rest.first() {
             let from = *from;
-            // A run's positions fit in 32 bits; a longer one is cut in two, which changes
-            // nothing (the second part goes on from where the first left the row).
-            let len = rest
-                .iter()
-                .position(|e| e.0 != from)
-                .unwrap_or(rest.len())
-                .min(u32::MAX as usize);
+            let len = rest.iter().position(|e| e.0 != from).unwrap_or(rest.len());
             let (this, next) = rest.split_at(len);
             rest = next;
             if from == START {
                 continue;
             }
-            // Target and position in one word (the target above): sorted, equal targets keep
-            // their input order, so their amounts add up in it. One word sorts about twice
-            // as fast as a pair.
+            // (target, position) pairs: sorted, equal targets keep their input order, so
+            // their amounts add up in it. (The crate's one sort: another would weigh more in
+            // the wasm than it saves here.)
             run.clear();
             run.extend(
                 this.iter()
-                    .zip(0u64..)
-                    .map(|((_, to, _), i)| (u64::from(*to) << 32) | i),
+                    .enumerate()
+                    .map(|(i, (_, to, _))| (*to, i as u64)),
             );
-            run.sort_unstable();
+            sort_pairs(&mut run);
             grown.tracks += usize::from(self.note_track(from));
             let Some(row) = self.rows.get_mut(from) else {
                 continue;
             };
             let row = Rc::make_mut(row);
             updates.clear();
-            for key in run.iter().copied() {
-                let (to, i) = ((key >> 32) as TrackId, key & u64::from(u32::MAX));
+            for (to, i) in run.iter().copied() {
                 let a = this.get(i as usize).map_or(0.0, |e| e.2);
                 match updates.last_mut() {
                     Some((last, w)) if *last == to => *w = add(*w, a),
