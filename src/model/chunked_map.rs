@@ -214,14 +214,20 @@ impl<V: Clone> ChunkedMap<V> {
         chunk.values.get_mut(at)
     }
 
-    /// The first entry of an empty map.
+    /// The first entry of an empty map. Room for a few more is made at once: maps made one
+    /// entry at a time (what a build learns out of one track) mostly stay short, and growing
+    /// from one entry would move them three times before eight.
     fn push_first(&mut self, key: TrackId, value: V) {
+        const FIRST: usize = 8;
         let index = Rc::make_mut(&mut self.index);
+        let mut chunk = Chunk {
+            keys: Vec::with_capacity(FIRST),
+            values: Vec::with_capacity(FIRST),
+        };
+        chunk.keys.push(key);
+        chunk.values.push(value);
         index.firsts.push(key);
-        index.chunks.push(Rc::new(Chunk {
-            keys: vec![key],
-            values: vec![value],
-        }));
+        index.chunks.push(Rc::new(chunk));
         self.len += 1;
     }
 
