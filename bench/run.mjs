@@ -7,6 +7,7 @@
 //   node bench/run.mjs --plain-only    # only the plain-JS side (no package needed)
 //   options: --sizes=1000,10000 --runs=7 --no-memory --out=bench/results.json
 //            --only=buildMany,feedbackPileUp,... (those workloads only: no memory, no per-edge build)
+//            --policy=adaptive (the engine's policy against plain JS; default seed)
 //
 // The script re-spawns itself with --expose-gc (for the JS heap measurement and quiet GCs
 // between workloads) and a larger heap.
@@ -47,6 +48,8 @@ const OUT = opt("out", join(here, PLAIN_ONLY ? "results.plain-only.json" : ONLY 
 /** The issue-10 workloads that run at one size only (the issue's own). */
 const AT_10K = new Set(["feedbackPileUp", "learnHistory"]);
 const HISTORY_PLAYS = 1_000_000;
+/** The engine's policy in the comparison with plain JS: plain.js implements the seed rules. */
+const POLICY = opt("policy", "seed");
 
 const HEAP_FLAGS = ["--expose-gc", "--max-old-space-size=8192"];
 
@@ -307,8 +310,9 @@ async function main() {
   const mod = engine?.mod;
 
   const impls = [];
-  // The comparison with bench/plain.js runs the rules it implements: the seed rules.
-  if (mod) impls.push({ name: "wasm", create: (o) => new mod.Orchestrator({ ...o, policy: "seed" }), W: await import("./workloads.mjs?impl=wasm") });
+  // The comparison with bench/plain.js runs the rules it implements: the seed rules, unless
+  // --policy=adaptive asks what the default policy's extra bookkeeping costs.
+  if (mod) impls.push({ name: "wasm", create: (o) => new mod.Orchestrator({ ...o, policy: POLICY }), W: await import("./workloads.mjs?impl=wasm") });
   impls.push({ name: "plain", create: (o) => new PlainOrchestrator(o), W: await import("./workloads.mjs?impl=plain") });
 
   const meta = {
@@ -327,6 +331,7 @@ async function main() {
     runs: RUNS,
     graphSeed: GRAPH_SEED,
     engineSeed: ENGINE_SEED,
+    policy: POLICY,
   };
   const log = (s) => process.stderr.write(`${s}\n`);
   if (meta.loadAvgAtStart[0] > meta.cores / 2) {

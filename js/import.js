@@ -3,8 +3,9 @@
 // files of a Spotify data request, Streaming_History_Audio_*.json).
 //
 // It never blocks the page for long: records are read, sorted and learned in slices of about
-// SLICE_MS each, with a yield to the event loop between slices, and a progress callback after
-// each. It imports nothing: it works with the orchestrator of any entry ("memory-player",
+// SLICE_MS each (reading and sorting stop at a deadline; learning is sized from the rate of
+// the slice before), with a yield to the event loop between slices, and a progress callback
+// after each. It imports nothing: it works with the orchestrator of any entry ("memory-player",
 // "memory-player/fetch", "memory-player/web").
 //
 // The mapping (README, "Import a listening history"). Spotify gives no track duration, so the
@@ -30,6 +31,8 @@ export const SKIP_MS = 30_000;
 export const HEARD_MS = 120_000;
 /** The time a slice of work aims at (ms): well under the 50 ms that makes a page feel stuck. */
 const SLICE_MS = 12;
+/** Records read between two looks at the clock. */
+const CHECK_EVERY = 64;
 
 const MOVED_ON = new Set(["fwdbtn", "backbtn", "clickrow"]);
 
@@ -81,12 +84,15 @@ export async function importSpotifyHistory(o, input, options) {
   const answers = { heard: 0, partly: 0, skipped: 0 };
   let plays = 0;
   let index = 0;
-  const slicer = new Slicer();
   for (const file of files) {
     for (let i = 0; i < file.length; ) {
-      const end = Math.min(file.length, i + slicer.size);
-      const t0 = now();
-      for (; i < end; i++, index++) {
+      // A slice ends at its deadline, looked at every CHECK_EVERY records.
+      const deadline = now() + SLICE_MS;
+      for (let end = i; i < file.length; i++, index++) {
+        if (i === end) {
+          if (now() > deadline) break;
+          end = i + CHECK_EVERY;
+        }
         const r = file[i];
         if (r === null || typeof r !== "object") {
           leftOut.malformed++;
@@ -128,7 +134,6 @@ export async function importSpotifyHistory(o, input, options) {
         record[plays] = index;
         plays++;
       }
-      slicer.took(now() - t0);
       progress("reading", index, total);
       check();
       await yieldToPage();
@@ -155,7 +160,7 @@ export async function importSpotifyHistory(o, input, options) {
     refused: [],
   };
   progress("learning", 0, plays);
-  const learning = new Slicer(); // learning a play costs more than reading one
+  const learning = new Slicer(); // sized by how long the slices before it took
   for (let start = 0; start < plays; ) {
     const end = Math.min(plays, start + learning.size);
     const slice = {};
@@ -221,8 +226,9 @@ function isBlob(x) {
 
 /**
  * The order that sorts `keys[0..n)` ascending (stable), or null when they already are. A
- * bottom-up merge sort of indices: runs of 2048 are sorted, then merged pairwise, and every
- * merge of up to a few hundred thousand elements is its own slice, with a yield between.
+ * bottom-up merge sort of indices: runs of 2048 are sorted, then merged pairwise; a deadline
+ * is looked at between runs and between merges (a merge of up to a few hundred thousand
+ * elements takes a few milliseconds), with a yield when it has passed.
  */
 async function sortedOrder(keys, n, check) {
   let sorted = true;
@@ -232,7 +238,13 @@ async function sortedOrder(keys, n, check) {
   let b = new Uint32Array(n);
   for (let i = 0; i < n; i++) a[i] = i;
   const RUN = 2048;
+  let budget = now();
   for (let lo = 0; lo < n; lo += RUN) {
+    if (now() - budget > SLICE_MS) {
+      check();
+      await yieldToPage();
+      budget = now();
+    }
     const hi = Math.min(n, lo + RUN);
     // Insertion sort of a short run: stable.
     for (let i = lo + 1; i < hi; i++) {
@@ -246,7 +258,7 @@ async function sortedOrder(keys, n, check) {
     }
   }
   await yieldToPage();
-  let budget = now();
+  budget = now();
   for (let width = RUN; width < n; width *= 2) {
     for (let lo = 0; lo < n; lo += 2 * width) {
       const mid = Math.min(n, lo + width);
@@ -274,15 +286,20 @@ function permuted(values, order, n) {
   return out;
 }
 
-/** Sizes slices so that each takes about SLICE_MS. */
+/**
+ * Sizes the slices of one call that cannot be cut at a deadline (a `learnHistory` call) so
+ * that each takes about SLICE_MS: from the rate of the slice before, growing at most twice
+ * per slice, so that one slow moment (a collection, a cache gone cold) cannot make the next
+ * slice overshoot far.
+ */
 class Slicer {
   constructor() {
-    this.size = 256;
+    this.size = 128;
   }
 
   took(ms) {
-    const scaled = ms > 0.5 ? Math.round((this.size * SLICE_MS) / ms) : this.size * 4;
-    this.size = Math.max(256, Math.min(1 << 17, scaled, this.size * 4));
+    const scaled = ms > 0.25 ? Math.floor((this.size * SLICE_MS) / ms) : this.size * 2;
+    this.size = Math.max(64, Math.min(1 << 16, scaled, this.size * 2));
   }
 }
 

@@ -8,11 +8,16 @@ mod clock;
 mod delta;
 mod error;
 mod events;
+mod graphs;
 mod history;
+mod lessons;
 mod lifecycle;
 mod managers;
 mod options;
 mod orchestrator;
+mod persist;
+mod playback;
+mod running;
 mod snapshot;
 
 pub use clock::{Clock, ManualClock};

@@ -126,20 +126,7 @@ impl BaseGraph {
         // The start row: every edge adds its amount to it once (`reinforce` mirrors an edge
         // from a track, and an edge from the start node is the start row's own), in order.
         // Weights travel as their bits: (id, u64) pairs are what the crate's one sort sorts.
-        let arrivals: Vec<(TrackId, u64)> = {
-            let row = self.rows.get(START).cloned();
-            let before = |to: TrackId| row.as_ref().and_then(|r| r.get(to)).unwrap_or(0.0);
-            let mut start: IdMap<u64> = IdMap::default();
-            for (_, to, a) in edges {
-                start
-                    .entry(*to)
-                    .and_modify(|w| *w = add(f64::from_bits(*w), *a).to_bits())
-                    .or_insert_with(|| add(before(*to), *a).to_bits());
-            }
-            let mut arrivals: Vec<(TrackId, u64)> = start.into_iter().collect();
-            sort_pairs(&mut arrivals);
-            arrivals
-        };
+        let arrivals = self.start_arrivals(edges);
         for (to, _) in &arrivals {
             grown.tracks += usize::from(self.note_track(*to));
         }
@@ -159,7 +146,8 @@ impl BaseGraph {
                 continue;
             }
             // (target, position) pairs: sorted, equal targets keep their input order, so
-            // their amounts add up in it.
+            // their amounts add up in it. (The crate's one sort: another would weigh more in
+            // the wasm than it saves here.)
             run.clear();
             run.extend(
                 this.iter()
@@ -203,6 +191,40 @@ impl BaseGraph {
         } else {
             Err((edges.len(), ModelError::Full))
         }
+    }
+
+    /// The start row's weights after `edges`, ascending by target: each edge adds its amount
+    /// once, in input order, to the weight the row had. Weights travel as their bits.
+    fn start_arrivals(&self, edges: &[(TrackId, TrackId, f64)]) -> Vec<(TrackId, u64)> {
+        let row = self.rows.get(START).cloned();
+        let before = |to: TrackId| row.as_ref().and_then(|r| r.get(to)).unwrap_or(0.0);
+        let top = edges.iter().map(|e| e.1).max().unwrap_or(0) as usize;
+        if top <= edges.len() / 2 + 1024 {
+            // Ids no larger than half the edges (a catalogue: many successors per track):
+            // summed in a table indexed by id, which needs no hashing and comes out sorted.
+            // The table takes at most 8 bytes an edge, for the length of this call.
+            let mut sums: Vec<Option<f64>> = vec![None; top + 1];
+            for (_, to, a) in edges {
+                if let Some(slot) = sums.get_mut(*to as usize) {
+                    *slot = Some(add(slot.unwrap_or_else(|| before(*to)), *a));
+                }
+            }
+            return sums
+                .into_iter()
+                .zip(0..)
+                .filter_map(|(w, to)| Some((to, w?.to_bits())))
+                .collect();
+        }
+        let mut start: IdMap<u64> = IdMap::default();
+        for (_, to, a) in edges {
+            start
+                .entry(*to)
+                .and_modify(|w| *w = add(f64::from_bits(*w), *a).to_bits())
+                .or_insert_with(|| add(before(*to), *a).to_bits());
+        }
+        let mut arrivals: Vec<(TrackId, u64)> = start.into_iter().collect();
+        sort_pairs(&mut arrivals);
+        arrivals
     }
 
     /// Puts a whole row in place, replacing what `from` had: how a snapshot is restored without
@@ -321,7 +343,9 @@ impl BaseGraph {
 
     /// The number of tracks known.
     pub fn track_count(&self) -> usize {
-        self.rows.len() - usize::from(self.rows.contains_key(START))
+        // The start node is the smallest key there can be: it has a row when the first key is
+        // it. (Every lesson asks this, through the room left: O(1), not a search.)
+        self.rows.len() - usize::from(self.rows.first_key() == Some(START))
     }
 
     /// The number of edges, zero-weight ones and the start row's included.

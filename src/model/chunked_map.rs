@@ -130,6 +130,11 @@ impl<V: Clone> ChunkedMap<V> {
         self.len
     }
 
+    /// The smallest key, if any.
+    pub(crate) fn first_key(&self) -> Option<TrackId> {
+        self.index.firsts.first().copied()
+    }
+
     pub(crate) fn get(&self, key: TrackId) -> Option<&V> {
         let chunk = self.index.chunks.get(self.chunk_of(key))?;
         let at = chunk.keys.binary_search(&key).ok()?;
@@ -162,44 +167,96 @@ impl<V: Clone> ChunkedMap<V> {
     /// Inserts or replaces; returns the value replaced.
     pub(crate) fn insert(&mut self, key: TrackId, value: V) -> Option<V> {
         let c = self.chunk_of(key);
-        let index = Rc::make_mut(&mut self.index);
-        let Some(chunk) = index.chunks.get_mut(c) else {
-            index.firsts.push(key);
-            index.chunks.push(Rc::new(Chunk {
-                keys: vec![key],
-                values: vec![value],
-            }));
-            self.len += 1;
-            return None;
-        };
-        let chunk = Rc::make_mut(chunk);
-        match chunk.keys.binary_search(&key) {
-            Ok(at) => chunk
-                .values
-                .get_mut(at)
+        match self
+            .index
+            .chunks
+            .get(c)
+            .map(|chunk| chunk.keys.binary_search(&key))
+        {
+            Some(Ok(at)) => self
+                .value_mut(c, at)
                 .map(|old| std::mem::replace(old, value)),
-            Err(at) => {
-                chunk.keys.insert(at, key);
-                chunk.values.insert(at, value);
-                self.len += 1;
-                if at == 0 {
-                    // Only the first chunk takes keys below its first one.
-                    if let Some(first) = index.firsts.get_mut(c) {
-                        *first = key;
-                    }
-                }
-                if chunk.keys.len() > CHUNK {
-                    let upper = Chunk {
-                        keys: chunk.keys.split_off(CHUNK / 2),
-                        values: chunk.values.split_off(CHUNK / 2),
-                    };
-                    if let Some(first) = upper.keys.first() {
-                        index.firsts.insert(c + 1, *first);
-                    }
-                    index.chunks.insert(c + 1, Rc::new(upper));
-                }
+            Some(Err(at)) => {
+                self.insert_at(c, at, key, value);
                 None
             }
+            None => {
+                self.push_first(key, value);
+                None
+            }
+        }
+    }
+
+    /// The value of `key`, inserted with `make` when absent, and whether it was: one search
+    /// where `get_mut` then `insert` would make two.
+    pub(crate) fn upsert(
+        &mut self,
+        key: TrackId,
+        make: impl FnOnce() -> V,
+    ) -> Option<(&mut V, bool)> {
+        let c = self.chunk_of(key);
+        match self
+            .index
+            .chunks
+            .get(c)
+            .map(|chunk| chunk.keys.binary_search(&key))
+        {
+            Some(Ok(at)) => return self.value_mut(c, at).map(|v| (v, false)),
+            Some(Err(at)) => self.insert_at(c, at, key, make()),
+            None => self.push_first(key, make()),
+        }
+        self.get_mut(key).map(|v| (v, true))
+    }
+
+    /// The value at position `at` of chunk `c`, the chunk copied first when it is shared.
+    fn value_mut(&mut self, c: usize, at: usize) -> Option<&mut V> {
+        let chunk = Rc::make_mut(Rc::make_mut(&mut self.index).chunks.get_mut(c)?);
+        chunk.values.get_mut(at)
+    }
+
+    /// The first entry of an empty map. Room for a few more is made at once: maps made one
+    /// entry at a time (what a build learns out of one track) mostly stay short, and growing
+    /// from one entry would move them three times before eight.
+    fn push_first(&mut self, key: TrackId, value: V) {
+        const FIRST: usize = 8;
+        let index = Rc::make_mut(&mut self.index);
+        let mut chunk = Chunk {
+            keys: Vec::with_capacity(FIRST),
+            values: Vec::with_capacity(FIRST),
+        };
+        chunk.keys.push(key);
+        chunk.values.push(value);
+        index.firsts.push(key);
+        index.chunks.push(Rc::new(chunk));
+        self.len += 1;
+    }
+
+    /// Inserts an absent key at position `at` of chunk `c`, where a search put it; a chunk
+    /// grown past [`CHUNK`] splits in two.
+    fn insert_at(&mut self, c: usize, at: usize, key: TrackId, value: V) {
+        let index = Rc::make_mut(&mut self.index);
+        let Some(chunk) = index.chunks.get_mut(c) else {
+            return;
+        };
+        let chunk = Rc::make_mut(chunk);
+        chunk.keys.insert(at, key);
+        chunk.values.insert(at, value);
+        self.len += 1;
+        if at == 0 {
+            // Only the first chunk takes keys below its first one.
+            if let Some(first) = index.firsts.get_mut(c) {
+                *first = key;
+            }
+        }
+        if chunk.keys.len() > CHUNK {
+            let upper = Chunk {
+                keys: chunk.keys.split_off(CHUNK / 2),
+                values: chunk.values.split_off(CHUNK / 2),
+            };
+            if let Some(first) = upper.keys.first() {
+                index.firsts.insert(c + 1, *first);
+            }
+            index.chunks.insert(c + 1, Rc::new(upper));
         }
     }
 

@@ -152,38 +152,34 @@ impl RuntimeGraph {
     }
 
     /// Changes the learned entry of one edge, created empty when absent. (A `dyn` change: one
-    /// copy of this in the wasm.)
+    /// copy of this in the wasm.) One search of the row whether the edge was learned or not.
     fn change(&mut self, from: TrackId, to: TrackId, change: &dyn Fn(&mut Learned)) {
         let row = self.learned.entry(from).or_default();
-        // The common case first: one search for an edge already learned.
-        if let Some(l) = row.get_mut(to) {
-            let was_watched = l.watched();
-            change(l);
-            if l.watched() && !was_watched {
-                self.watched.push((from, u64::from(to)));
-            }
-            return;
-        }
-        // A track taught since the build becomes known to this build's own base snapshot (the
-        // live base learns it at the next rebuild). Only a new entry can bring a new track or
-        // a new edge, so a repeated lesson skips these lookups.
-        for id in [from, to] {
-            if id != START && self.base.note_track(id) {
-                self.grown.tracks += 1;
-            }
-        }
-        if self.base.row(from).and_then(|r| r.get(to)).is_none() {
-            self.grown.edges += 1;
-        }
-        let mut l = Learned {
+        let empty = || Learned {
             to,
             ..Learned::default()
         };
-        change(&mut l);
-        if l.watched() {
+        let Some((l, new)) = row.upsert(to, empty) else {
+            return;
+        };
+        // A new entry is empty, so watched, but not listed yet.
+        let was_watched = !new && l.watched();
+        change(l);
+        if l.watched() && !was_watched {
             self.watched.push((from, u64::from(to)));
         }
-        row.insert(to, l);
+        // A track taught since the build becomes known to this build's own base snapshot (the
+        // live base learns it at the next rebuild). Only a new entry can bring a new track or
+        // a new edge, and an edge the base has brings neither (its ends are known): so the
+        // common lessons, on edges the base has, look the base up once.
+        if new && self.base.row(from).and_then(|r| r.get(to)).is_none() {
+            self.grown.edges += 1;
+            for id in [from, to] {
+                if id != START && self.base.note_track(id) {
+                    self.grown.tracks += 1;
+                }
+            }
+        }
     }
 
     /// What one lesson on `from -> to` would add to `live` (the graph this build folds into)
