@@ -13,11 +13,12 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 
 // The browser package's first limit was 100 KB gzipped; the learning policy, the delta saves and
-// the player API (choices, queue, bulk loading, history import) took it to about 107 KB, and the
+// the player API (choices, queue, bulk loading, history import) took it to about 107 KB, the
 // build's short names and binaryen's inlining limit (scripts/build.sh) back to 96.7 KB for the
-// default entry, 93.1 KB for the total. This guard, about 3 KB above the larger of the two,
-// keeps them from growing further unnoticed; the README says where they stand.
-const BUDGET_GZIP = 100 * 1000;
+// default entry, and serde-wasm-bindgen for the returned values added 3.3 KB (ARCHITECTURE.md,
+// Dependencies). This guard, about 3 KB above the larger of the two sizes checked, keeps them
+// from growing further unnoticed; the README says where they stand.
+const BUDGET_GZIP = 103 * 1000;
 const TARGET_GZIP = 60 * 1000; // the performance issue's target: at most 60 KB gzipped
 
 const dir = mkdtempSync(join(tmpdir(), "memory-player-size-"));
