@@ -575,3 +575,22 @@ fn a_pile_of_lessons_is_learned_folded_and_saved_exactly() {
         );
     }
 }
+
+#[test]
+fn plays_counts_every_track_played_and_survives_a_snapshot() {
+    let h = ring(seed_options(), 8);
+    assert_eq!(h.o.plays(), 0);
+    let a = h.o.play_next().unwrap();
+    h.o.play_track(5).unwrap();
+    h.o.enqueue(&[3]).unwrap();
+    assert_eq!(h.o.plays(), 2, "queueing plays nothing");
+    h.o.play_next().unwrap(); // the queued 3
+    assert_eq!(h.o.play_back(), Some(5));
+    assert_eq!(h.o.play_next(), Some(3)); // forward again
+    assert_eq!(h.o.plays(), 5);
+    // Refused calls and lessons play nothing.
+    assert!(h.o.play_track(START).is_err());
+    h.o.feedback(a, 5, 100.0, 200.0).unwrap();
+    assert_eq!(h.o.plays(), 5);
+    assert_eq!(restored(&h.o).plays(), 5);
+}

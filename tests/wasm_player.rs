@@ -82,6 +82,17 @@ fn play_track_plays_the_choice_and_learns_it() {
 }
 
 #[wasm_bindgen_test]
+fn plays_counts_the_tracks_played() {
+    let o = seeded(3.0);
+    catalogue(&o, 6);
+    assert_eq!(o.plays().unwrap(), 0.0);
+    o.play_next().unwrap();
+    o.play_track(n(5.0)).unwrap();
+    assert!(o.play_track(n(0.0)).is_err());
+    assert_eq!(o.plays().unwrap(), 2.0);
+}
+
+#[wasm_bindgen_test]
 fn the_choice_amount_option() {
     let o = Orchestrator::new(opts(&[
         ("choiceAmount", n(3.0)),

@@ -237,8 +237,7 @@ export class EngineSession {
     o.start();
     this.#memoryState = {
       how,
-      // The package tells the number of plays only in a snapshot (its recency record).
-      plays: o.snapshot().recency.plays,
+      plays: o.plays,
       build: build.buildVersion,
       dropped,
       shared: o.profileShared === true,

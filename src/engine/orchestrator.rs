@@ -180,6 +180,12 @@ impl Orchestrator {
         self.inner.changes.get()
     }
 
+    /// How many tracks have played (generated, chosen, queued or from the forward stack): the
+    /// clock the repeat window and the cooldowns count in.
+    pub fn plays(&self) -> u64 {
+        self.inner.state.borrow().recency.plays()
+    }
+
     pub(super) fn changed(&self) {
         self.inner.changes.set(self.inner.changes.get() + 1);
     }

@@ -99,6 +99,12 @@ impl Orchestrator {
         Ok(self.engine()?.changes() as f64)
     }
 
+    /// How many tracks have played since the engine began (snapshots keep it).
+    #[wasm_bindgen(getter)]
+    pub fn plays(&self) -> Result<f64, JsValue> {
+        Ok(self.engine()?.plays() as f64)
+    }
+
     /// Spawns the managers on this page's event loop. Idempotent.
     pub fn start(&self) -> Result<(), JsValue> {
         Ok(self.engine()?.start()?)
