@@ -1,14 +1,12 @@
 //! Snapshots out of the engine and engines out of snapshots.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures::task::LocalSpawn;
 
-use super::orchestrator::State;
 use super::snapshot::{BuildSnapshot, ChainSnapshot, Snapshot, SnapshotError};
 use super::{Clock, Orchestrator};
-use crate::model::{Rng, Row};
+use crate::model::Row;
 
 impl Orchestrator {
     /// An engine resumed from a snapshot, exactly where it was saved; managers not running.
@@ -18,20 +16,7 @@ impl Orchestrator {
         spawner: impl LocalSpawn + 'static,
         clock: impl Clock + 'static,
     ) -> Result<Self, SnapshotError> {
-        let restored = snapshot.validate()?;
-        let state = State {
-            base: restored.base,
-            build: Rc::new(RefCell::new(restored.build)),
-            chain: restored.chain,
-            recency: restored.recency,
-            rng: Rng::from_state(snapshot.rng_state),
-            taste: restored.taste,
-            replay: restored.replay,
-            scratch: Vec::new(),
-            picks: Vec::new(),
-            queue: snapshot.queue.iter().copied().collect(),
-            history: snapshot.history,
-        };
+        let state = snapshot.validate()?;
         let options = snapshot.options.clone();
         let pending = snapshot.pending_cooldown_steps;
         Ok(Self::from_state(

@@ -1,11 +1,14 @@
 //! Snapshots: everything needed to resume an engine exactly, as plain data, and the checks a
 //! snapshot must pass before anything is restored from it.
 
+use std::cell::RefCell;
 use std::fmt;
+use std::rc::Rc;
 
+use super::orchestrator::State;
 use super::Options;
 use crate::model::{
-    BaseGraph, Learned, PlaybackChain, Recency, Replay, Row, RowError, RuntimeGraph, Taste,
+    BaseGraph, Learned, PlaybackChain, Recency, Replay, Rng, Row, RowError, RuntimeGraph, Taste,
     TasteParts, TrackId, MAX_EDGES, MAX_TRACKS, MAX_WEIGHT, START,
 };
 
@@ -173,23 +176,37 @@ fn known(part: &'static str, graph: &BaseGraph, id: TrackId) -> Result<(), Snaps
     }
 }
 
-/// What a valid snapshot restores into.
-pub(crate) struct Restored {
-    pub(crate) base: BaseGraph,
-    pub(crate) build: RuntimeGraph,
-    pub(crate) chain: PlaybackChain,
-    pub(crate) recency: Recency,
-    pub(crate) taste: Taste,
-    pub(crate) replay: Replay,
-}
-
 impl Snapshot {
-    /// Checks every part and builds the model from it; the first problem refuses it whole.
-    pub(crate) fn validate(&self) -> Result<Restored, SnapshotError> {
+    /// Checks every part and builds the engine's state from it; the first problem refuses it
+    /// whole. The parts are checked in the order they are listed here.
+    pub(super) fn validate(&self) -> Result<State, SnapshotError> {
         self.options.validate().map_err(|e| SnapshotError {
             part: "options",
             problem: e.to_string(),
         })?;
+        let base = self.validate_base()?;
+        let build = self.build.validate(&base)?;
+        let chain = self.chain.validate(self.options.history_limit)?;
+        let recency = self.validate_recency()?;
+        let taste = self.validate_taste(&recency)?;
+        self.validate_rest()?;
+        Ok(State {
+            base,
+            build: Rc::new(RefCell::new(build)),
+            chain,
+            recency,
+            rng: Rng::from_state(self.rng_state),
+            taste,
+            replay: self.replay,
+            scratch: Vec::new(),
+            picks: Vec::new(),
+            queue: self.queue.iter().copied().collect(),
+            history: self.history,
+        })
+    }
+
+    /// The base graph: valid rows, and every target a known track.
+    fn validate_base(&self) -> Result<BaseGraph, SnapshotError> {
         let base_rows = rows(
             "base",
             &mut self.base.iter().map(|(id, row)| (*id, Some(row))),
@@ -202,106 +219,11 @@ impl Snapshot {
             }
         }
         targets_known("base", &base)?;
+        Ok(base)
+    }
 
-        let b = &self.build;
-        if !b.built_at.is_finite() {
-            return refuse("build.builtAt", "must be a finite number of milliseconds");
-        }
-        let mut build_base = base.clone();
-        let changes = rows(
-            "build.baseChanges",
-            &mut b.base_changes.iter().map(|(id, row)| (*id, row.as_ref())),
-            MAX_EDGES,
-        )?;
-        build_base.apply_diff(changes);
-        if build_base.edge_count() > MAX_EDGES || build_base.track_count() > MAX_TRACKS {
-            return refuse(
-                "build.baseChanges",
-                "more than 20000000 edges or 2000000 tracks",
-            );
-        }
-        targets_known("build.baseChanges", &build_base)?;
-        if b.learned.len() > MAX_EDGES {
-            return refuse("build.learned", TOO_MANY_EDGES);
-        }
-        let mut last_from = None;
-        for (from, row) in &b.learned {
-            if last_from.is_some_and(|last| last >= *from) || row.is_empty() {
-                return refuse(
-                    "build.learned",
-                    format!("track {from} is out of order, duplicated or empty"),
-                );
-            }
-            last_from = Some(*from);
-            if *from != START {
-                known("build.learned", &build_base, *from)?;
-            }
-            let mut last_to = None;
-            for l in row {
-                if last_to.is_some_and(|last| last >= l.to) || l.to == START {
-                    return refuse(
-                        "build.learned",
-                        format!(
-                            "edge {from} -> {}: out of order, duplicated, or to the start node",
-                            l.to
-                        ),
-                    );
-                }
-                let weight = |x: f64| (0.0..=MAX_WEIGHT).contains(&x);
-                if !weight(l.bonus) || !weight(l.penalty) {
-                    return refuse(
-                        "build.learned",
-                        format!(
-                            "edge {from} -> {}: a bonus or penalty that is not a number from 0 to 1e15",
-                            l.to
-                        ),
-                    );
-                }
-                last_to = Some(l.to);
-                known("build.learned", &build_base, l.to)?;
-            }
-        }
-        let mut build = RuntimeGraph::restore(
-            build_base,
-            b.version,
-            &b.reason,
-            b.built_at,
-            b.diffs,
-            b.learned.clone(),
-        );
-        build.recount_growth(&base);
-        let grown = build.grown();
-        if base.track_count() + grown.tracks > MAX_TRACKS
-            || base.edge_count() + grown.edges > MAX_EDGES
-        {
-            return refuse(
-                "build.learned",
-                "folding it would take the graph past 20000000 edges or 2000000 tracks",
-            );
-        }
-
-        // A back stack longer than historyLimit (lowered since the save) is cut, oldest first.
-        let c = &self.chain;
-        for id in c.back.iter().chain(&c.forward).chain(&c.current) {
-            if *id == START {
-                return refuse("chain", "the start node 0 is not a track");
-            }
-        }
-        if c.current.is_none() && !(c.back.is_empty() && c.forward.is_empty()) {
-            return refuse(
-                "chain.current",
-                "is missing although the stacks are not empty",
-            );
-        }
-        let chain = PlaybackChain::restore(
-            self.options.history_limit,
-            c.back.clone(),
-            c.current,
-            c.forward.clone(),
-            c.learning_frozen,
-            c.current_removed,
-        );
-
+    /// Plays in order, and the taste (or an empty one from a version 1 snapshot) told of them.
+    fn validate_recency(&self) -> Result<Recency, SnapshotError> {
         if self
             .last_played
             .windows(2)
@@ -309,17 +231,19 @@ impl Snapshot {
         {
             return refuse("recency.last", "tracks are out of order or duplicated");
         }
-        let recency = Recency::restore(self.plays, self.last_played.iter().copied()).ok_or(
-            SnapshotError {
-                part: "recency",
-                problem: "a last play lies outside 1..=plays".into(),
-            },
-        )?;
+        Recency::restore(self.plays, self.last_played.iter().copied()).ok_or(SnapshotError {
+            part: "recency",
+            problem: "a last play lies outside 1..=plays".into(),
+        })
+    }
+
+    /// The taste (an empty one from a version 1 snapshot), told of the plays `recency` holds.
+    fn validate_taste(&self, recency: &Recency) -> Result<Taste, SnapshotError> {
         let (half_life, window) = (
             self.options.memory_half_life,
             self.options.repeat_window as u64,
         );
-        let taste = match &self.taste {
+        let mut taste = match &self.taste {
             None => Taste::new(half_life, window),
             Some(parts) => {
                 Taste::restore(parts, half_life, window).map_err(|part| SnapshotError {
@@ -330,10 +254,14 @@ impl Snapshot {
                 })?
             }
         };
-        let mut taste = taste;
         for (id, at) in recency.entries() {
             taste.note_play(id, at);
         }
+        Ok(taste)
+    }
+
+    /// The parts restored as they are: the replay, the queue and where the last history ended.
+    fn validate_rest(&self) -> Result<(), SnapshotError> {
         if matches!(self.replay, Replay::After(0)) {
             return refuse("replay", "a replay gap is at least 1 play");
         }
@@ -351,14 +279,145 @@ impl Snapshot {
                 );
             }
         }
-        Ok(Restored {
-            base,
-            build,
-            chain,
-            recency,
-            taste,
-            replay: self.replay,
-        })
+        Ok(())
+    }
+}
+
+impl BuildSnapshot {
+    /// The build over `base`: its own base (the live one with the saved changes), what it
+    /// learned, and room in the limits to fold it into `base`.
+    fn validate(&self, base: &BaseGraph) -> Result<RuntimeGraph, SnapshotError> {
+        if !self.built_at.is_finite() {
+            return refuse("build.builtAt", "must be a finite number of milliseconds");
+        }
+        let build_base = self.validate_base_changes(base)?;
+        learned_valid(&self.learned, &build_base)?;
+        let mut build = RuntimeGraph::restore(
+            build_base,
+            self.version,
+            &self.reason,
+            self.built_at,
+            self.diffs,
+            self.learned.clone(),
+        );
+        build.recount_growth(base);
+        let grown = build.grown();
+        if base.track_count() + grown.tracks > MAX_TRACKS
+            || base.edge_count() + grown.edges > MAX_EDGES
+        {
+            return refuse(
+                "build.learned",
+                "folding it would take the graph past 20000000 edges or 2000000 tracks",
+            );
+        }
+        Ok(build)
+    }
+
+    /// The build's base: `base` with the saved changes, within the limits.
+    fn validate_base_changes(&self, base: &BaseGraph) -> Result<BaseGraph, SnapshotError> {
+        let mut build_base = base.clone();
+        let changes = rows(
+            "build.baseChanges",
+            &mut self
+                .base_changes
+                .iter()
+                .map(|(id, row)| (*id, row.as_ref())),
+            MAX_EDGES,
+        )?;
+        build_base.apply_diff(changes);
+        if build_base.edge_count() > MAX_EDGES || build_base.track_count() > MAX_TRACKS {
+            return refuse(
+                "build.baseChanges",
+                "more than 20000000 edges or 2000000 tracks",
+            );
+        }
+        targets_known("build.baseChanges", &build_base)?;
+        Ok(build_base)
+    }
+}
+
+/// What a build learned: rows in strictly ascending source order, none empty, each from and
+/// to known tracks of `graph` in ascending target order, with bonuses and penalties in range.
+fn learned_valid(
+    learned: &[(TrackId, Vec<Learned>)],
+    graph: &BaseGraph,
+) -> Result<(), SnapshotError> {
+    if learned.len() > MAX_EDGES {
+        return refuse("build.learned", TOO_MANY_EDGES);
+    }
+    let mut last_from = None;
+    for (from, row) in learned {
+        if last_from.is_some_and(|last| last >= *from) || row.is_empty() {
+            return refuse(
+                "build.learned",
+                format!("track {from} is out of order, duplicated or empty"),
+            );
+        }
+        last_from = Some(*from);
+        if *from != START {
+            known("build.learned", graph, *from)?;
+        }
+        learned_row_valid(*from, row, graph)?;
+    }
+    Ok(())
+}
+
+fn learned_row_valid(
+    from: TrackId,
+    row: &[Learned],
+    graph: &BaseGraph,
+) -> Result<(), SnapshotError> {
+    let mut last_to = None;
+    for l in row {
+        if last_to.is_some_and(|last| last >= l.to) || l.to == START {
+            return refuse(
+                "build.learned",
+                format!(
+                    "edge {from} -> {}: out of order, duplicated, or to the start node",
+                    l.to
+                ),
+            );
+        }
+        let weight = |x: f64| (0.0..=MAX_WEIGHT).contains(&x);
+        if !weight(l.bonus) || !weight(l.penalty) {
+            return refuse(
+                "build.learned",
+                format!(
+                    "edge {from} -> {}: a bonus or penalty that is not a number from 0 to 1e15",
+                    l.to
+                ),
+            );
+        }
+        last_to = Some(l.to);
+        known("build.learned", graph, l.to)?;
+    }
+    Ok(())
+}
+
+impl ChainSnapshot {
+    /// The playback chain, no track the start node and a current track unless both stacks are
+    /// empty. A back stack longer than `history_limit` (lowered since the save) is cut, oldest
+    /// first.
+    fn validate(&self, history_limit: usize) -> Result<PlaybackChain, SnapshotError> {
+        for id in self.back.iter().chain(&self.forward).chain(&self.current) {
+            if *id == START {
+                return refuse("chain", "the start node 0 is not a track");
+            }
+        }
+        if self.current.is_none() && !(self.back.is_empty() && self.forward.is_empty()) {
+            return refuse(
+                "chain.current",
+                "is missing although the stacks are not empty",
+            );
+        }
+        Ok(PlaybackChain::restore(
+            history_limit,
+            self.back.clone(),
+            self.current,
+            self.forward.clone(),
+            self.learning_frozen,
+            self.current_removed,
+        ))
     }
 }
 
