@@ -20,6 +20,15 @@ pub struct Growth {
     pub edges: usize,
 }
 
+/// The buffers [`BaseGraph::reinforce_many`] reuses from one run of equal sources to the next.
+#[derive(Default)]
+struct RunScratch {
+    /// (target, position in the run), sorted.
+    run: Vec<(TrackId, u64)>,
+    /// (target, new weight), ascending.
+    updates: Vec<(TrackId, f64)>,
+}
+
 impl Growth {
     /// True when this growth fits in `room`.
     pub fn fits(self, room: Room) -> bool {
@@ -134,8 +143,7 @@ impl BaseGraph {
             return Err((edges.len(), ModelError::Full));
         }
         // Every other row: one run of equal sources at a time, in input order.
-        let mut run: Vec<(TrackId, u64)> = Vec::new();
-        let mut updates: Vec<(TrackId, f64)> = Vec::new();
+        let mut scratch = RunScratch::default();
         let mut rest = edges;
         while let Some((from, _, _)) = rest.first() {
             let from = *from;
@@ -145,52 +153,78 @@ impl BaseGraph {
             if from == START {
                 continue;
             }
-            // (target, position) pairs: sorted, equal targets keep their input order, so
-            // their amounts add up in it. (The crate's one sort: another would weigh more in
-            // the wasm than it saves here.)
-            run.clear();
-            run.extend(
-                this.iter()
-                    .enumerate()
-                    .map(|(i, (_, to, _))| (*to, i as u64)),
-            );
-            sort_pairs(&mut run);
-            grown.tracks += usize::from(self.note_track(from));
-            let Some(row) = self.rows.get_mut(from) else {
-                continue;
-            };
-            let row = Rc::make_mut(row);
-            updates.clear();
-            for (to, i) in run.iter().copied() {
-                let a = this.get(i as usize).map_or(0.0, |e| e.2);
-                match updates.last_mut() {
-                    Some((last, w)) if *last == to => *w = add(*w, a),
-                    _ => updates.push((to, add(row.get(to).unwrap_or(0.0), a))),
-                }
-            }
-            let added = row.set_sorted(&updates);
-            self.edges += added;
-            grown.edges += added;
+            let run = self.reinforce_run(from, this, &mut scratch);
+            grown.tracks += run.tracks;
+            grown.edges += run.edges;
             if !grown.fits(room) {
                 return Err((edges.len() - rest.len() - 1, ModelError::Full));
             }
         }
-        let arrivals: Vec<(TrackId, f64)> = arrivals
-            .into_iter()
-            .map(|(to, w)| (to, f64::from_bits(w)))
-            .collect();
-        if !arrivals.is_empty() {
-            if let Some(row) = self.rows.get_or_insert_with(START, || self.empty.clone()) {
-                let added = Rc::make_mut(row).set_sorted(&arrivals);
-                self.edges += added;
-                grown.edges += added;
-            }
-        }
+        grown.edges += self.set_start_row(arrivals);
         if grown.fits(room) {
             Ok(grown)
         } else {
             Err((edges.len(), ModelError::Full))
         }
+    }
+
+    /// Reinforces a run of edges that all leave `from` (not the start node) in one pass over
+    /// its row, adding equal targets' amounts in input order; what that added. `scratch` is
+    /// reused from run to run.
+    fn reinforce_run(
+        &mut self,
+        from: TrackId,
+        this: &[(TrackId, TrackId, f64)],
+        scratch: &mut RunScratch,
+    ) -> Growth {
+        let RunScratch { run, updates } = scratch;
+        // (target, position) pairs: sorted, equal targets keep their input order, so their
+        // amounts add up in it. (The crate's one sort: another would weigh more in the wasm
+        // than it saves here.)
+        run.clear();
+        run.extend(
+            this.iter()
+                .enumerate()
+                .map(|(i, (_, to, _))| (*to, i as u64)),
+        );
+        sort_pairs(run);
+        let mut grown = Growth {
+            tracks: usize::from(self.note_track(from)),
+            ..Growth::default()
+        };
+        let Some(row) = self.rows.get_mut(from) else {
+            return grown;
+        };
+        let row = Rc::make_mut(row);
+        updates.clear();
+        for (to, i) in run.iter().copied() {
+            let a = this.get(i as usize).map_or(0.0, |e| e.2);
+            match updates.last_mut() {
+                Some((last, w)) if *last == to => *w = add(*w, a),
+                _ => updates.push((to, add(row.get(to).unwrap_or(0.0), a))),
+            }
+        }
+        grown.edges = row.set_sorted(updates);
+        self.edges += grown.edges;
+        grown
+    }
+
+    /// Sets the start row's weights `arrivals` (as bits, ascending by target); the edges
+    /// that added.
+    fn set_start_row(&mut self, arrivals: Vec<(TrackId, u64)>) -> usize {
+        let arrivals: Vec<(TrackId, f64)> = arrivals
+            .into_iter()
+            .map(|(to, w)| (to, f64::from_bits(w)))
+            .collect();
+        if arrivals.is_empty() {
+            return 0;
+        }
+        let Some(row) = self.rows.get_or_insert_with(START, || self.empty.clone()) else {
+            return 0;
+        };
+        let added = Rc::make_mut(row).set_sorted(&arrivals);
+        self.edges += added;
+        added
     }
 
     /// The start row's weights after `edges`, ascending by target: each edge adds its amount

@@ -200,15 +200,8 @@ pub fn explain_next(
             // No row has a positive weight: the least recently played track is certain. Its
             // components are those of its (drained) edge on the start row, if it has one.
             out.row = START;
-            let edge = build.edges(START).into_iter().find(|e| e.to == id);
-            let edge = edge.unwrap_or(EdgeView {
-                to: id,
-                base: 0.0,
-                bonus: 0.0,
-                penalty: 0.0,
-                cooldown: 0,
-            });
-            out.candidates.push(explained(START, edge, 1.0));
+            out.candidates
+                .push(explained(START, start_edge(build, id), 1.0));
             return out;
         }
         Source::Row(from) => from,
@@ -226,6 +219,18 @@ pub fn explain_next(
         .filter_map(|at| all.get(at).cloned())
         .collect();
     out
+}
+
+/// The edge from the start node to `id` in `build`, or one with nothing on it.
+fn start_edge(build: &RuntimeGraph, id: TrackId) -> EdgeView {
+    let edge = build.edges(START).into_iter().find(|e| e.to == id);
+    edge.unwrap_or(EdgeView {
+        to: id,
+        base: 0.0,
+        bonus: 0.0,
+        penalty: 0.0,
+        cooldown: 0,
+    })
 }
 
 /// The indices of the `limit` most likely items, most likely first (ties by lower id), without

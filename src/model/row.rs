@@ -199,29 +199,40 @@ impl Row {
         if updates.len() < 8 || updates.len() < self.len() / 8 {
             let mut added = 0;
             for (to, w) in updates {
-                let new = match &mut self.0 {
-                    Repr::Flat { targets, weights } => match targets.binary_search(to) {
-                        Ok(at) => {
-                            if let Some(slot) = weights.get_mut(at) {
-                                *slot = *w;
-                            }
-                            false
-                        }
-                        Err(at) => {
-                            targets.insert(at, *to);
-                            weights.insert(at, *w);
-                            true
-                        }
-                    },
-                    Repr::Chunked(map) => map.insert(*to, *w).is_none(),
-                };
-                if new {
+                if self.set(*to, *w) {
                     added += 1;
                     self.chunk_if_long();
                 }
             }
             return added;
         }
+        self.merge_sorted(updates)
+    }
+
+    /// Sets the weight of the edge to `to`, creating it if absent (without chunking the row);
+    /// true when it is new.
+    fn set(&mut self, to: TrackId, w: f64) -> bool {
+        match &mut self.0 {
+            Repr::Flat { targets, weights } => match targets.binary_search(&to) {
+                Ok(at) => {
+                    if let Some(slot) = weights.get_mut(at) {
+                        *slot = w;
+                    }
+                    false
+                }
+                Err(at) => {
+                    targets.insert(at, to);
+                    weights.insert(at, w);
+                    true
+                }
+            },
+            Repr::Chunked(map) => map.insert(to, w).is_none(),
+        }
+    }
+
+    /// [`Row::set_sorted`] in one pass: the row and `updates` merged into a new flat row
+    /// (chunked again if long).
+    fn merge_sorted(&mut self, updates: &[(TrackId, f64)]) -> usize {
         let (mut targets, mut weights) = (
             Vec::with_capacity(self.len() + updates.len()),
             Vec::with_capacity(self.len() + updates.len()),
