@@ -166,13 +166,8 @@ impl<V: Clone> ChunkedMap<V> {
 
     /// Inserts or replaces; returns the value replaced.
     pub(crate) fn insert(&mut self, key: TrackId, value: V) -> Option<V> {
-        let c = self.chunk_of(key);
-        match self
-            .index
-            .chunks
-            .get(c)
-            .map(|chunk| chunk.keys.binary_search(&key))
-        {
+        let (c, found) = self.locate(key);
+        match found {
             Some(Ok(at)) => self
                 .value_mut(c, at)
                 .map(|old| std::mem::replace(old, value)),
@@ -194,18 +189,21 @@ impl<V: Clone> ChunkedMap<V> {
         key: TrackId,
         make: impl FnOnce() -> V,
     ) -> Option<(&mut V, bool)> {
-        let c = self.chunk_of(key);
-        match self
-            .index
-            .chunks
-            .get(c)
-            .map(|chunk| chunk.keys.binary_search(&key))
-        {
+        let (c, found) = self.locate(key);
+        match found {
             Some(Ok(at)) => return self.value_mut(c, at).map(|v| (v, false)),
             Some(Err(at)) => self.insert_at(c, at, key, make()),
             None => self.push_first(key, make()),
         }
         self.get_mut(key).map(|v| (v, true))
+    }
+
+    /// Where `key` is: its chunk, and its position in that chunk (`Ok`) or the position it
+    /// would be inserted at (`Err`); no position when that chunk does not exist (no chunk yet).
+    fn locate(&self, key: TrackId) -> (usize, Option<Result<usize, usize>>) {
+        let c = self.chunk_of(key);
+        let found = self.index.chunks.get(c);
+        (c, found.map(|chunk| chunk.keys.binary_search(&key)))
     }
 
     /// The value at position `at` of chunk `c`, the chunk copied first when it is shared.

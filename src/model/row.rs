@@ -161,31 +161,7 @@ impl Row {
     /// Adds `delta` to the edge (creating it at 0 first), within `0..=MAX_WEIGHT`.
     /// Returns true when the edge is new.
     pub(crate) fn adjust(&mut self, to: TrackId, delta: f64) -> bool {
-        let added = match &mut self.0 {
-            Repr::Flat { targets, weights } => match targets.binary_search(&to) {
-                Ok(at) => {
-                    if let Some(w) = weights.get_mut(at) {
-                        *w = add(*w, delta);
-                    }
-                    false
-                }
-                Err(at) => {
-                    targets.insert(at, to);
-                    weights.insert(at, add(0.0, delta));
-                    true
-                }
-            },
-            Repr::Chunked(map) => match map.get_mut(to) {
-                Some(w) => {
-                    *w = add(*w, delta);
-                    false
-                }
-                None => {
-                    map.insert(to, add(0.0, delta));
-                    true
-                }
-            },
-        };
+        let added = self.update(to, |w| add(w.unwrap_or(0.0), delta));
         if added {
             self.chunk_if_long();
         }
@@ -199,7 +175,7 @@ impl Row {
         if updates.len() < 8 || updates.len() < self.len() / 8 {
             let mut added = 0;
             for (to, w) in updates {
-                if self.set(*to, *w) {
+                if self.update(*to, |_| *w) {
                     added += 1;
                     self.chunk_if_long();
                 }
@@ -209,24 +185,33 @@ impl Row {
         self.merge_sorted(updates)
     }
 
-    /// Sets the weight of the edge to `to`, creating it if absent (without chunking the row);
-    /// true when it is new.
-    fn set(&mut self, to: TrackId, w: f64) -> bool {
+    /// Sets the edge to `to` to `weight(its weight)`, or creates it at `weight(None)` when
+    /// absent (without chunking the row); true when it is new. One search either way.
+    fn update(&mut self, to: TrackId, weight: impl FnOnce(Option<f64>) -> f64) -> bool {
         match &mut self.0 {
             Repr::Flat { targets, weights } => match targets.binary_search(&to) {
                 Ok(at) => {
-                    if let Some(slot) = weights.get_mut(at) {
-                        *slot = w;
+                    if let Some(w) = weights.get_mut(at) {
+                        *w = weight(Some(*w));
                     }
                     false
                 }
                 Err(at) => {
                     targets.insert(at, to);
-                    weights.insert(at, w);
+                    weights.insert(at, weight(None));
                     true
                 }
             },
-            Repr::Chunked(map) => map.insert(to, w).is_none(),
+            Repr::Chunked(map) => match map.get_mut(to) {
+                Some(w) => {
+                    *w = weight(Some(*w));
+                    false
+                }
+                None => {
+                    map.insert(to, weight(None));
+                    true
+                }
+            },
         }
     }
 

@@ -142,73 +142,6 @@ mod tests {
             .then(a.id.cmp(&b.id))
     }
 
-    fn cands(ws: &[(TrackId, f64)]) -> Vec<Candidate> {
-        ws.iter()
-            .map(|&(id, weight)| Candidate { id, weight })
-            .collect()
-    }
-
-    #[test]
-    fn gini_is_zero_for_one_and_high_for_many() {
-        assert_eq!(gini([5.0].into_iter()), 0.0);
-        assert!((gini([1.0, 1.0].into_iter()) - 0.5).abs() < 1e-12);
-        assert!(gini([1.0; 10].into_iter()) > 0.89);
-    }
-
-    #[test]
-    fn peaked_distribution_picks_by_weight() {
-        // Gini of (0.9, 0.1) is 0.18: weighted mode, so the heavy edge wins most picks.
-        let mut rng = Rng::new(3);
-        let mut heavy = 0;
-        for _ in 0..1000 {
-            let mut c = cands(&[(1, 9.0), (2, 1.0)]);
-            if select(&mut c, SelectorConfig::default(), &mut rng) == Some(1) {
-                heavy += 1;
-            }
-        }
-        assert!((850..950).contains(&heavy), "{heavy}");
-    }
-
-    #[test]
-    fn spread_distribution_picks_uniformly_among_top_k() {
-        // 20 candidates, weights 1..=20: Gini is high, so only the 3 heaviest are ever picked,
-        // each about a third of the time.
-        let config = SelectorConfig {
-            gini_threshold: 0.5,
-            top_k: 3,
-        };
-        let mut rng = Rng::new(9);
-        let mut counts = [0u32; 21];
-        for _ in 0..3000 {
-            let mut c: Vec<Candidate> = (1..=20)
-                .map(|i| Candidate {
-                    id: i,
-                    weight: f64::from(i),
-                })
-                .collect();
-            let id = select(&mut c, config, &mut rng).unwrap();
-            counts[id as usize] += 1;
-        }
-        assert_eq!(counts[..18].iter().sum::<u32>(), 0);
-        for n in &counts[18..] {
-            assert!((850..1150).contains(n), "{counts:?}");
-        }
-    }
-
-    #[test]
-    fn ties_at_the_top_k_boundary_break_by_lower_id() {
-        let config = SelectorConfig {
-            gini_threshold: 0.0,
-            top_k: 2,
-        };
-        let mut rng = Rng::new(1);
-        for _ in 0..100 {
-            let mut c = cands(&[(4, 1.0), (3, 1.0), (2, 1.0), (1, 1.0)]);
-            let id = select(&mut c, config, &mut rng).unwrap();
-            assert!(id == 1 || id == 2);
-        }
-    }
-
     #[test]
     fn heaviest_matches_a_full_sort() {
         let mut rng = Rng::new(4);
@@ -227,30 +160,5 @@ mod tests {
                 assert_eq!(heaviest(&mut work, k), sorted.as_slice());
             }
         }
-    }
-
-    #[test]
-    fn held_back_candidates_are_never_picked() {
-        let mut rng = Rng::new(6);
-        for threshold in [0.0, 1.0] {
-            let config = SelectorConfig {
-                gini_threshold: threshold,
-                top_k: 2,
-            };
-            for _ in 0..200 {
-                let mut c = cands(&[(1, -5.0), (2, 1.0), (3, -9.0), (4, 2.0)]);
-                let id = select(&mut c, config, &mut rng).unwrap();
-                assert!(id == 2 || id == 4, "{id}");
-            }
-            assert_eq!(select(&mut cands(&[(1, -1.0)]), config, &mut rng), None);
-        }
-    }
-
-    #[test]
-    fn empty_gives_none() {
-        assert_eq!(
-            select(&mut [], SelectorConfig::default(), &mut Rng::new(0)),
-            None
-        );
     }
 }
