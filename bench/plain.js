@@ -1,4 +1,4 @@
-// A plain-JavaScript implementation of memory-player's rules (issue 2), for the benchmark.
+// A plain-JavaScript implementation of memory-player's seed rules, for the benchmark.
 //
 // Written the way a competent JS developer would write it: nested Maps
 // (Map<from, Map<to, weight>>), a small seeded PRNG (mulberry32), arrays of candidate objects

@@ -1,4 +1,4 @@
-// Proves that bench/plain.js follows the engine's rules (issue 2), so the benchmark compares
+// Proves that bench/plain.js follows the engine's seed rules, so the benchmark compares
 // like with like. Run: node --test bench/plain.test.mjs
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -300,7 +300,7 @@ test("history limit bounds the back stack; managers rebuild on the diff limit", 
   assert.equal(o.running, false);
 });
 
-test("issue 10: reinforceMany is reinforce per edge; playTrack, the queue and learnHistory follow the engine's rules", () => {
+test("reinforceMany is reinforce per edge; playTrack, the queue and learnHistory follow the engine's rules", () => {
   const a = new PlainOrchestrator();
   const b = new PlainOrchestrator();
   const from = [1, 1, 2, 0, 3], to = [2, 3, 3, 1, 1], w = [1.5, 2, 1, 4, 0.25];

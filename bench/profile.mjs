@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Save and open times of a large IndexedDB profile in headless Chromium (issues 5 and 11): a
+// Save and open times of a large IndexedDB profile in headless Chromium: a
 // profile of 10 000 tracks and 500 000 edges (the start row's included), built in the page
 // with baseGraph().reinforce, plus a build with learned bonuses, penalties and cooldowns and a
 // playback history. Rows: a save after 50 lessons (a delta), a save after a rebuild (a delta
@@ -8,7 +8,7 @@
 //
 //   node bench/profile.mjs [--runs=5] [--out=bench/profile-results.json]
 // (expects the built package: bash scripts/build.sh). tests/e2e/profile.test.mjs runs the
-// same measurement and asserts the issue's targets: a save after 50 lessons <= 5 ms on the
+// same measurement and asserts the targets: a save after 50 lessons <= 5 ms on the
 // main thread, opening <= 300 ms.
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";

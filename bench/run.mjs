@@ -45,7 +45,7 @@ const ENGINE_SEED = 42;
 const ONLY = opt("only", null)?.split(",") ?? null;
 const wanted = (workload) => ONLY === null || ONLY.includes(workload);
 const OUT = opt("out", join(here, PLAIN_ONLY ? "results.plain-only.json" : ONLY ? "results.only.json" : "results.json"));
-/** The issue-10 workloads that run at one size only (the issue's own). */
+/** The workloads that run at one size only (10 000 tracks): one run takes seconds. */
 const AT_10K = new Set(["feedbackPileUp", "learnHistory"]);
 const HISTORY_PLAYS = 1_000_000;
 /** The engine's policy in the comparison with plain JS: plain.js implements the seed rules. */

@@ -283,7 +283,7 @@ export function hub(o, n, runs, hubDegree = 5000) {
   return r;
 }
 
-// ---------------------------------------------------------------- issue 10
+// ---------------------------------------- bulk loading, the player API, history import
 
 /** Builds the synthetic graph in one reinforceMany call (+ the first rebuild), fresh engine. */
 export function buildMany(create, g, runs = 3) {
@@ -302,7 +302,7 @@ export function buildMany(create, g, runs = 3) {
 }
 
 /**
- * The issue's workload: 100 000 feedback calls (heard / partly / skipped in turn) on random
+ * Lessons piling up in one build: 100 000 feedback calls (heard / partly / skipped in turn) on random
  * edges, the managers stopped, all in one build. Each sample starts from a fresh build.
  */
 export function feedbackPileUp(o, q, runs, calls = 100_000) {

@@ -1,4 +1,4 @@
-//! Bulk loading and the engine's limits (issue 10): `reinforce_many` is `reinforce` per edge,
+//! Bulk loading and the engine's limits: `reinforce_many` is `reinforce` per edge,
 //! in one call; one limit for growth and restore; weights capped, and snapshots held to the
 //! same caps.
 #![cfg(not(target_arch = "wasm32"))]

@@ -1,5 +1,5 @@
-//! The three managers and their lifecycle (issue 2, "The managers"), including every risk the
-//! seed's report fixed, restated for one thread. Time only moves when a test advances the
+//! The three managers and their lifecycle, including the races a multi-threaded design must
+//! guard against, restated for one thread. Time only moves when a test advances the
 //! `ManualClock`; `turn()` lets the executor run.
 #![cfg(not(target_arch = "wasm32"))]
 // Test code: a failed unwrap or index is a failed test, which is what it should be (clippy.toml

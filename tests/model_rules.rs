@@ -1,4 +1,4 @@
-//! The pure rules of the model (issue 2, "The model"): base graph, runtime build, selector and
+//! The pure rules of the model: base graph, runtime build, selector and
 //! playback chain, through the public `memory_player::model` API only.
 #![cfg(not(target_arch = "wasm32"))]
 // Test code: a failed unwrap or index is a failed test, which is what it should be (clippy.toml

@@ -1,4 +1,4 @@
-//! The orchestrator's rules (issue 2, "Orchestrator"), one test each, on a `LocalPool` with a
+//! The orchestrator's rules, one test each, on a `LocalPool` with a
 //! `ManualClock`. Unless a test starts the managers, cooldown steps apply at once.
 #![cfg(not(target_arch = "wasm32"))]
 // Test code: a failed unwrap or index is a failed test, which is what it should be (clippy.toml

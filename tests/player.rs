@@ -1,4 +1,4 @@
-//! What a music app needs from the engine (issue 10), natively: the listener's own choices
+//! What a music app needs from the engine, natively: the listener's own choices
 //! (`play_track`), the queue, history import (`learn_history`), and lessons that cost
 //! O(log n) however many pile up in one build.
 #![cfg(not(target_arch = "wasm32"))]

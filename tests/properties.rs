@@ -1,9 +1,9 @@
-//! Random sequences of every operation against a shadow model of issue 2's rules.
+//! Random sequences of every operation against a shadow model of the seed rules.
 //!
 //! After every step the engine must agree with a plain re-statement of the rules (the `Model`
 //! below): the base graph, what the current build learned, its cooldowns and known tracks, the
 //! playback chain, the build version and the managers alive. On top of that it checks the
-//! invariants the issue names: no panic; every probabilities row sums to 1 or is empty; no
+//! invariants of every engine: no panic; every probabilities row sums to 1 or is empty; no
 //! weight is negative or non-finite; the back stack is bounded; build versions strictly
 //! increase; and every rebuild folds exactly what the old build learned,
 //! `max(0, old + bonus - penalty)` per edge, nothing lost and nothing counted twice.
@@ -100,7 +100,7 @@ fn options(seed: u64) -> Options {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The shadow model: the rules of the issue, written as plainly as possible.
+// The shadow model: the rules, written as plainly as possible.
 
 #[derive(Debug, Default)]
 struct Chain {
@@ -113,13 +113,11 @@ struct Chain {
 }
 
 impl Chain {
+    /// Makes `id` current; the track left, unless it was forgotten.
     fn leave(&mut self, id: TrackId) -> Option<TrackId> {
-        let left = self.current.replace(id);
-        if std::mem::take(&mut self.current_forgotten) {
-            None
-        } else {
-            left
-        }
+        let forgotten = self.current_forgotten;
+        self.current_forgotten = false;
+        self.current.replace(id).filter(|_| !forgotten)
     }
 
     fn push_back(&mut self, id: TrackId, limit: usize) {

@@ -369,7 +369,7 @@ fn a_delta_after_lessons_carries_no_row_and_after_a_rebuild_only_the_changed_row
     );
 }
 
-/// The defect: stop() applied the pending cooldown step without counting it as a
+/// A defect once: stop() applied the pending cooldown step without counting it as a
 /// change, so a store that had saved just before kept `pendingCooldownSteps: 1` while
 /// `snapshot()` said 0.
 #[test]
