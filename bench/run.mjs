@@ -409,20 +409,17 @@ async function main() {
       const o = new mod.Orchestrator({ seed: ENGINE_SEED });
       W.build(o, g);
       W.listen(o, 3000);
-      try {
-        const r = W.playNext(o, RUNS);
-        timings.push({ workload: "playNextAdaptive", n, impl: "wasm", ...r });
-        log(`[wasm ${sizeLabel(n)}] playNextAdaptive: ${fmtNs(r.medianNs)} (batch ${r.batch})`);
-      } catch (e) {
-        timings.push({ workload: "playNextAdaptive", n, impl: "wasm", error: String(e?.message ?? e) });
-      }
-      try {
-        const r = W.explainNext(o, RUNS);
-        timings.push({ workload: "explainAdaptive", n, impl: "wasm", ...r });
-        log(`[wasm ${sizeLabel(n)}] explainAdaptive: ${fmtNs(r.medianNs)} (batch ${r.batch})`);
-      } catch (e) {
-        timings.push({ workload: "explainAdaptive", n, impl: "wasm", error: String(e?.message ?? e) });
-      }
+      const alone = (workload, run) => {
+        try {
+          const r = run();
+          timings.push({ workload, n, impl: "wasm", ...r });
+          log(`[wasm ${sizeLabel(n)}] ${workload}: ${fmtNs(r.medianNs)} (batch ${r.batch})`);
+        } catch (e) {
+          timings.push({ workload, n, impl: "wasm", error: String(e?.message ?? e) });
+        }
+      };
+      alone("playNextAdaptive", () => W.playNext(o, RUNS));
+      alone("explainAdaptive", () => W.explainNext(o, RUNS));
       o.free();
     }
   }

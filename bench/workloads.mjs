@@ -63,37 +63,37 @@ export function build(o, g) {
   return { buildNs: Number(t1 - t0), firstRebuildNs: Number(t2 - t1), edgeCount: bg.edgeCount, calls: n * deg };
 }
 
-/** runtimeGraph().probabilities(id), literally: a fresh handle per call, as an app would write it. */
-export function probabilities(o, q, runs) {
+/**
+ * Times `step(id)` on the query's ids in turn, adding up what it returns; throws `failure`
+ * when the sum fails `ok` (the work was not done).
+ */
+function eachId(q, runs, step, ok, failure) {
   const ids = q.ids;
   const mask = ids.length - 1;
   let i = 0;
   let sink = 0;
   const r = measure(
     (n) => {
-      for (let k = 0; k < n; k++) sink += o.runtimeGraph().probabilities(ids[i++ & mask]).size;
+      for (let k = 0; k < n; k++) sink += step(ids[i++ & mask]);
     },
     { runs },
   );
-  if (!(sink > 0)) throw new Error("probabilities returned nothing");
+  if (!ok(sink)) throw new Error(failure);
   return r;
+}
+
+const positive = (sink) => sink > 0;
+
+/** runtimeGraph().probabilities(id), literally: a fresh handle per call, as an app would write it. */
+export function probabilities(o, q, runs) {
+  const step = (id) => o.runtimeGraph().probabilities(id).size;
+  return eachId(q, runs, step, positive, "probabilities returned nothing");
 }
 
 /** probabilities(id) on a handle taken once. */
 export function probabilitiesCached(o, q, runs) {
-  const ids = q.ids;
-  const mask = ids.length - 1;
   const rg = o.runtimeGraph();
-  let i = 0;
-  let sink = 0;
-  const r = measure(
-    (n) => {
-      for (let k = 0; k < n; k++) sink += rg.probabilities(ids[i++ & mask]).size;
-    },
-    { runs },
-  );
-  if (!(sink > 0)) throw new Error("probabilities returned nothing");
-  return r;
+  return eachId(q, runs, (id) => rg.probabilities(id).size, positive, "probabilities returned nothing");
 }
 
 /** Generated picks, repeat window on (default 8), managers not started. */
@@ -333,21 +333,11 @@ export function playTrack(o, q, runs) {
 
 /** One id queued and played from the queue: enqueue(id) then playNext(), per pair. */
 export function queue(o, q, runs) {
-  const ids = q.ids;
-  const mask = ids.length - 1;
-  let i = 0;
-  let sink = 0;
-  const r = measure(
-    (n) => {
-      for (let k = 0; k < n; k++, i++) {
-        o.enqueue(ids[i & mask]);
-        sink += o.playNext();
-      }
-    },
-    { runs },
-  );
-  if (!Number.isFinite(sink)) throw new Error("playNext did not play the queue");
-  return r;
+  const step = (id) => {
+    o.enqueue(id);
+    return o.playNext();
+  };
+  return eachId(q, runs, step, Number.isFinite, "playNext did not play the queue");
 }
 
 /**
