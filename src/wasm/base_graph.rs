@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 
 use super::arrays::{self, Check};
 use super::error::{range_error, AtEdge, Freed};
-use super::js::{self, id_array, number_map, source_id, target_id};
+use super::js::{self, id_array, number_map, source_id};
 use super::slot::Slot;
 use super::values;
 use crate::engine::{self, Orchestrator};
@@ -55,11 +55,8 @@ impl BaseGraph {
         amount: &JsValue,
         apply: fn(&Orchestrator, TrackId, TrackId, f64) -> Result<(), ModelError>,
     ) -> Result<(), JsValue> {
-        let (from, to, amount) = (
-            source_id(from, "from")?,
-            target_id(to, "to")?,
-            js::amount(amount, "amount")?,
-        );
+        let (from, to) = js::edge(from, to, ("from", "to"))?;
+        let amount = js::amount(amount, "amount")?;
         Ok(apply(&self.engine()?, from, to, amount)?)
     }
 }

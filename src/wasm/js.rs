@@ -59,6 +59,16 @@ pub(crate) fn source_id(value: &JsValue, name: &str) -> Result<TrackId, JsValue>
     Ok(integer(value, name, 0, u32::MAX.into())? as TrackId)
 }
 
+/// An edge's two ends, read in that order: a source id `from` and a target id `to`, each
+/// refusal naming its argument as `names` spell them.
+pub(crate) fn edge(
+    from: &JsValue,
+    to: &JsValue,
+    names: (&str, &str),
+) -> Result<(TrackId, TrackId), JsValue> {
+    Ok((source_id(from, names.0)?, target_id(to, names.1)?))
+}
+
 /// An optional amount (default 1): what [`is_amount`] takes.
 pub(crate) fn amount(value: &JsValue, name: &str) -> Result<f64, JsValue> {
     if value.is_undefined() {

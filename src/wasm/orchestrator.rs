@@ -10,7 +10,7 @@ use super::base_graph::BaseGraph;
 use super::error::type_error;
 use super::events::{self, TYPES};
 use super::history;
-use super::js::{self, number, report, source_id, target_id};
+use super::js::{self, number, report, target_id};
 use super::options;
 use super::runtime::{BrowserClock, BrowserSpawner};
 use super::runtime_graph::RuntimeGraph;
@@ -148,10 +148,8 @@ impl Orchestrator {
         #[wasm_bindgen(js_name = fromId, unchecked_param_type = "number")] from_id: JsValue,
         #[wasm_bindgen(js_name = toId, unchecked_param_type = "number")] to_id: JsValue,
     ) -> Result<(), JsValue> {
-        let from = source_id(&from_id, "fromId")?;
-        let to = target_id(&to_id, "toId")?;
-        let engine = self.engine()?;
-        engine.learn(from, to)?;
+        let (from, to) = js::edge(&from_id, &to_id, ("fromId", "toId"))?;
+        self.engine()?.learn(from, to)?;
         Ok(())
     }
 
@@ -165,12 +163,10 @@ impl Orchestrator {
         #[wasm_bindgen(js_name = durationSeconds, unchecked_param_type = "number")]
         duration: JsValue,
     ) -> Result<(), JsValue> {
-        let from = source_id(&from_id, "fromId")?;
-        let to = target_id(&to_id, "toId")?;
+        let (from, to) = js::edge(&from_id, &to_id, ("fromId", "toId"))?;
         let listened = number(&listened, "listenedSeconds")?;
         let duration = number(&duration, "durationSeconds")?;
-        let engine = self.engine()?;
-        engine.feedback(from, to, listened, duration)?;
+        self.engine()?.feedback(from, to, listened, duration)?;
         Ok(())
     }
 

@@ -7,7 +7,7 @@ use js_sys::Map;
 use wasm_bindgen::prelude::*;
 
 use super::error::Freed;
-use super::js::{self, integer, number_map, source_id, target_id};
+use super::js::{self, integer, number_map, source_id};
 use super::slot::{HeldBuild, Slot};
 use crate::engine::{Build, Orchestrator};
 use crate::model::Learned;
@@ -62,7 +62,7 @@ impl RuntimeGraph {
 
     /// One edit of one edge of this build (one function for all three: less wasm).
     fn edit(&self, from: &JsValue, to: &JsValue, edit: Edit<'_>) -> Result<(), JsValue> {
-        let (from, to) = (source_id(from, "from")?, target_id(to, "to")?);
+        let (from, to) = js::edge(from, to, ("from", "to"))?;
         let (amount, plays) = match edit {
             Edit::Reinforce(v) | Edit::Penalty(v) => (js::amount(v, "amount")?, 0),
             Edit::Cooldown(v) => (0.0, integer(v, "value", 0, u32::MAX.into())? as u32),
