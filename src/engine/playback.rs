@@ -2,10 +2,12 @@
 //! stacks, the queue, and the explanation of the next pick.
 
 use super::lessons::lesson_fits;
+use super::orchestrator::State;
 use super::{EngineError, Event, LearnKind, Orchestrator, PlaySource, Policy, MAX_QUEUE};
 use crate::model::{
     check_target, choose_adaptive, choose_next, explain_adaptive, explain_next, repeat_window,
-    Answer, Explained, Explanation, ModelError, PlaybackChain, Replay, TrackId, START,
+    Answer, Explained, Explanation, ModelError, PlaybackChain, Replay, RuntimeGraph, TrackId,
+    START,
 };
 
 impl Orchestrator {
@@ -26,29 +28,7 @@ impl Orchestrator {
                 state.record_play(id);
                 (id, PlaySource::Queue)
             } else {
-                let id = {
-                    let build = state.build.borrow();
-                    let current = state.chain.current();
-                    match self.inner.options.policy {
-                        Policy::Seed => choose_next(
-                            &build,
-                            current,
-                            &state.recency,
-                            self.inner.pick,
-                            &mut state.rng,
-                            &mut state.scratch,
-                        ),
-                        Policy::Adaptive => choose_adaptive(
-                            &build,
-                            current,
-                            &state.recency,
-                            &state.taste,
-                            self.inner.adaptive,
-                            &mut state.rng,
-                            &mut state.picks,
-                        ),
-                    }?
-                };
+                let id = self.generate(state)?;
                 state.chain.next(id);
                 state.record_play(id);
                 (id, PlaySource::Generated)
@@ -185,42 +165,78 @@ impl Orchestrator {
                 self.inner.pick,
                 limit,
             ),
-            Policy::Adaptive => {
-                let row = current.unwrap_or(START);
-                let window = repeat_window(&build, &state.taste);
-                let candidates = explain_adaptive(
-                    &build,
-                    current,
-                    &state.recency,
-                    &state.taste,
-                    self.inner.adaptive,
-                    &state.rng,
-                )
-                .into_iter()
-                .take(limit)
-                .map(|(s, probability)| {
-                    let learned = build.learned_edge(row, s.id).copied().unwrap_or_default();
-                    Explained {
-                        id: s.id,
-                        base: build.base().weight(row, s.id),
-                        bonus: learned.bonus,
-                        penalty: learned.penalty,
-                        cooldown: learned.cooldown,
-                        transition: s.transition,
-                        track: s.track,
-                        plays_ago: s.plays_ago,
-                        recent: s.plays_ago.is_some_and(|ago| ago + 1 < window),
-                        score: s.worth,
-                        probability,
-                    }
-                })
-                .collect();
-                Explanation {
-                    row,
-                    repeat_window: window,
-                    candidates,
-                }
+            Policy::Adaptive => self.explain_adaptive(&state, &build, current, limit),
+        }
+    }
+
+    /// A generated pick by the engine's policy from the current track; `None` only when no
+    /// track is known.
+    fn generate(&self, state: &mut State) -> Option<TrackId> {
+        let build = state.build.borrow();
+        let current = state.chain.current();
+        match self.inner.options.policy {
+            Policy::Seed => choose_next(
+                &build,
+                current,
+                &state.recency,
+                self.inner.pick,
+                &mut state.rng,
+                &mut state.scratch,
+            ),
+            Policy::Adaptive => choose_adaptive(
+                &build,
+                current,
+                &state.recency,
+                &state.taste,
+                self.inner.adaptive,
+                &mut state.rng,
+                &mut state.picks,
+            ),
+        }
+    }
+
+    /// [`Orchestrator::explain_next`] under the adaptive policy: its scored candidates, with
+    /// the build's own part of each edge beside them.
+    fn explain_adaptive(
+        &self,
+        state: &State,
+        build: &RuntimeGraph,
+        current: Option<TrackId>,
+        limit: usize,
+    ) -> Explanation {
+        let row = current.unwrap_or(START);
+        let window = repeat_window(build, &state.taste);
+        let candidates = explain_adaptive(
+            build,
+            current,
+            &state.recency,
+            &state.taste,
+            self.inner.adaptive,
+            &state.rng,
+        )
+        .into_iter()
+        .take(limit)
+        .map(|(s, probability)| {
+            let learned = build.learned_edge(row, s.id).copied().unwrap_or_default();
+            Explained {
+                id: s.id,
+                base: build.base().weight(row, s.id),
+                bonus: learned.bonus,
+                penalty: learned.penalty,
+                cooldown: learned.cooldown,
+                transition: s.transition,
+                track: s.track,
+                plays_ago: s.plays_ago,
+                recent: s.plays_ago.is_some_and(|ago| ago + 1 < window),
+                score: s.worth,
+                probability,
             }
+        })
+        .collect();
+        Explanation {
+            row,
+            repeat_window: window,
+            candidates,
         }
     }
 
