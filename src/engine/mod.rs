@@ -19,6 +19,7 @@ mod persist;
 mod playback;
 mod running;
 mod snapshot;
+mod validate;
 
 pub use clock::{Clock, ManualClock};
 pub use delta::{merge_rows, Delta, SaveMark};
