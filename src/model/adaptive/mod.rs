@@ -16,7 +16,7 @@
 
 mod gather;
 
-use gather::gather;
+use gather::{gather, Gathered};
 
 use super::next::most_likely_first;
 use super::taste::{Evidence, Taste, TRACK_PRIOR_WEIGHT, TRANSITION_PRIOR_WEIGHT};
@@ -65,28 +65,40 @@ fn replay_gap(recency: &Recency, id: TrackId) -> Option<u64> {
 /// Scores the gathered candidates, handing each to `each` with its index: its weight is its
 /// worth to the power 8 ([`sharpen`]).
 fn score(
-    from: TrackId,
-    row_len: usize,
+    gathered: &Gathered<'_>,
     taste: &Taste,
     recency: &Recency,
     config: AdaptiveConfig,
     scratch: &[Pick],
     mut each: impl FnMut(usize, Scored),
 ) {
-    let row_total: f64 = scratch.iter().take(row_len).map(|c| c.base).sum();
+    let candidates = scratch.get(..gathered.len).unwrap_or_default();
+    let row_len = gathered.row_len;
+    let row_total: f64 = candidates.iter().take(row_len).map(|c| c.base).sum();
     let prior = taste.prior_mean();
     let decay = taste.decay();
-    let transitions = taste.transitions_from(from);
+    let transitions = gathered.transitions;
     let plays = recency.plays();
-    for (i, c) in scratch.iter().enumerate() {
+    for (i, c) in candidates.iter().enumerate() {
         let track = c.track.scaled(decay);
         let liked = track.mean(prior, TRACK_PRIOR_WEIGHT);
-        let transition = transitions
-            .binary_search_by_key(&c.id, |(to, _)| *to)
-            .ok()
-            .and_then(|at| transitions.get(at))
-            .map_or_else(Evidence::default, |(_, e)| e.scaled(decay));
-        let mean = transition.mean(liked, TRANSITION_PRIOR_WEIGHT);
+        // Most rows have no answered transition: no search, and with no answers the mean is
+        // the track's own (`liked * 2 / 2`, exactly).
+        let found = if transitions.is_empty() {
+            None
+        } else {
+            transitions
+                .binary_search_by_key(&c.id, |(to, _)| *to)
+                .ok()
+                .and_then(|at| transitions.get(at))
+        };
+        let (transition, mean) = match found {
+            Some((_, e)) => {
+                let t = e.scaled(decay);
+                (t, t.mean(liked, TRANSITION_PRIOR_WEIGHT))
+            }
+            None => (Evidence::default(), liked),
+        };
         let answers = TRACK_PRIOR_WEIGHT + track.weight() + transition.weight();
         let optimism = config.exploration * (mean * (1.0 - mean) / (answers + 1.0)).sqrt();
         // The replay gap if it played next (`None`: never played).
@@ -204,9 +216,9 @@ pub fn choose_adaptive(
     scratch: &mut Vec<Pick>,
 ) -> Option<TrackId> {
     let from = row_of(current);
-    let row_len = gather(build, from, taste, recency, rng, scratch);
+    let gathered = gather(build, from, taste, recency, rng, scratch);
     let mut top = Top::new();
-    score(from, row_len, taste, recency, config, scratch, |i, s| {
+    score(&gathered, taste, recency, config, scratch, |i, s| {
         top.offer(s.weight, i)
     });
     let top = top.in_candidate_order();
@@ -244,10 +256,10 @@ pub fn explain_adaptive(
 ) -> Vec<(Scored, f64)> {
     let from = row_of(current);
     let mut scratch = Vec::new();
-    let row_len = gather(build, from, taste, recency, &mut rng.clone(), &mut scratch);
-    let mut scored = Vec::with_capacity(scratch.len());
+    let gathered = gather(build, from, taste, recency, &mut rng.clone(), &mut scratch);
+    let mut scored = Vec::with_capacity(gathered.len);
     let mut top = Top::new();
-    score(from, row_len, taste, recency, config, &scratch, |i, s| {
+    score(&gathered, taste, recency, config, &scratch, |i, s| {
         top.offer(s.weight, i);
         scored.push(s);
     });
