@@ -173,7 +173,7 @@ impl Taste {
 
     /// How welcome a replay after `gap` plays is, relative to the best gap (1 for a gap at or
     /// past [`Taste::horizon`]).
-    #[inline]
+    #[inline(always)]
     pub fn gap_factor(&self, gap: u64) -> f64 {
         self.gaps.factor(gap)
     }
