@@ -174,10 +174,11 @@ impl Top {
         }
     }
 
-    /// The entries in candidate order (five entries: an insertion sort), as the draw walks
-    /// them.
-    fn in_candidate_order(self) -> [(f64, usize); DRAWN] {
-        let mut top = self.0;
+    /// The entries in candidate order (five entries: an insertion sort in place), as the draw
+    /// walks them.
+    #[inline(always)]
+    fn in_candidate_order(&mut self) -> &[(f64, usize); DRAWN] {
+        let top = &mut self.0;
         for i in 1..DRAWN {
             let mut j = i;
             while let (Some(a), Some(b)) = (top.get(j - 1).copied(), top.get(j).copied()) {
@@ -196,7 +197,7 @@ impl Top {
                 }
             }
         }
-        top
+        &self.0
     }
 }
 
