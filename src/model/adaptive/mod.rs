@@ -109,7 +109,10 @@ fn score(
         } else {
             0.0
         };
-        let worth = ((mean + optimism).min(1.0) * welcome * (1.0 + share)).max(1e-6);
+        let worth = at_least(
+            at_most(mean + optimism, 1.0) * welcome * (1.0 + share),
+            1e-6,
+        );
         let weight = sharpen(worth);
         let scored = Scored {
             id: c.id,
@@ -121,6 +124,27 @@ fn score(
             weight,
         };
         each(i, scored);
+    }
+}
+
+/// `x.min(hi)` by one comparison, NaN giving `hi` as `f64::min` does: in wasm `f64::min`
+/// is a call (to libm's `fmin`; wasm's own `min` treats NaN otherwise), once per candidate.
+#[inline(always)]
+fn at_most(x: f64, hi: f64) -> f64 {
+    if x < hi {
+        x
+    } else {
+        hi
+    }
+}
+
+/// `x.max(lo)` by one comparison, NaN giving `lo` as `f64::max` does (see [`at_most`]).
+#[inline(always)]
+fn at_least(x: f64, lo: f64) -> f64 {
+    if x > lo {
+        x
+    } else {
+        lo
     }
 }
 
