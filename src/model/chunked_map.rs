@@ -137,7 +137,17 @@ impl<V: Clone> ChunkedMap<V> {
 
     pub(crate) fn get(&self, key: TrackId) -> Option<&V> {
         let chunk = self.index.chunks.get(self.chunk_of(key))?;
-        let at = chunk.keys.binary_search(&key).ok()?;
+        // With dense keys (the usual catalogue) a key sits at its offset from the chunk's
+        // first: one probe; otherwise the search.
+        let offset = chunk
+            .keys
+            .first()
+            .map_or(0, |first| key.wrapping_sub(*first) as usize);
+        let at = if chunk.keys.get(offset) == Some(&key) {
+            offset
+        } else {
+            chunk.keys.binary_search(&key).ok()?
+        };
         chunk.values.get(at)
     }
 
