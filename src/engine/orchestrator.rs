@@ -84,12 +84,13 @@ pub(super) struct State {
 impl State {
     /// Records a play of `id`: for the repeat window, and for the answer to come.
     pub(super) fn record_play(&mut self, id: TrackId) {
-        self.replay = match self.recency.last_played(id) {
+        let before = self.recency.record(id);
+        let play = self.recency.plays();
+        self.replay = match before {
             None => Replay::First,
-            Some(at) => Replay::After(self.recency.plays() + 1 - at),
+            Some(at) => Replay::After(play - at),
         };
-        self.recency.record(id);
-        self.taste.note_play(id, self.recency.plays());
+        self.taste.note_play(id, play);
     }
 }
 

@@ -137,7 +137,17 @@ impl<V: Clone> ChunkedMap<V> {
 
     pub(crate) fn get(&self, key: TrackId) -> Option<&V> {
         let chunk = self.index.chunks.get(self.chunk_of(key))?;
-        let at = chunk.keys.binary_search(&key).ok()?;
+        // With dense keys (the usual catalogue) a key sits at its offset from the chunk's
+        // first: one probe; otherwise the search.
+        let offset = chunk
+            .keys
+            .first()
+            .map_or(0, |first| key.wrapping_sub(*first) as usize);
+        let at = if chunk.keys.get(offset) == Some(&key) {
+            offset
+        } else {
+            chunk.keys.binary_search(&key).ok()?
+        };
         chunk.values.get(at)
     }
 
@@ -298,6 +308,11 @@ impl<V: Clone> ChunkedMap<V> {
         let last = *self.index.chunks.last()?.keys.last()?;
         let span = u64::from(last - first) + 1;
         let v = first + (((rng.next_u64() >> 32) * span) >> 32) as TrackId;
+        // Every key from the first to the last present (dense ids, the usual catalogue): the
+        // first key at or after `v` is `v` itself, no search.
+        if span == self.len as u64 {
+            return Some(v);
+        }
         let c = self.chunk_of(v);
         let chunk = self.index.chunks.get(c)?;
         let at = chunk.keys.partition_point(|k| *k < v);
@@ -368,6 +383,21 @@ mod tests {
             assert_eq!(got, want);
             for k in 0..700 {
                 assert_eq!(snap.get(k), expected.get(&k));
+            }
+        }
+    }
+
+    #[test]
+    fn random_key_is_the_first_key_at_or_after_the_number_drawn() {
+        // Dense keys take the shortcut; every other key gone takes the search.
+        for step in [1, 2] {
+            let map = ChunkedMap::from_sorted((0..3_000).step_by(step).map(|k| (k, ())));
+            let span = u64::from(map.keys().last().unwrap()) + 1;
+            let (mut rng, mut draws) = (Rng::new(9), Rng::new(9));
+            for _ in 0..5_000 {
+                let v = (((draws.next_u64() >> 32) * span) >> 32) as TrackId;
+                let want = map.keys().find(|k| *k >= v);
+                assert_eq!(map.random_key(&mut rng), want);
             }
         }
     }

@@ -54,13 +54,15 @@ impl Recency {
         Self::default()
     }
 
-    /// Records a play of `id`.
-    pub fn record(&mut self, id: TrackId) {
+    /// Records a play of `id`, and returns the play it last played at before (`None`: never):
+    /// one search of the map where asking [`Recency::last_played`] first would be two.
+    pub fn record(&mut self, id: TrackId) -> Option<u64> {
         self.plays += 1;
-        self.last.insert(id, self.plays);
+        let before = self.last.insert(id, self.plays);
         if let Some(slot) = self.ring.get_mut(self.plays as usize % RING) {
             *slot = id;
         }
+        before
     }
 
     /// The play number (1-based) of the last play of `id`.

@@ -2,7 +2,7 @@
 //! each looked up once in the listener's taste.
 
 use super::{Pick, START};
-use crate::model::taste::{Answer, Taste};
+use crate::model::taste::{Answer, Evidence, Taste};
 use crate::model::{Recency, Rng, RuntimeGraph, TrackId};
 
 /// At most this many edges of the current track's row are scored, drawn at random when it has
@@ -23,28 +23,33 @@ const SAMPLES: usize = 4;
 struct Seen([u64; 4]);
 
 impl Seen {
+    /// The word and the bit of `id`, computed once per candidate.
+    #[inline(always)]
     fn bit(id: TrackId) -> (usize, u64) {
         let h = id.wrapping_mul(0x9E37_79B9) >> 24;
         ((h >> 6) as usize & 3, 1 << (h & 63))
     }
 
-    fn note(&mut self, id: TrackId) {
-        let (word, bit) = Self::bit(id);
+    #[inline(always)]
+    fn note(&mut self, (word, bit): (usize, u64)) {
         if let Some(w) = self.0.get_mut(word) {
             *w |= bit;
         }
     }
 
-    fn may_hold(&self, id: TrackId) -> bool {
-        let (word, bit) = Self::bit(id);
+    #[inline(always)]
+    fn may_hold(&self, (word, bit): (usize, u64)) -> bool {
         self.0.get(word).is_some_and(|w| w & bit != 0)
     }
 }
 
-/// The candidates gathered so far, and a filter of their ids.
+/// The candidates gathered so far, and a filter of their ids. The buffer is sized for the
+/// most candidates a pick can gather before the first one is written, so adding one is a
+/// store, not a call to `Vec::push` (which the size-optimised build does not inline).
 struct Gathering<'a> {
     taste: &'a Taste,
-    scratch: &'a mut Vec<Pick>,
+    slots: &'a mut [Pick],
+    len: usize,
     seen: Seen,
 }
 
@@ -53,7 +58,8 @@ impl Gathering<'_> {
     /// true when added. The track is looked up once, here.
     #[inline]
     fn add(&mut self, id: TrackId, base: f64, admit: impl Fn(u64) -> bool) -> bool {
-        if self.seen.may_hold(id) && self.scratch.iter().any(|c| c.id == id) {
+        let bit = Seen::bit(id);
+        if self.seen.may_hold(bit) && self.gathered().iter().any(|c| c.id == id) {
             return false;
         }
         let (track, played) = self.taste.track_stored(id);
@@ -61,14 +67,25 @@ impl Gathering<'_> {
         if !admit(played) {
             return false;
         }
-        self.seen.note(id);
-        self.scratch.push(Pick {
+        // The buffer holds every candidate a pick can gather: there is always a free slot.
+        let Some(slot) = self.slots.get_mut(self.len) else {
+            return false;
+        };
+        *slot = Pick {
             id,
             base,
             track,
             played,
-        });
+        };
+        self.len += 1;
+        self.seen.note(bit);
         true
+    }
+
+    /// The candidates gathered so far.
+    #[inline(always)]
+    fn gathered(&self) -> &[Pick] {
+        self.slots.get(..self.len).unwrap_or_default()
     }
 
     /// The current track's row (the build's base weights). A long row (a hub) is not scored
@@ -118,28 +135,42 @@ impl Gathering<'_> {
     }
 }
 
-/// Collects the candidates (with their base weight in the row, 0 off it) into `scratch`,
-/// and returns how many of them came from the row (those are first).
-pub(super) fn gather(
+/// What [`gather`] found: how many candidates (the first ones in the buffer), how many of
+/// them came from the row (those are first), and the transitions out of the row's track
+/// that have answers (the scoring looks each candidate up in them).
+pub(super) struct Gathered<'t> {
+    pub(super) len: usize,
+    pub(super) row_len: usize,
+    pub(super) transitions: &'t [(TrackId, Evidence)],
+}
+
+/// Collects the candidates (with their base weight in the row, 0 off it) into the first
+/// places of `scratch`, which grows to the most a pick can gather and never shrinks.
+pub(super) fn gather<'t>(
     build: &RuntimeGraph,
     from: TrackId,
-    taste: &Taste,
+    taste: &'t Taste,
     recency: &Recency,
     rng: &mut Rng,
     scratch: &mut Vec<Pick>,
-) -> usize {
-    scratch.clear();
+) -> Gathered<'t> {
+    let transitions = taste.transitions_from(from);
+    let most = ROW_PICKS + transitions.len() + LIKED_PICKS + PARTLY_PICKS + SAMPLES;
+    if scratch.len() < most {
+        scratch.resize(most, Pick::default());
+    }
     let mut g = Gathering {
         taste,
-        scratch,
+        slots: scratch,
+        len: 0,
         seen: Seen::default(),
     };
     g.row(build, from, rng);
-    let row_len = g.scratch.len();
+    let row_len = g.len;
     // The transitions answered after this track (from the start node they are the listener's
     // whole history, which the track level and the draws below already cover).
     if from != START {
-        for (to, _) in taste.transitions_from(from) {
+        for (to, _) in transitions {
             g.add(*to, 0.0, |_| true);
         }
     }
@@ -149,7 +180,11 @@ pub(super) fn gather(
             g.add(id, 0.0, |_| true);
         }
     }
-    row_len
+    Gathered {
+        len: g.len,
+        row_len,
+        transitions,
+    }
 }
 
 /// [`repeat_window`] for the hot path: bounded by the graph's keys (the tracks and the start

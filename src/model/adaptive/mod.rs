@@ -16,7 +16,7 @@
 
 mod gather;
 
-use gather::gather;
+use gather::{gather, Gathered};
 
 use super::next::most_likely_first;
 use super::taste::{Evidence, Taste, TRACK_PRIOR_WEIGHT, TRANSITION_PRIOR_WEIGHT};
@@ -65,28 +65,40 @@ fn replay_gap(recency: &Recency, id: TrackId) -> Option<u64> {
 /// Scores the gathered candidates, handing each to `each` with its index: its weight is its
 /// worth to the power 8 ([`sharpen`]).
 fn score(
-    from: TrackId,
-    row_len: usize,
+    gathered: &Gathered<'_>,
     taste: &Taste,
     recency: &Recency,
     config: AdaptiveConfig,
     scratch: &[Pick],
     mut each: impl FnMut(usize, Scored),
 ) {
-    let row_total: f64 = scratch.iter().take(row_len).map(|c| c.base).sum();
+    let candidates = scratch.get(..gathered.len).unwrap_or_default();
+    let row_len = gathered.row_len;
+    let row_total: f64 = candidates.iter().take(row_len).map(|c| c.base).sum();
     let prior = taste.prior_mean();
     let decay = taste.decay();
-    let transitions = taste.transitions_from(from);
+    let transitions = gathered.transitions;
     let plays = recency.plays();
-    for (i, c) in scratch.iter().enumerate() {
+    for (i, c) in candidates.iter().enumerate() {
         let track = c.track.scaled(decay);
         let liked = track.mean(prior, TRACK_PRIOR_WEIGHT);
-        let transition = transitions
-            .binary_search_by_key(&c.id, |(to, _)| *to)
-            .ok()
-            .and_then(|at| transitions.get(at))
-            .map_or_else(Evidence::default, |(_, e)| e.scaled(decay));
-        let mean = transition.mean(liked, TRANSITION_PRIOR_WEIGHT);
+        // Most rows have no answered transition: no search, and with no answers the mean is
+        // the track's own (`liked * 2 / 2`, exactly).
+        let found = if transitions.is_empty() {
+            None
+        } else {
+            transitions
+                .binary_search_by_key(&c.id, |(to, _)| *to)
+                .ok()
+                .and_then(|at| transitions.get(at))
+        };
+        let (transition, mean) = match found {
+            Some((_, e)) => {
+                let t = e.scaled(decay);
+                (t, t.mean(liked, TRANSITION_PRIOR_WEIGHT))
+            }
+            None => (Evidence::default(), liked),
+        };
         let answers = TRACK_PRIOR_WEIGHT + track.weight() + transition.weight();
         let optimism = config.exploration * (mean * (1.0 - mean) / (answers + 1.0)).sqrt();
         // The replay gap if it played next (`None`: never played).
@@ -97,7 +109,10 @@ fn score(
         } else {
             0.0
         };
-        let worth = ((mean + optimism).min(1.0) * welcome * (1.0 + share)).max(1e-6);
+        let worth = at_least(
+            at_most(mean + optimism, 1.0) * welcome * (1.0 + share),
+            1e-6,
+        );
         let weight = sharpen(worth);
         let scored = Scored {
             id: c.id,
@@ -109,6 +124,27 @@ fn score(
             weight,
         };
         each(i, scored);
+    }
+}
+
+/// `x.min(hi)` by one comparison, NaN giving `hi` as `f64::min` does: in wasm `f64::min`
+/// is a call (to libm's `fmin`; wasm's own `min` treats NaN otherwise), once per candidate.
+#[inline(always)]
+fn at_most(x: f64, hi: f64) -> f64 {
+    if x < hi {
+        x
+    } else {
+        hi
+    }
+}
+
+/// `x.max(lo)` by one comparison, NaN giving `lo` as `f64::max` does (see [`at_most`]).
+#[inline(always)]
+fn at_least(x: f64, lo: f64) -> f64 {
+    if x > lo {
+        x
+    } else {
+        lo
     }
 }
 
@@ -162,10 +198,11 @@ impl Top {
         }
     }
 
-    /// The entries in candidate order (five entries: an insertion sort), as the draw walks
-    /// them.
-    fn in_candidate_order(self) -> [(f64, usize); DRAWN] {
-        let mut top = self.0;
+    /// The entries in candidate order (five entries: an insertion sort in place), as the draw
+    /// walks them.
+    #[inline(always)]
+    fn in_candidate_order(&mut self) -> &[(f64, usize); DRAWN] {
+        let top = &mut self.0;
         for i in 1..DRAWN {
             let mut j = i;
             while let (Some(a), Some(b)) = (top.get(j - 1).copied(), top.get(j).copied()) {
@@ -184,7 +221,7 @@ impl Top {
                 }
             }
         }
-        top
+        &self.0
     }
 }
 
@@ -204,9 +241,9 @@ pub fn choose_adaptive(
     scratch: &mut Vec<Pick>,
 ) -> Option<TrackId> {
     let from = row_of(current);
-    let row_len = gather(build, from, taste, recency, rng, scratch);
+    let gathered = gather(build, from, taste, recency, rng, scratch);
     let mut top = Top::new();
-    score(from, row_len, taste, recency, config, scratch, |i, s| {
+    score(&gathered, taste, recency, config, scratch, |i, s| {
         top.offer(s.weight, i)
     });
     let top = top.in_candidate_order();
@@ -244,10 +281,10 @@ pub fn explain_adaptive(
 ) -> Vec<(Scored, f64)> {
     let from = row_of(current);
     let mut scratch = Vec::new();
-    let row_len = gather(build, from, taste, recency, &mut rng.clone(), &mut scratch);
-    let mut scored = Vec::with_capacity(scratch.len());
+    let gathered = gather(build, from, taste, recency, &mut rng.clone(), &mut scratch);
+    let mut scored = Vec::with_capacity(gathered.len);
     let mut top = Top::new();
-    score(from, row_len, taste, recency, config, &scratch, |i, s| {
+    score(&gathered, taste, recency, config, &scratch, |i, s| {
         top.offer(s.weight, i);
         scored.push(s);
     });

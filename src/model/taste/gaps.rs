@@ -129,11 +129,18 @@ impl Gaps {
     }
 
     /// How welcome a replay after `gap` plays is, relative to the best gap (1 at or past the
-    /// horizon).
+    /// horizon). Inlined: a pick asks it of every candidate, and most are past the horizon,
+    /// where the answer is one comparison (a call would also spill the scoring's registers).
+    #[inline(always)]
     pub(super) fn factor(&self, gap: u64) -> f64 {
         if gap >= self.horizon {
             return 1.0;
         }
+        self.factor_within(gap)
+    }
+
+    /// [`Gaps::factor`] short of the horizon: the gap's bucket is searched for.
+    fn factor_within(&self, gap: u64) -> f64 {
         self.factors.get(gap_bucket(gap)).copied().unwrap_or(1.0)
     }
 
