@@ -39,6 +39,18 @@ impl Decay {
     pub(super) fn tick(&mut self) -> Option<f64> {
         self.lessons += 1;
         self.factor *= self.growth;
+        self.fold_if_large()
+    }
+
+    /// Every stored answer read from now on weighs `keep` times what it did (0 < keep <= 1),
+    /// in O(1): the factor grows instead of every sum shrinking. Returns `Some(by)` as
+    /// [`Decay::tick`] does when the factor had to be folded back.
+    pub(super) fn fade(&mut self, keep: f64) -> Option<f64> {
+        self.factor /= keep;
+        self.fold_if_large()
+    }
+
+    fn fold_if_large(&mut self) -> Option<f64> {
         (self.factor > RESCALE_AT).then(|| {
             let by = 1.0 / self.factor;
             self.factor = 1.0;

@@ -274,7 +274,7 @@ impl Taste {
     fn notice_change(&mut self, to: TrackId, v: f64, track_blame: f64) {
         let expected = self.track(to).mean(self.prior_mean(), TRACK_PRIOR_WEIGHT) * track_blame;
         if self.surprise.observe(expected, v) {
-            self.scale_items(KEPT_AFTER_CHANGE);
+            self.fade_items(KEPT_AFTER_CHANGE);
             self.rings.clear();
         }
     }
@@ -283,9 +283,25 @@ impl Taste {
     fn tick(&mut self) {
         self.gaps.tick();
         if let Some(by) = self.decay.tick() {
-            self.scale_items(by);
-            self.first = self.first.scaled(by);
+            self.fold(by);
         }
+    }
+
+    /// Every answer about tracks and transitions weighs `keep` times what it did; the answers
+    /// to first plays keep theirs. O(1) through the decay factor (a history with many changes
+    /// of taste would otherwise rescale every answer at each), except when the factor must be
+    /// folded back.
+    fn fade_items(&mut self, keep: f64) {
+        self.first = self.first.scaled(1.0 / keep);
+        if let Some(by) = self.decay.fade(keep) {
+            self.fold(by);
+        }
+    }
+
+    /// Folds the decay factor back into every stored sum.
+    fn fold(&mut self, by: f64) {
+        self.scale_items(by);
+        self.first = self.first.scaled(by);
     }
 
     /// Forgets a track: its answers, and every transition to or from it.
