@@ -192,8 +192,9 @@ impl<V: Clone> ChunkedMap<V> {
         }
     }
 
-    /// The value of `key`, inserted with `make` when absent, and whether it was: one search
-    /// where `get_mut` then `insert` would make two.
+    /// The value of `key`, inserted with `make` when absent, and whether it was. A key already
+    /// there (most lessons) costs one search where `get_mut` then `insert` would make two; an
+    /// insertion searches again for the value, which a split may have moved.
     pub(crate) fn upsert(
         &mut self,
         key: TrackId,
