@@ -9,7 +9,7 @@ mod common;
 
 use std::time::Instant;
 
-use common::{edges, seed_options, Harness};
+use common::{bonus, edges, seed_options, Harness};
 use futures::executor::LocalPool;
 use memory_player::engine::{ManualClock, Options, Orchestrator, Snapshot};
 use memory_player::model::{
@@ -193,14 +193,7 @@ fn weights_saturate_at_the_cap_and_snapshots_above_it_are_refused() {
     for _ in 0..1_100_000 {
         h.o.feedback(1, 2, 1.0, 1.0).unwrap();
     }
-    assert_eq!(
-        h.o.runtime_graph()
-            .borrow()
-            .learned_edge(1, 2)
-            .unwrap()
-            .bonus,
-        MAX_WEIGHT
-    );
+    assert_eq!(bonus(&h.o, 1, 2), MAX_WEIGHT);
     let s = h.o.snapshot();
     restore(&s).unwrap();
     // Weights all 1e308 gave probabilities of 0 everywhere: refused, naming the cap.

@@ -9,7 +9,7 @@ mod common;
 
 use std::time::Instant;
 
-use common::{seed_options, Harness};
+use common::{bonus, seed_options, Harness};
 use futures::executor::LocalPool;
 use memory_player::engine::{
     EngineError, Event, HistoryPlay, LearnKind, ManualClock, Options, Orchestrator, PlaySource,
@@ -48,13 +48,6 @@ fn transition(o: &Orchestrator, from: TrackId, to: TrackId) -> Evidence {
             heard: e.heard * decay,
             skipped: e.skipped * decay,
         })
-}
-
-fn bonus(o: &Orchestrator, from: TrackId, to: TrackId) -> f64 {
-    o.runtime_graph()
-        .borrow()
-        .learned_edge(from, to)
-        .map_or(0.0, |l| l.bonus)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -161,15 +161,7 @@ fn bad_amounts_and_feedback_times_are_refused() {
         "value",
     );
     assert_eq!(o.runtime_graph().unwrap().diffs().unwrap(), 0.0);
-    assert_eq!(
-        o.base_graph()
-            .unwrap()
-            .edges(n(1.0))
-            .unwrap()
-            .get(&n(2.0))
-            .as_f64(),
-        Some(3.0)
-    );
+    assert_eq!(base_weight(&o, 1.0, 2.0), Some(3.0));
 }
 
 #[wasm_bindgen_test]

@@ -275,15 +275,7 @@ fn reinforce_many_equals_reinforce_per_edge_and_to_arrays_gives_it_back() {
         .unwrap()
         .reinforce_many(nums(&[1.0, 1.0]), nums(&[2.0, 2.0]), undef())
         .unwrap();
-    assert_eq!(
-        ones.base_graph()
-            .unwrap()
-            .edges(n(1.0))
-            .unwrap()
-            .get(&n(2.0))
-            .as_f64(),
-        Some(2.0)
-    );
+    assert_eq!(base_weight(&ones, 1.0, 2.0), Some(2.0));
     // Out: every edge but the start row's, typed, and back in again.
     let arrays = many.base_graph().unwrap().to_arrays().unwrap();
     let f: Uint32Array = get(&arrays, "from").unchecked_into();

@@ -274,6 +274,14 @@ pub(crate) fn probability(build: &RuntimeGraph, from: TrackId, to: TrackId) -> f
         .map_or(0.0, |(_, p)| p)
 }
 
+/// The bonus the current build has learned on `from -> to` (0 when it learned nothing there).
+pub(crate) fn bonus(o: &Orchestrator, from: TrackId, to: TrackId) -> f64 {
+    o.runtime_graph()
+        .borrow()
+        .learned_edge(from, to)
+        .map_or(0.0, |l| l.bonus)
+}
+
 /// Every edge of a base graph as (from, to, weight), in order.
 pub(crate) fn edges(base: &BaseGraph) -> Vec<(TrackId, TrackId, f64)> {
     base.rows()

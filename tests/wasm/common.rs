@@ -52,6 +52,16 @@ pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap()
 }
 
+/// The base graph's weight of `from -> to` as JS reads it (`None` when there is no edge).
+pub(crate) fn base_weight(o: &Orchestrator, from: f64, to: f64) -> Option<f64> {
+    o.base_graph()
+        .unwrap()
+        .edges(n(from))
+        .unwrap()
+        .get(&n(to))
+        .as_f64()
+}
+
 pub(crate) fn seeded(seed: f64) -> Orchestrator {
     Orchestrator::new(opts(&[("seed", n(seed))])).unwrap()
 }
