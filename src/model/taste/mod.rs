@@ -406,4 +406,32 @@ mod tests {
         assert_eq!(t.parts(), u.parts());
         assert!(t.track(3).heard.is_finite());
     }
+
+    #[test]
+    fn a_fade_weighs_every_item_less_but_keeps_the_first_plays_prior() {
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+        // The second fade finds the factor near its limit and folds it back into the sums:
+        // what is read must not depend on which path ran.
+        for near_limit in [false, true] {
+            let mut t = Taste::new(50.0, 8);
+            t.record(crate::model::START, 1, Answer::Heard, Replay::First);
+            t.record(1, 2, Answer::Skipped, Replay::First);
+            if near_limit {
+                // The clock as if many lessons had passed, every sum stored to match.
+                let factor = decay::RESCALE_AT / 2.0;
+                t.scale_items(factor);
+                t.first = t.first.scaled(factor);
+                t.decay.factor = factor;
+            }
+            let (track, transition, prior) = (t.track(2), t.transition(1, 2), t.prior_mean());
+            t.fade_items(KEPT_AFTER_CHANGE);
+            assert!(close(t.track(2).skipped, track.skipped * KEPT_AFTER_CHANGE));
+            assert!(close(
+                t.transition(1, 2).skipped,
+                transition.skipped * KEPT_AFTER_CHANGE
+            ));
+            assert!(close(t.prior_mean(), prior));
+            assert!(t.decay.factor <= decay::RESCALE_AT);
+        }
+    }
 }
