@@ -19,14 +19,6 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 use memory_player::wasm::{wasm_memory_bytes, Orchestrator};
 
-fn nums(values: &[f64]) -> JsValue {
-    values
-        .iter()
-        .map(|v| JsValue::from(*v))
-        .collect::<Array>()
-        .into()
-}
-
 fn ids_of(v: &JsValue) -> Vec<u32> {
     Array::from(v).iter().map(|x| as_u32(&x)).collect()
 }

@@ -254,6 +254,41 @@ fn hostile_snapshots_are_refused_without_trapping() {
         .is_some());
 }
 
+#[wasm_bindgen_test]
+fn the_latest_change_of_taste_travels_and_an_older_version_2_snapshot_has_none() {
+    let o = session();
+    let s = o.snapshot().unwrap();
+    let change = Array::from(&get(&get(&s, "taste"), "change"));
+    assert_eq!(change.length(), 5, "[at, heard, skipped, heard, skipped]");
+    // A saved change comes back as it was.
+    let saved = with(&s, &["taste", "change"], nums(&[9.0, 0.5, 2.0, 0.25, 3.0]));
+    let r = Orchestrator::from_snapshot(saved, undef()).unwrap();
+    assert_eq!(
+        JSON::stringify(&get(&get(&r.snapshot().unwrap(), "taste"), "change")).unwrap(),
+        JSON::stringify(&nums(&[9.0, 0.5, 2.0, 0.25, 3.0])).unwrap()
+    );
+    // A version 2 snapshot made before the change was saved: none known.
+    let older = through_json(&s);
+    Reflect::delete_property(
+        get(&older, "taste").unchecked_ref::<Object>(),
+        &JsValue::from_str("change"),
+    )
+    .unwrap();
+    let r = Orchestrator::from_snapshot(older, undef()).unwrap();
+    assert_eq!(
+        JSON::stringify(&get(&get(&r.snapshot().unwrap(), "taste"), "change")).unwrap(),
+        JSON::stringify(&nums(&[0.0, 0.0, 0.0, 0.0, 0.0])).unwrap()
+    );
+    assert!(r.play_next().unwrap().is_some());
+    // A malformed one is refused, naming it.
+    let bad = with(&s, &["taste", "change"], nums(&[1.0, -1.0, 0.0, 0.0, 0.0]));
+    assert_error(
+        Orchestrator::from_snapshot(bad, undef()),
+        "RangeError",
+        "change",
+    );
+}
+
 /// A version 1 snapshot as the previous release wrote it: no taste, no replay, and options
 /// without the adaptive policy's.
 fn as_version_1(v2: &JsValue) -> JsValue {

@@ -149,6 +149,8 @@ export interface Snapshot<Flat extends ArrayLike<number> = number[]> {
     partly: number[];
     /** The recent rate of confident predictions missed. */
     surprise: number;
+    /** [play, heard, skipped, heard, skipped]: the play at which the latest change of taste was noticed (0: none), and the answers since to tracks last played before it (those not last heard out then, then those that were). */
+    change?: Flat;
   };
   /** How the current track's play relates to its previous play: -1 unknown, 0 first play, else the gap (version 2). */
   replay?: number;

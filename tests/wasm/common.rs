@@ -134,3 +134,12 @@ pub(crate) fn map_sum(map: &js_sys::Map) -> f64 {
 pub(crate) fn as_u32(v: &JsValue) -> u32 {
     v.as_f64().unwrap() as u32
 }
+
+/// A JS array of numbers.
+pub(crate) fn nums(values: &[f64]) -> JsValue {
+    values
+        .iter()
+        .map(|v| JsValue::from(*v))
+        .collect::<js_sys::Array>()
+        .into()
+}

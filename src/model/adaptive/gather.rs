@@ -62,7 +62,7 @@ impl Gathering<'_> {
         if self.seen.may_hold(bit) && self.gathered().iter().any(|c| c.id == id) {
             return false;
         }
-        let (track, played) = self.taste.track_stored(id);
+        let (track, played, liked_before) = self.taste.track_stored(id);
         let played = played.unwrap_or(0);
         if !admit(played) {
             return false;
@@ -76,6 +76,7 @@ impl Gathering<'_> {
             base,
             track,
             played,
+            liked_before,
         };
         self.len += 1;
         self.seen.note(bit);
@@ -115,13 +116,15 @@ impl Gathering<'_> {
     fn rings(&mut self, window: u64, plays: u64, rng: &mut Rng) {
         // A replay after `plays + 1 - played` plays is outside the window.
         let outside = |played: u64| played == 0 || plays + 1 - played >= window;
+        // The entries of the last `window - 1` plays are all held back.
+        let newest = usize::try_from(window.saturating_sub(1)).unwrap_or(usize::MAX);
         for (answer, wanted) in [
             (Answer::Heard, LIKED_PICKS),
             (Answer::Partial, PARTLY_PICKS),
         ] {
             let mut taken = 0;
             for _ in 0..wanted + RING_SPARE_DRAWS {
-                let Some(id) = self.taste.draw(answer, rng) else {
+                let Some(id) = self.taste.draw(answer, newest, rng) else {
                     break;
                 };
                 if self.add(id, 0.0, outside) {

@@ -2,7 +2,8 @@
 //!
 //! Each candidate's worth is the chance the listener hears it out after the current track:
 //! the transition's own answers, with the track's answers (from any previous track) as their
-//! prior, and an unheard track's prior the listener's answers to first plays. A sparse row
+//! prior, and the track's own prior the listener's answers to first plays (or, for a track not
+//! heard since a change of taste, to such tracks since: [`Priors`](super::taste::Priors)). A sparse row
 //! borrows from the track level; a transition answered often decides by itself. The worth is
 //! raised by its uncertainty (optimism: an unheard or long-unheard track gets its chance),
 //! multiplied by how welcome a replay after that many plays is ([`Taste::gap_factor`], the
@@ -33,14 +34,15 @@ pub struct AdaptiveConfig {
 }
 
 /// A candidate while a pick is made: its id, its edge's weight in the row (0 off the row), and
-/// its answers in stored units and its last play (0: never) as read in the one lookup made
-/// while gathering.
+/// its answers in stored units, its last play (0: never) and whether its last answer was
+/// "heard out", as read in the one lookup made while gathering.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Pick {
     id: TrackId,
     base: f64,
     track: Evidence,
     played: u64,
+    liked_before: bool,
 }
 
 /// One candidate as the adaptive policy sees it.
@@ -75,13 +77,13 @@ fn score(
     let candidates = scratch.get(..gathered.len).unwrap_or_default();
     let row_len = gathered.row_len;
     let row_total: f64 = candidates.iter().take(row_len).map(|c| c.base).sum();
-    let prior = taste.prior_mean();
+    let priors = taste.priors();
     let decay = taste.decay();
     let transitions = gathered.transitions;
     let plays = recency.plays();
     for (i, c) in candidates.iter().enumerate() {
         let track = c.track.scaled(decay);
-        let liked = track.mean(prior, TRACK_PRIOR_WEIGHT);
+        let liked = track.mean(priors.of(c.played, c.liked_before), TRACK_PRIOR_WEIGHT);
         // Most rows have no answered transition: no search, and with no answers the mean is
         // the track's own (`liked * 2 / 2`, exactly).
         let found = if transitions.is_empty() {

@@ -71,6 +71,39 @@ impl table::Keyed for TrackEntry {
     }
 }
 
+/// The mean answer a track's own answers are weighed against, two answers' worth.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Priors {
+    /// The answers to first plays: the prior of an unheard track.
+    first: f64,
+    /// The answers to replays, since the latest change of taste, of tracks last played
+    /// before it and not last heard out then (the first plays' mean until there are some)...
+    stale_other: f64,
+    /// ...and of those last heard out then.
+    stale_liked: f64,
+    changed_at: u64,
+}
+
+impl Priors {
+    /// The prior of a track last played at play `played` (0: never), last heard out or not.
+    /// A track not heard since a change of taste is judged by how such tracks fared since,
+    /// the old favourites apart from the rest: once a few old favourites were skipped, the
+    /// others wait behind unheard tracks instead of being skipped one by one, and if the
+    /// tracks disliked before are now heard out, the others get their turn.
+    #[inline(always)]
+    pub fn of(self, played: u64, liked_before: bool) -> f64 {
+        if played > 0 && played < self.changed_at {
+            if liked_before {
+                self.stale_liked
+            } else {
+                self.stale_other
+            }
+        } else {
+            self.first
+        }
+    }
+}
+
 /// What the adaptive policy knows of the listener.
 #[derive(Clone, Debug)]
 pub struct Taste {
@@ -84,6 +117,13 @@ pub struct Taste {
     first: Evidence,
     rings: Rings,
     surprise: Surprise,
+    /// The latest play noted.
+    last_play: u64,
+    /// The play at which the latest change of taste was noticed (0: none yet).
+    changed_at: u64,
+    /// Answers since then to replays of tracks last played before it, apart for those last
+    /// heard out then: the prior of every track not heard since the change.
+    stale: [Evidence; 2],
 }
 
 impl Taste {
@@ -98,6 +138,9 @@ impl Taste {
             first: Evidence::default(),
             rings: Rings::default(),
             surprise: Surprise::default(),
+            last_play: 0,
+            changed_at: 0,
+            stale: [Evidence::default(); 2],
         }
     }
 
@@ -114,19 +157,24 @@ impl Taste {
     }
 
     /// The track's answers in stored units (multiply by [`Taste::decay`] to read them as of
-    /// now: the hot path of a pick hoists that factor) and the play it last played at, in one
-    /// lookup.
+    /// now: the hot path of a pick hoists that factor), the play it last played at, and
+    /// whether its last answer was "heard out", in one lookup.
     #[inline(always)]
-    pub fn track_stored(&self, id: TrackId) -> (Evidence, Option<u64>) {
+    pub fn track_stored(&self, id: TrackId) -> (Evidence, Option<u64>, bool) {
         self.tracks
             .get(id)
-            .map_or((Evidence::default(), None), |t| {
-                (t.evidence, (t.played > 0).then_some(t.played))
+            .map_or((Evidence::default(), None, false), |t| {
+                (
+                    t.evidence,
+                    (t.played > 0).then_some(t.played),
+                    t.last == Answer::Heard,
+                )
             })
     }
 
     /// Notes that `id` played as play number `play` (1-based), as the recency record does.
     pub fn note_play(&mut self, id: TrackId, play: u64) {
+        self.last_play = self.last_play.max(play);
         if let Some(t) = self.tracks.entry(id) {
             t.played = play;
         }
@@ -152,6 +200,18 @@ impl Taste {
     /// The mean answer to a track heard for the first time: the prior of every unheard track.
     pub fn prior_mean(&self) -> f64 {
         self.now(self.first).mean(0.5, 2.0)
+    }
+
+    /// The track-level priors as of now, read once per pick.
+    pub fn priors(&self) -> Priors {
+        let first = self.prior_mean();
+        let [other, liked] = self.stale.map(|e| self.now(e).mean(first, 2.0));
+        Priors {
+            first,
+            stale_other: other,
+            stale_liked: liked,
+            changed_at: self.changed_at,
+        }
     }
 
     /// The transitions out of `from` that have evidence, sorted by target, in stored units
@@ -197,11 +257,14 @@ impl Taste {
     }
 
     /// A track drawn uniformly from the ring of recent answers `answer` (heard out or partly
-    /// heard). A track answered otherwise since stays in the ring until it ages out: its
-    /// evidence, not the ring, decides what it is worth.
+    /// heard), among all but its `newest` entries when it holds more. A play adds one entry
+    /// at most, so the newest `window` entries are all tracks the repeat window holds back:
+    /// passing over them keeps the draws for tracks that can play. A track answered otherwise
+    /// since stays in the ring until it ages out: its evidence, not the ring, decides what it
+    /// is worth.
     #[inline]
-    pub fn draw(&self, answer: Answer, rng: &mut Rng) -> Option<TrackId> {
-        self.rings.draw(answer, rng)
+    pub fn draw(&self, answer: Answer, newest: usize, rng: &mut Rng) -> Option<TrackId> {
+        self.rings.draw(answer, newest, rng)
     }
 
     /// Records one answer of a long run of them (a history imported): as [`Taste::record`],
@@ -237,8 +300,15 @@ impl Taste {
                 // liked them then, so what changed is mostly the gap. A miss on any replay is
                 // the track's fault only as far as the gap was thought welcome.
                 track_blame = self.gap_factor(g);
-                if self.tracks.get(to).is_some_and(|t| t.last == Answer::Heard) {
+                let entry = self.tracks.get(to);
+                if entry.is_some_and(|t| t.last == Answer::Heard) {
                     self.gaps.answer(g, v);
+                }
+                // A replay of a track last played before the latest change of taste.
+                if let Some(t) = entry.filter(|t| t.played.saturating_sub(g) < self.changed_at) {
+                    if let Some(s) = self.stale.get_mut(usize::from(t.last == Answer::Heard)) {
+                        s.add(v * f, (1.0 - v) * f);
+                    }
                 }
             }
             Replay::Unknown => {}
@@ -276,6 +346,8 @@ impl Taste {
         if self.surprise.observe(expected, v) {
             self.fade_items(KEPT_AFTER_CHANGE);
             self.rings.clear();
+            self.changed_at = self.last_play;
+            self.stale = [Evidence::default(); 2];
         }
     }
 
@@ -302,6 +374,7 @@ impl Taste {
     fn fold(&mut self, by: f64) {
         self.scale_items(by);
         self.first = self.first.scaled(by);
+        self.stale = self.stale.map(|e| e.scaled(by));
     }
 
     /// Forgets a track: its answers, and every transition to or from it.
@@ -324,114 +397,4 @@ impl PartialEq for Taste {
 
 // Tests only: their unwraps assert on fixed inputs; no caller input reaches them.
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn buckets_cover_every_gap_in_order() {
-        assert_eq!(gap_bucket(1), 0);
-        assert_eq!(gap_bucket(8), 7);
-        assert_eq!(gap_bucket(24), 23);
-        assert_eq!(gap_bucket(25), 23);
-        assert_eq!(gap_bucket(26), 24);
-        assert_eq!(gap_bucket(u64::MAX), GAP_BOUNDS.len() - 1);
-        let mut last = 0;
-        for g in 1..2000 {
-            let b = gap_bucket(g);
-            assert!(b >= last);
-            last = b;
-        }
-    }
-
-    #[test]
-    fn old_answers_fade() {
-        let mut t = Taste::new(100.0, 8);
-        t.record(0, 1, Answer::Heard, Replay::First);
-        let fresh = t.track(1).heard;
-        for _ in 0..100 {
-            t.record(0, 2, Answer::Heard, Replay::First);
-        }
-        assert!((t.track(1).heard / fresh - 0.5).abs() < 0.005);
-    }
-
-    #[test]
-    fn skipped_replays_widen_the_window_and_heard_ones_narrow_it() {
-        let mut t = Taste::new(1000.0, 8);
-        assert_eq!(t.window(), 8);
-        for id in 1..=20 {
-            t.record(0, id, Answer::Heard, Replay::First);
-            t.record(0, id, Answer::Heard, Replay::First);
-        }
-        for _ in 0..10 {
-            for id in 1..=20 {
-                t.record(0, id, Answer::Skipped, Replay::After(20));
-            }
-        }
-        assert!(t.window() > 20, "{}", t.window());
-        let mut t = Taste::new(1000.0, 8);
-        for _ in 0..10 {
-            for id in 1..=20 {
-                t.record(0, id, Answer::Heard, Replay::After(3));
-            }
-        }
-        assert!(t.window() <= 3, "{}", t.window());
-    }
-
-    #[test]
-    fn a_long_memory_without_answers_about_gaps_still_restores() {
-        // A half-life of 1 lesson folds the decay factors back many times over.
-        let mut t = Taste::new(1.0, 8);
-        for i in 0..20_000 {
-            t.record(0, 1 + i % 5, Answer::Heard, Replay::Unknown);
-        }
-        let restored = Taste::restore(&t.parts(), 1.0, 8).unwrap();
-        assert_eq!(restored.parts(), t.parts());
-        assert_eq!(restored.window(), t.window());
-    }
-
-    #[test]
-    fn rescaling_keeps_what_is_read() {
-        let mut t = Taste::new(1.0, 8);
-        for i in 0..200 {
-            t.record(0, 1 + i % 3, Answer::Heard, Replay::First);
-        }
-        let mut u = Taste::new(1.0, 8);
-        for i in 0..200 {
-            u.record(0, 1 + i % 3, Answer::Heard, Replay::First);
-            if i == 150 {
-                let parts = u.parts();
-                u = Taste::restore(&parts, 1.0, 8).unwrap();
-            }
-        }
-        assert_eq!(t.parts(), u.parts());
-        assert!(t.track(3).heard.is_finite());
-    }
-
-    #[test]
-    fn a_fade_weighs_every_item_less_but_keeps_the_first_plays_prior() {
-        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
-        // The second fade finds the factor near its limit and folds it back into the sums:
-        // what is read must not depend on which path ran.
-        for near_limit in [false, true] {
-            let mut t = Taste::new(50.0, 8);
-            t.record(crate::model::START, 1, Answer::Heard, Replay::First);
-            t.record(1, 2, Answer::Skipped, Replay::First);
-            if near_limit {
-                // The clock as if many lessons had passed, every sum stored to match.
-                let factor = decay::RESCALE_AT / 2.0;
-                t.scale_items(factor);
-                t.first = t.first.scaled(factor);
-                t.decay.factor = factor;
-            }
-            let (track, transition, prior) = (t.track(2), t.transition(1, 2), t.prior_mean());
-            t.fade_items(KEPT_AFTER_CHANGE);
-            assert!(close(t.track(2).skipped, track.skipped * KEPT_AFTER_CHANGE));
-            assert!(close(
-                t.transition(1, 2).skipped,
-                transition.skipped * KEPT_AFTER_CHANGE
-            ));
-            assert!(close(t.prior_mean(), prior));
-            assert!(t.decay.factor <= decay::RESCALE_AT);
-        }
-    }
-}
+mod tests;

@@ -24,6 +24,10 @@ pub struct TasteParts {
     pub heard: Vec<TrackId>,
     pub partly: Vec<TrackId>,
     pub surprise: f64,
+    /// The play at which the latest change of taste was noticed (0: none), and the answers
+    /// since to tracks last played before it: those not last heard out then, and those that were.
+    pub changed_at: u64,
+    pub stale: [Evidence; 2],
 }
 
 /// Ids in ascending order. They are sorted as `(id, 0)` pairs: the same code that sorts the
@@ -63,6 +67,8 @@ impl Taste {
             heard,
             partly,
             surprise: self.surprise.rate(),
+            changed_at: self.changed_at,
+            stale: self.stale,
         }
     }
 
@@ -104,6 +110,11 @@ impl Taste {
         taste.rings = Rings::restore(&parts.heard, &parts.partly, |id| tracks.contains_key(id))
             .ok_or("rings")?;
         taste.surprise = Surprise::restore(parts.surprise).ok_or("surprise")?;
+        if !parts.stale.iter().all(|e| e.is_finite_non_negative()) {
+            return Err("change");
+        }
+        taste.changed_at = parts.changed_at;
+        taste.stale = parts.stale;
         let mut last = None;
         for (from, to, e) in &parts.transitions {
             if *to == 0 || last.is_some_and(|l| l >= (*from, *to)) || !e.is_finite_non_negative() {

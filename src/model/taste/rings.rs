@@ -30,11 +30,14 @@ impl Rings {
         }
     }
 
-    /// A track drawn uniformly from the ring of `answer`.
+    /// A track drawn uniformly from the ring of `answer`, passing over its `newest` entries
+    /// when the ring holds more (see [`Taste::draw`](super::Taste::draw)).
     #[inline]
-    pub(super) fn draw(&self, answer: Answer, rng: &mut Rng) -> Option<TrackId> {
+    pub(super) fn draw(&self, answer: Answer, newest: usize, rng: &mut Rng) -> Option<TrackId> {
         let ring = self.ring(answer).filter(|r| !r.is_empty())?;
-        ring.get(rng.below(ring.len())).copied()
+        let len = ring.len();
+        let older = if len > newest { len - newest } else { len };
+        ring.get(rng.below(older)).copied()
     }
 
     /// Adds `id` to the ring of `answer`, dropping the oldest entry of a full ring.

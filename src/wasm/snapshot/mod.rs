@@ -11,14 +11,16 @@
 //!   recency: { plays, last: [id, at, ...] }, rng: "16 hex digits", pendingCooldownSteps,
 //!   taste: { lessons, factor, gapDecay, fitDecay, tracks: [id, heard, skipped, last 0 | 1 | 2, ...],
 //!            transitions: [from, to, heard, skipped, ...], gaps: [heard, skipped, ...],
-//!            first: [heard, skipped], heard: [id, ...], partly: [id, ...], surprise },
+//!            first: [heard, skipped], heard: [id, ...], partly: [id, ...], surprise,
+//!            change: [at, heard, skipped, heard, skipped] },
 //!   replay: -1 (unknown) | 0 (first play) | gap,
 //!   queue: [id, ...], history: [] | [id, start, end] }
 //! ```
 //!
 //! Version 1 (no `taste`, no `replay`) still restores, with nothing learned per track yet.
-//! `queue` and `history` may be absent (snapshots of version 2 made before they existed), and
-//! `chain.current` `null` (snapshots made before it became `undefined` when nothing plays).
+//! `queue`, `history` and `taste.change` may be absent (snapshots of version 2 made before
+//! they existed), and `chain.current` `null` (snapshots made before it became `undefined`
+//! when nothing plays).
 
 mod cursor;
 mod read;

@@ -140,6 +140,7 @@ fn taste(value: &JsValue) -> Result<TasteParts, JsValue> {
     }
     let first = evidence(&mut Cursor::of(&t, "first", "snapshot.taste.first")?)?;
     let decimal = |key: &str, path: &str| number(&field(&t, key)?, path);
+    let (changed_at, stale) = change(&t)?;
     Ok(TasteParts {
         lessons: safe_integer(&t, "lessons", "snapshot.taste.lessons")?,
         factor: decimal("factor", "snapshot.taste.factor")?,
@@ -152,7 +153,20 @@ fn taste(value: &JsValue) -> Result<TasteParts, JsValue> {
         heard: id_list(&t, "heard", "snapshot.taste.heard")?,
         partly: id_list(&t, "partly", "snapshot.taste.partly")?,
         surprise: decimal("surprise", "snapshot.taste.surprise")?,
+        changed_at,
+        stale,
     })
+}
+
+/// `[at, heard, skipped, heard, skipped]`: the latest change of taste; absent in version 2
+/// snapshots made before it was saved (none known).
+fn change(t: &JsValue) -> Result<(u64, [Evidence; 2]), JsValue> {
+    if field(t, "change")?.is_undefined() {
+        return Ok((0, [Evidence::default(); 2]));
+    }
+    let mut c = Cursor::of(t, "change", "snapshot.taste.change")?;
+    let at = c.int("a play", 0.0, MAX_SAFE)? as u64;
+    Ok((at, [evidence(&mut c)?, evidence(&mut c)?]))
 }
 
 /// `[from, to, bonus, penalty, cooldown, ...]`, grouped by source.

@@ -110,6 +110,8 @@ struct TasteJs<'a> {
     #[serde(serialize_with = "values::ids")]
     partly: &'a [TrackId],
     surprise: f64,
+    #[serde(with = "preserve")]
+    change: JsValue,
 }
 
 /// The snapshot as a JS object of the given flavor.
@@ -216,5 +218,12 @@ fn taste(t: &TasteParts, flavor: Flavor) -> TasteJs<'_> {
         heard: &t.heard,
         partly: &t.partly,
         surprise: t.surprise,
+        change: flavor.flat(&[
+            t.changed_at as f64,
+            t.stale[0].heard,
+            t.stale[0].skipped,
+            t.stale[1].heard,
+            t.stale[1].skipped,
+        ]),
     }
 }
