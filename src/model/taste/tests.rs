@@ -1,0 +1,111 @@
+//! Unit tests of the taste as a whole: buckets, fading, the window, rescaling and restoring.
+
+use super::*;
+
+#[test]
+fn buckets_cover_every_gap_in_order() {
+    assert_eq!(gap_bucket(1), 0);
+    assert_eq!(gap_bucket(8), 7);
+    assert_eq!(gap_bucket(24), 23);
+    assert_eq!(gap_bucket(25), 23);
+    assert_eq!(gap_bucket(26), 24);
+    assert_eq!(gap_bucket(u64::MAX), GAP_BOUNDS.len() - 1);
+    let mut last = 0;
+    for g in 1..2000 {
+        let b = gap_bucket(g);
+        assert!(b >= last);
+        last = b;
+    }
+}
+
+#[test]
+fn old_answers_fade() {
+    let mut t = Taste::new(100.0, 8);
+    t.record(0, 1, Answer::Heard, Replay::First);
+    let fresh = t.track(1).heard;
+    for _ in 0..100 {
+        t.record(0, 2, Answer::Heard, Replay::First);
+    }
+    assert!((t.track(1).heard / fresh - 0.5).abs() < 0.005);
+}
+
+#[test]
+fn skipped_replays_widen_the_window_and_heard_ones_narrow_it() {
+    let mut t = Taste::new(1000.0, 8);
+    assert_eq!(t.window(), 8);
+    for id in 1..=20 {
+        t.record(0, id, Answer::Heard, Replay::First);
+        t.record(0, id, Answer::Heard, Replay::First);
+    }
+    for _ in 0..10 {
+        for id in 1..=20 {
+            t.record(0, id, Answer::Skipped, Replay::After(20));
+        }
+    }
+    assert!(t.window() > 20, "{}", t.window());
+    let mut t = Taste::new(1000.0, 8);
+    for _ in 0..10 {
+        for id in 1..=20 {
+            t.record(0, id, Answer::Heard, Replay::After(3));
+        }
+    }
+    assert!(t.window() <= 3, "{}", t.window());
+}
+
+#[test]
+fn a_long_memory_without_answers_about_gaps_still_restores() {
+    // A half-life of 1 lesson folds the decay factors back many times over.
+    let mut t = Taste::new(1.0, 8);
+    for i in 0..20_000 {
+        t.record(0, 1 + i % 5, Answer::Heard, Replay::Unknown);
+    }
+    let restored = Taste::restore(&t.parts(), 1.0, 8).unwrap();
+    assert_eq!(restored.parts(), t.parts());
+    assert_eq!(restored.window(), t.window());
+}
+
+#[test]
+fn rescaling_keeps_what_is_read() {
+    let mut t = Taste::new(1.0, 8);
+    for i in 0..200 {
+        t.record(0, 1 + i % 3, Answer::Heard, Replay::First);
+    }
+    let mut u = Taste::new(1.0, 8);
+    for i in 0..200 {
+        u.record(0, 1 + i % 3, Answer::Heard, Replay::First);
+        if i == 150 {
+            let parts = u.parts();
+            u = Taste::restore(&parts, 1.0, 8).unwrap();
+        }
+    }
+    assert_eq!(t.parts(), u.parts());
+    assert!(t.track(3).heard.is_finite());
+}
+
+#[test]
+fn a_fade_weighs_every_item_less_but_keeps_the_first_plays_prior() {
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+    // The second fade finds the factor near its limit and folds it back into the sums:
+    // what is read must not depend on which path ran.
+    for near_limit in [false, true] {
+        let mut t = Taste::new(50.0, 8);
+        t.record(crate::model::START, 1, Answer::Heard, Replay::First);
+        t.record(1, 2, Answer::Skipped, Replay::First);
+        if near_limit {
+            // The clock as if many lessons had passed, every sum stored to match.
+            let factor = decay::RESCALE_AT / 2.0;
+            t.scale_items(factor);
+            t.first = t.first.scaled(factor);
+            t.decay.factor = factor;
+        }
+        let (track, transition, prior) = (t.track(2), t.transition(1, 2), t.prior_mean());
+        t.fade_items(KEPT_AFTER_CHANGE);
+        assert!(close(t.track(2).skipped, track.skipped * KEPT_AFTER_CHANGE));
+        assert!(close(
+            t.transition(1, 2).skipped,
+            transition.skipped * KEPT_AFTER_CHANGE
+        ));
+        assert!(close(t.prior_mean(), prior));
+        assert!(t.decay.factor <= decay::RESCALE_AT);
+    }
+}
