@@ -1,5 +1,5 @@
-//! What a generated pick reads, handed as one value to both policies' choose and explain
-//! functions, so that a pick and its explanation cannot be handed different inputs.
+//! What a generated pick reads, as one value that both policies' choose and explain functions
+//! take: the four read the same inputs, and an input added to picks reaches all of them.
 
 use super::{AdaptiveConfig, PickConfig, Recency, RuntimeGraph, Taste, TrackId};
 
@@ -22,5 +22,6 @@ pub struct Draw<'a> {
     pub recency: &'a Recency,
     /// The listener's answers (the seed rules read them only to explain).
     pub taste: &'a Taste,
+    /// Both policies' rules: each function reads its own policy's.
     pub rules: &'a Rules,
 }
