@@ -8,7 +8,6 @@
 mod common;
 
 use common::*;
-use js_sys::Map;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -125,7 +124,7 @@ fn check(o: &Orchestrator) {
     o.rebuild_runtime(JsValue::from_str("check")).unwrap();
     let rt = o.runtime_graph().unwrap();
     for from in 0..=TRACKS as u32 {
-        let p: Map = rt.probabilities(n(f64::from(from))).unwrap();
+        let p = rt.probabilities(n(f64::from(from))).unwrap();
         if p.size() > 0 {
             let total = map_sum(&p);
             assert!(

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::model::{AdaptiveConfig, PickConfig, SelectorConfig, MAX_AMOUNT};
+use crate::model::{AdaptiveConfig, PickConfig, Rules, SelectorConfig, MAX_AMOUNT};
 
 /// How generated picks are chosen.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -275,19 +275,19 @@ impl Options {
         Ok(())
     }
 
-    pub(crate) fn pick_config(&self) -> PickConfig {
-        PickConfig {
-            selector: SelectorConfig {
-                gini_threshold: self.gini_threshold,
-                top_k: self.top_k,
+    /// The rules of a generated pick under each policy, as these options set them.
+    pub(crate) fn rules(&self) -> Rules {
+        Rules {
+            seed: PickConfig {
+                selector: SelectorConfig {
+                    gini_threshold: self.gini_threshold,
+                    top_k: self.top_k,
+                },
+                repeat_window: self.repeat_window,
             },
-            repeat_window: self.repeat_window,
-        }
-    }
-
-    pub(crate) fn adaptive_config(&self) -> AdaptiveConfig {
-        AdaptiveConfig {
-            exploration: self.exploration,
+            adaptive: AdaptiveConfig {
+                exploration: self.exploration,
+            },
         }
     }
 }

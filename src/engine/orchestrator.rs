@@ -15,8 +15,8 @@ use super::lifecycle::Lifecycle;
 use super::snapshot::HistoryEnd;
 use super::{Clock, Event, OptionError, Options, Subscription};
 use crate::model::{
-    AdaptiveConfig, BaseGraph, Candidate, Pick, PickConfig, PlaybackChain, Recency, Replay, Rng,
-    RuntimeGraph, Taste, TrackId,
+    BaseGraph, Candidate, Pick, PlaybackChain, Recency, Replay, Rng, Rules, RuntimeGraph, Taste,
+    TrackId,
 };
 
 /// One build of the runtime graph, shared: whoever holds a build keeps a consistent view of it
@@ -42,8 +42,8 @@ pub struct Orchestrator {
 
 pub(crate) struct Inner {
     pub(crate) options: Options,
-    pub(super) pick: PickConfig,
-    pub(super) adaptive: AdaptiveConfig,
+    /// Both policies' rules, from `options`.
+    pub(super) rules: Rules,
     pub(crate) spawner: Box<dyn LocalSpawn>,
     pub(crate) clock: Rc<dyn Clock>,
     pub(super) state: RefCell<State>,
@@ -155,8 +155,7 @@ impl Orchestrator {
         let (cooldown_tx, cooldown_rx) = mpsc::channel(COOLDOWN_CAPACITY - 1);
         Self {
             inner: Rc::new(Inner {
-                pick: options.pick_config(),
-                adaptive: options.adaptive_config(),
+                rules: options.rules(),
                 options,
                 spawner,
                 clock,

@@ -6,8 +6,7 @@ use super::orchestrator::State;
 use super::{EngineError, Event, LearnKind, Orchestrator, PlaySource, Policy, MAX_QUEUE};
 use crate::model::{
     check_target, choose_adaptive, choose_next, explain_adaptive, explain_next, repeat_window,
-    Answer, Explained, Explanation, ModelError, PlaybackChain, Replay, RuntimeGraph, TrackId,
-    START,
+    Answer, Draw, Explained, Explanation, ModelError, PlaybackChain, Replay, Rng, TrackId, START,
 };
 
 impl Orchestrator {
@@ -155,65 +154,61 @@ impl Orchestrator {
         self.apply_pending_cooldowns();
         let state = self.inner.state.borrow();
         let build = state.build.borrow();
-        let current = state.chain.current();
+        let draw = Draw {
+            build: &build,
+            current: state.chain.current(),
+            recency: &state.recency,
+            taste: &state.taste,
+            rules: &self.inner.rules,
+        };
         match self.inner.options.policy {
-            Policy::Seed => explain_next(
-                &build,
-                current,
-                &state.recency,
-                &state.taste,
-                self.inner.pick,
-                limit,
-            ),
-            Policy::Adaptive => self.explain_adaptive(&state, &build, current, limit),
+            Policy::Seed => explain_next(draw, limit),
+            Policy::Adaptive => adaptive_explanation(draw, &state.rng, limit),
         }
     }
 
     /// A generated pick by the engine's policy from the current track; `None` only when no
     /// track is known.
     fn generate(&self, state: &mut State) -> Option<TrackId> {
-        let build = state.build.borrow();
-        let current = state.chain.current();
+        // Field by field: the pick reads the chain, the plays and the taste while it advances
+        // the generator and fills a buffer.
+        let State {
+            build,
+            chain,
+            recency,
+            taste,
+            rng,
+            scratch,
+            picks,
+            ..
+        } = state;
+        let build = build.borrow();
+        let draw = Draw {
+            build: &build,
+            current: chain.current(),
+            recency,
+            taste,
+            rules: &self.inner.rules,
+        };
         match self.inner.options.policy {
-            Policy::Seed => choose_next(
-                &build,
-                current,
-                &state.recency,
-                self.inner.pick,
-                &mut state.rng,
-                &mut state.scratch,
-            ),
-            Policy::Adaptive => choose_adaptive(
-                &build,
-                current,
-                &state.recency,
-                &state.taste,
-                self.inner.adaptive,
-                &mut state.rng,
-                &mut state.picks,
-            ),
+            Policy::Seed => choose_next(draw, rng, scratch),
+            Policy::Adaptive => choose_adaptive(draw, rng, picks),
         }
     }
 
-    /// [`Orchestrator::explain_next`] under the adaptive policy: its scored candidates, with
-    /// the build's own part of each edge beside them.
-    fn explain_adaptive(
-        &self,
-        state: &State,
-        build: &RuntimeGraph,
-        current: Option<TrackId>,
-        limit: usize,
-    ) -> Explanation {
-        let row = current.unwrap_or(START);
-        let window = repeat_window(build, &state.taste);
-        let candidates = explain_adaptive(
-            build,
-            current,
-            &state.recency,
-            &state.taste,
-            self.inner.adaptive,
-            &state.rng,
-        )
+    /// A copy of the playback chain.
+    pub fn playback_chain(&self) -> PlaybackChain {
+        self.inner.state.borrow().chain.clone()
+    }
+}
+
+/// [`Orchestrator::explain_next`] under the adaptive policy: its scored candidates, with
+/// the build's own part of each edge beside them.
+fn adaptive_explanation(draw: Draw<'_>, rng: &Rng, limit: usize) -> Explanation {
+    let build = draw.build;
+    let row = draw.current.unwrap_or(START);
+    let window = repeat_window(build, draw.taste);
+    let candidates = explain_adaptive(draw, rng)
         .into_iter()
         .take(limit)
         .map(|(s, probability)| {
@@ -233,15 +228,9 @@ impl Orchestrator {
             }
         })
         .collect();
-        Explanation {
-            row,
-            repeat_window: window,
-            candidates,
-        }
-    }
-
-    /// A copy of the playback chain.
-    pub fn playback_chain(&self) -> PlaybackChain {
-        self.inner.state.borrow().chain.clone()
+    Explanation {
+        row,
+        repeat_window: window,
+        candidates,
     }
 }

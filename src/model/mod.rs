@@ -8,6 +8,7 @@ mod adaptive;
 mod base_graph;
 mod chain;
 mod chunked_map;
+mod draw;
 mod error;
 mod next;
 mod recency;
@@ -22,6 +23,7 @@ pub use adaptive::{
 };
 pub use base_graph::{BaseGraph, Growth, Room};
 pub use chain::PlaybackChain;
+pub use draw::{Draw, Rules};
 pub(crate) use error::{check_edge, check_target};
 pub use error::{is_amount, ModelError, AMOUNT_RANGE};
 pub use next::{choose_next, explain_next, Explained, Explanation, PickConfig};

@@ -1,6 +1,6 @@
 use super::selector::heaviest;
 use super::{
-    select, Candidate, EdgeView, Evidence, Recency, Rng, Row, RuntimeGraph, SelectorConfig, Taste,
+    select, Candidate, Draw, EdgeView, Evidence, Recency, Rng, Row, RuntimeGraph, SelectorConfig,
     TrackId, START,
 };
 
@@ -107,14 +107,9 @@ fn least_recent(candidates: &[Candidate], recency: &Recency) -> Option<TrackId> 
 /// Chooses the next generated track, or `None` only when the build knows no track at all.
 ///
 /// `scratch` is a buffer the caller keeps, so a pick allocates nothing in the steady state.
-pub fn choose_next(
-    build: &RuntimeGraph,
-    current: Option<TrackId>,
-    recency: &Recency,
-    config: PickConfig,
-    rng: &mut Rng,
-    scratch: &mut Vec<Candidate>,
-) -> Option<TrackId> {
+pub fn choose_next(draw: Draw<'_>, rng: &mut Rng, scratch: &mut Vec<Candidate>) -> Option<TrackId> {
+    let (build, current, recency) = (draw.build, draw.current, draw.recency);
+    let config = draw.rules.seed;
     match source(build, current, recency, scratch) {
         Source::Nothing => None,
         Source::Fallback(id) => Some(id),
@@ -165,14 +160,9 @@ pub struct Explanation {
 /// The candidates the next generated pick would choose from under the seed rules (every edge
 /// of the row it would draw from, zero-weight ones included), with the chance of each, most
 /// likely first and at most `limit` of them. It consumes no randomness.
-pub fn explain_next(
-    build: &RuntimeGraph,
-    current: Option<TrackId>,
-    recency: &Recency,
-    taste: &Taste,
-    config: PickConfig,
-    limit: usize,
-) -> Explanation {
+pub fn explain_next(draw: Draw<'_>, limit: usize) -> Explanation {
+    let (build, current, recency, taste) = (draw.build, draw.current, draw.recency, draw.taste);
+    let config = draw.rules.seed;
     let window = config.repeat_window;
     let plays_ago = |id| recency.last_played(id).map(|at| recency.plays() - at);
     let explained = |row: TrackId, e: EdgeView, probability| Explained {

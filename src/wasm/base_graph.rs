@@ -3,14 +3,15 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Array, Float64Array, Map, Uint32Array};
+use js_sys::{Array, Float64Array, Uint32Array};
 use serde::Serialize;
 use serde_wasm_bindgen::preserve;
 use wasm_bindgen::prelude::*;
 
 use super::arrays::{self, Check};
+use super::edge_changes::edge_changes;
 use super::error::{range_error, AtEdge, Freed};
-use super::js::{self, id_array, number_map, source_id};
+use super::js::{self, id_array, number_map, source_id, NumberMap};
 use super::slot::Slot;
 use super::values;
 use crate::engine::{self, Orchestrator};
@@ -61,28 +62,15 @@ impl BaseGraph {
     }
 }
 
+edge_changes!(BaseGraph {
+    #[doc = "Adds `amount` (default 1) to `from -> to` and to `0 -> to`."]
+    reinforce => engine::Orchestrator::reinforce_base;
+    #[doc = "Takes `amount` (default 1) from `from -> to` and from `0 -> to`, never below 0."]
+    penalty => engine::Orchestrator::penalty_base;
+});
+
 #[wasm_bindgen]
 impl BaseGraph {
-    /// Adds `amount` (default 1) to `from -> to` and to `0 -> to`.
-    pub fn reinforce(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] amount: JsValue,
-    ) -> Result<(), JsValue> {
-        self.change(&from, &to, &amount, engine::Orchestrator::reinforce_base)
-    }
-
-    /// Takes `amount` (default 1) from `from -> to` and from `0 -> to`, never below 0.
-    pub fn penalty(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] amount: JsValue,
-    ) -> Result<(), JsValue> {
-        self.change(&from, &to, &amount, engine::Orchestrator::penalty_base)
-    }
-
     /// `reinforce(from[i], to[i], amounts[i])` for every `i`, in one call: typed arrays or
     /// arrays of numbers of one length (`amounts` default to 1). Everything is checked before
     /// anything changes; a bad entry is an error naming its index.
@@ -165,11 +153,10 @@ impl BaseGraph {
     }
 
     /// The weights out of `from` (zero-weight edges included).
-    #[wasm_bindgen(unchecked_return_type = "Map<number, number>")]
     pub fn edges(
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
-    ) -> Result<Map, JsValue> {
+    ) -> Result<NumberMap, JsValue> {
         let from = source_id(&from, "from")?;
         let base = self.engine()?.base_graph();
         Ok(number_map(

@@ -35,6 +35,13 @@ pub(crate) fn number(value: &JsValue, name: &str) -> Result<f64, JsValue> {
         .ok_or_else(|| type_error(&[name, " must be a number, got ", &type_name(value)].concat()))
 }
 
+/// A string argument, or a `TypeError` naming it.
+pub(crate) fn string(value: &JsValue, name: &str) -> Result<String, JsValue> {
+    value
+        .as_string()
+        .ok_or_else(|| type_error(&[name, " must be a string, got ", &type_name(value)].concat()))
+}
+
 /// An integer from `min` to `max`, or a `TypeError`/`RangeError` naming it.
 ///
 /// Messages never format a float: float formatting would add kilobytes to the wasm.
@@ -97,8 +104,13 @@ export function allNumbers(array) {
   return true;
 }")]
 extern "C" {
+    /// A `Map` from track ids to numbers, typed so in the TypeScript declarations of every
+    /// method that returns one.
+    #[wasm_bindgen(extends = Map, typescript_type = "Map<number, number>")]
+    #[derive(Clone, Debug)]
+    pub type NumberMap;
     #[wasm_bindgen(js_name = toMap)]
-    fn to_map(keys: &[u32], values: &[f64]) -> Map;
+    fn to_map(keys: &[u32], values: &[f64]) -> NumberMap;
     #[wasm_bindgen(js_name = toArray)]
     fn to_array(ids: &[u32]) -> Array;
     #[wasm_bindgen(js_name = numberOr)]
@@ -109,7 +121,7 @@ extern "C" {
 }
 
 /// A `Map<number, number>`.
-pub(crate) fn number_map(entries: impl IntoIterator<Item = (TrackId, f64)>) -> Map {
+pub(crate) fn number_map(entries: impl IntoIterator<Item = (TrackId, f64)>) -> NumberMap {
     let (keys, values): (Vec<TrackId>, Vec<f64>) = entries.into_iter().unzip();
     to_map(&keys, &values)
 }

@@ -8,6 +8,7 @@ mod alloc;
 mod arrays;
 mod base_graph;
 mod delta;
+mod edge_changes;
 mod error;
 mod events;
 mod history;

@@ -105,6 +105,12 @@ impl Orchestrator {
         Ok(self.engine()?.plays() as f64)
     }
 
+    /// True between `start()` and `stop()`.
+    #[wasm_bindgen(getter)]
+    pub fn running(&self) -> Result<bool, JsValue> {
+        Ok(self.engine()?.running())
+    }
+
     /// Spawns the managers on this page's event loop. Idempotent.
     pub fn start(&self) -> Result<(), JsValue> {
         Ok(self.engine()?.start()?)
@@ -120,24 +126,13 @@ impl Orchestrator {
         }))
     }
 
-    /// True between `start()` and `stop()`.
-    #[wasm_bindgen(getter)]
-    pub fn running(&self) -> Result<bool, JsValue> {
-        Ok(self.engine()?.running())
-    }
-
     /// Folds what was learned into the base graph and swaps in a new build.
     #[wasm_bindgen(js_name = rebuildRuntime)]
     pub fn rebuild_runtime(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] reason: JsValue,
     ) -> Result<(), JsValue> {
-        let reason = reason.as_string().ok_or_else(|| {
-            type_error(&format!(
-                "reason must be a string, got {}",
-                js::type_name(&reason)
-            ))
-        })?;
+        let reason = js::string(&reason, "reason")?;
         self.engine()?.rebuild_runtime(&reason);
         Ok(())
     }

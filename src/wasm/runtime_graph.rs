@@ -6,8 +6,9 @@ use std::rc::Rc;
 use js_sys::Map;
 use wasm_bindgen::prelude::*;
 
+use super::edge_changes::edge_changes;
 use super::error::Freed;
-use super::js::{self, integer, number_map, source_id};
+use super::js::{self, integer, number_map, source_id, NumberMap};
 use super::slot::{HeldBuild, Slot};
 use crate::engine::{Build, Orchestrator};
 use crate::model::Learned;
@@ -60,30 +61,44 @@ impl RuntimeGraph {
         Ok(outer)
     }
 
-    /// One edit of one edge of this build (one function for all three: less wasm).
-    fn edit(&self, from: &JsValue, to: &JsValue, edit: Edit<'_>) -> Result<(), JsValue> {
+    /// One edit of one edge of this build (one function for all three: less wasm), with its
+    /// value as JS gave it: an amount, or the cooldown's plays.
+    fn change(
+        &self,
+        from: &JsValue,
+        to: &JsValue,
+        value: &JsValue,
+        edit: Edit,
+    ) -> Result<(), JsValue> {
         let (from, to) = js::edge(from, to, ("from", "to"))?;
         let (amount, plays) = match edit {
-            Edit::Reinforce(v) | Edit::Penalty(v) => (js::amount(v, "amount")?, 0),
-            Edit::Cooldown(v) => (0.0, integer(v, "value", 0, u32::MAX.into())? as u32),
+            Edit::Reinforce | Edit::Penalty => (js::amount(value, "amount")?, 0),
+            Edit::Cooldown => (0.0, integer(value, "value", 0, u32::MAX.into())? as u32),
         };
         let (engine, build) = self.parts()?;
         engine.edit_build(&build, |b| match edit {
-            Edit::Reinforce(_) => b.reinforce(from, to, amount),
-            Edit::Penalty(_) => b.penalty(from, to, amount),
-            Edit::Cooldown(_) => b.add_cooldown(from, to, plays),
+            Edit::Reinforce => b.reinforce(from, to, amount),
+            Edit::Penalty => b.penalty(from, to, amount),
+            Edit::Cooldown => b.add_cooldown(from, to, plays),
         })?;
         Ok(())
     }
 }
 
-/// An edit of one edge of a build, with its argument as JS gave it.
+/// An edit of one edge of a build.
 #[derive(Clone, Copy, Debug)]
-enum Edit<'a> {
-    Reinforce(&'a JsValue),
-    Penalty(&'a JsValue),
-    Cooldown(&'a JsValue),
+enum Edit {
+    Reinforce,
+    Penalty,
+    Cooldown,
 }
+
+edge_changes!(RuntimeGraph {
+    #[doc = "A bonus of `amount` (default 1) on `from -> to` in this build (one diff)."]
+    reinforce => Edit::Reinforce;
+    #[doc = "A penalty of `amount` (default 1) on `from -> to` in this build (one diff)."]
+    penalty => Edit::Penalty;
+});
 
 #[wasm_bindgen]
 impl RuntimeGraph {
@@ -110,11 +125,10 @@ impl RuntimeGraph {
     }
 
     /// The probabilities out of `from` (positive ones only; empty when every fined weight is 0).
-    #[wasm_bindgen(unchecked_return_type = "Map<number, number>")]
     pub fn probabilities(
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
-    ) -> Result<Map, JsValue> {
+    ) -> Result<NumberMap, JsValue> {
         let from = source_id(&from, "from")?;
         let probabilities = self.build()?.borrow().probabilities(from);
         Ok(number_map(probabilities))
@@ -135,26 +149,6 @@ impl RuntimeGraph {
         self.learned_map(|l| f64::from(l.cooldown))
     }
 
-    /// A bonus of `amount` (default 1) on `from -> to` in this build (one diff).
-    pub fn reinforce(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] amount: JsValue,
-    ) -> Result<(), JsValue> {
-        self.edit(&from, &to, Edit::Reinforce(&amount))
-    }
-
-    /// A penalty of `amount` (default 1) on `from -> to` in this build (one diff).
-    pub fn penalty(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] amount: JsValue,
-    ) -> Result<(), JsValue> {
-        self.edit(&from, &to, Edit::Penalty(&amount))
-    }
-
     /// A cooldown of `value` plays on `from -> to` (kept if already longer).
     #[wasm_bindgen(js_name = addCooldown)]
     pub fn add_cooldown(
@@ -163,7 +157,7 @@ impl RuntimeGraph {
         #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] value: JsValue,
     ) -> Result<(), JsValue> {
-        self.edit(&from, &to, Edit::Cooldown(&value))
+        self.change(&from, &to, &value, Edit::Cooldown)
     }
 
     /// Lets go of the build and the orchestrator. Idempotent; `free()` and

@@ -21,7 +21,7 @@ use gather::{gather, Gathered};
 
 use super::next::most_likely_first;
 use super::taste::{Evidence, Taste, TRACK_PRIOR_WEIGHT, TRANSITION_PRIOR_WEIGHT};
-use super::{Recency, Rng, RuntimeGraph, TrackId, START};
+use super::{Draw, Recency, Rng, RuntimeGraph, TrackId, START};
 
 /// The pick is drawn among this many of the best candidates.
 const DRAWN: usize = 5;
@@ -233,15 +233,9 @@ fn row_of(current: Option<TrackId>) -> TrackId {
 }
 
 /// Chooses the next generated track, or `None` only when the build knows no track at all.
-pub fn choose_adaptive(
-    build: &RuntimeGraph,
-    current: Option<TrackId>,
-    recency: &Recency,
-    taste: &Taste,
-    config: AdaptiveConfig,
-    rng: &mut Rng,
-    scratch: &mut Vec<Pick>,
-) -> Option<TrackId> {
+pub fn choose_adaptive(draw: Draw<'_>, rng: &mut Rng, scratch: &mut Vec<Pick>) -> Option<TrackId> {
+    let (build, current, recency, taste) = (draw.build, draw.current, draw.recency, draw.taste);
+    let config = draw.rules.adaptive;
     let from = row_of(current);
     let gathered = gather(build, from, taste, recency, rng, scratch);
     let mut top = Top::new();
@@ -273,14 +267,9 @@ pub fn choose_adaptive(
 /// The candidates of the next adaptive pick with the chance of each, most likely first. It
 /// draws the same exploration samples the next pick will (from a copy of the generator), so
 /// the chances are exactly those of the next pick.
-pub fn explain_adaptive(
-    build: &RuntimeGraph,
-    current: Option<TrackId>,
-    recency: &Recency,
-    taste: &Taste,
-    config: AdaptiveConfig,
-    rng: &Rng,
-) -> Vec<(Scored, f64)> {
+pub fn explain_adaptive(draw: Draw<'_>, rng: &Rng) -> Vec<(Scored, f64)> {
+    let (build, current, recency, taste) = (draw.build, draw.current, draw.recency, draw.taste);
+    let config = draw.rules.adaptive;
     let from = row_of(current);
     let mut scratch = Vec::new();
     let gathered = gather(build, from, taste, recency, &mut rng.clone(), &mut scratch);

@@ -1,4 +1,5 @@
-//! Unit tests of the taste's bookkeeping: buckets, fading, the window, restoring.
+//! Unit tests of the taste as a whole: buckets, fading, the window, rescaling, restoring and
+//! the priors after a change of taste.
 
 use super::*;
 
