@@ -84,18 +84,9 @@ fn score(
     for (i, c) in candidates.iter().enumerate() {
         let track = c.track.scaled(decay);
         let liked = track.mean(priors.of(c.played, c.liked_before), TRACK_PRIOR_WEIGHT);
-        // Most rows have no answered transition: no search, and with no answers the mean is
-        // the track's own (`liked * 2 / 2`, exactly).
-        let found = if transitions.is_empty() {
-            None
-        } else {
-            transitions
-                .binary_search_by_key(&c.id, |(to, _)| *to)
-                .ok()
-                .and_then(|at| transitions.get(at))
-        };
-        let (transition, mean) = match found {
-            Some((_, e)) => {
+        // With no answers the mean is the track's own (`liked * 2 / 2`, exactly).
+        let (transition, mean) = match answered(transitions, c.id) {
+            Some(e) => {
                 let t = e.scaled(decay);
                 (t, t.mean(liked, TRANSITION_PRIOR_WEIGHT))
             }
@@ -127,6 +118,17 @@ fn score(
         };
         each(i, scored);
     }
+}
+
+/// The answers to the transition to `to` among a row's answered transitions (sorted by
+/// target). Most rows have none: no search then.
+#[inline(always)]
+fn answered(transitions: &[(TrackId, Evidence)], to: TrackId) -> Option<&Evidence> {
+    if transitions.is_empty() {
+        return None;
+    }
+    let at = transitions.binary_search_by_key(&to, |(t, _)| *t).ok()?;
+    transitions.get(at).map(|(_, e)| e)
 }
 
 /// `x.min(hi)` by one comparison, NaN giving `hi` as `f64::min` does: in wasm `f64::min`

@@ -9,6 +9,7 @@ mod decay;
 mod evidence;
 mod gaps;
 mod parts;
+mod priors;
 mod rings;
 mod surprise;
 mod table;
@@ -20,6 +21,7 @@ pub use evidence::{Answer, Evidence, Replay};
 use gaps::Gaps;
 pub use gaps::{gap_bucket, GAP_BOUNDS};
 pub use parts::TasteParts;
+pub(crate) use priors::Priors;
 use rings::Rings;
 use surprise::Surprise;
 use table::IdTable;
@@ -68,39 +70,6 @@ impl table::Keyed for TrackEntry {
 
     fn set_key(&mut self, id: TrackId) {
         self.id = id;
-    }
-}
-
-/// The mean answer a track's own answers are weighed against, two answers' worth.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Priors {
-    /// The answers to first plays: the prior of an unheard track.
-    first: f64,
-    /// The answers to replays, since the latest change of taste, of tracks last played
-    /// before it and not last heard out then (the first plays' mean until there are some)...
-    stale_other: f64,
-    /// ...and of those last heard out then.
-    stale_liked: f64,
-    changed_at: u64,
-}
-
-impl Priors {
-    /// The prior of a track last played at play `played` (0: never), last heard out or not.
-    /// A track not heard since a change of taste is judged by how such tracks fared since,
-    /// the old favourites apart from the rest: once a few old favourites were skipped, the
-    /// others wait behind unheard tracks instead of being skipped one by one, and if the
-    /// tracks disliked before are now heard out, the others get their turn.
-    #[inline(always)]
-    pub fn of(self, played: u64, liked_before: bool) -> f64 {
-        if played > 0 && played < self.changed_at {
-            if liked_before {
-                self.stale_liked
-            } else {
-                self.stale_other
-            }
-        } else {
-            self.first
-        }
     }
 }
 
@@ -203,7 +172,7 @@ impl Taste {
     }
 
     /// The track-level priors as of now, read once per pick.
-    pub fn priors(&self) -> Priors {
+    pub(crate) fn priors(&self) -> Priors {
         let first = self.prior_mean();
         let [other, liked] = self.stale.map(|e| self.now(e).mean(first, 2.0));
         Priors {
