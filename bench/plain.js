@@ -542,9 +542,10 @@ export class PlainOrchestrator {
     return this._queue.slice();
   }
 
-  removeFromQueue(id) {
+  removeFromQueue(ids) {
+    const gone = new Set(typeof ids === "number" ? [ids] : Array.from(ids));
     const before = this._queue.length;
-    this._queue = this._queue.filter((q) => q !== id);
+    this._queue = this._queue.filter((q) => !gone.has(q));
     return this._queue.length !== before;
   }
 

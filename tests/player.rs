@@ -199,8 +199,8 @@ fn play_next_takes_the_forward_stack_then_the_queue_then_a_generated_pick() {
     assert_eq!(chain.back_stack().collect::<Vec<_>>(), vec![a, b]);
     assert!(!chain.learning_frozen());
     assert_eq!(h.o.queue(), vec![3, 7]);
-    assert!(h.o.remove_from_queue(7));
-    assert!(!h.o.remove_from_queue(7));
+    assert!(h.o.remove_from_queue(&[7]));
+    assert!(!h.o.remove_from_queue(&[7]));
     assert_eq!(h.o.play_next(), Some(3));
     assert!(h.o.queue().is_empty());
     let generated = h.o.play_next().unwrap();

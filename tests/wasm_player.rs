@@ -148,6 +148,24 @@ fn the_queue_plays_after_the_forward_stack_and_before_a_generated_pick() {
     );
     assert_ne!(generated, 0);
     let _ = a;
+    // Several at once, each every time it is queued; a refusal removes nothing.
+    o.enqueue(nums(&[2.0, 5.0, 2.0, 8.0])).unwrap();
+    assert_error(
+        o.remove_from_queue(nums(&[2.0, 0.0])),
+        "RangeError",
+        "ids[1]",
+    );
+    assert_eq!(o.queue().unwrap().length(), 4);
+    assert!(o.remove_from_queue(nums(&[2.0, 8.0])).unwrap());
+    assert_eq!(ids_of(&o.queue().unwrap().into()), vec![5]);
+    assert!(!o
+        .remove_from_queue(Uint32Array::from(&[2u32][..]).into())
+        .unwrap());
+    assert_error(
+        o.remove_from_queue(JsValue::from_str("5")),
+        "TypeError",
+        "ids",
+    );
     o.enqueue(nums(&[2.0, 2.0])).unwrap();
     o.clear_queue().unwrap();
     assert_eq!(o.queue().unwrap().length(), 0);

@@ -128,12 +128,14 @@ impl Orchestrator {
         self.inner.state.borrow().queue.iter().copied().collect()
     }
 
-    /// Removes every occurrence of `id` from the queue; true when it was queued.
-    pub fn remove_from_queue(&self, id: TrackId) -> bool {
+    /// Removes every occurrence of each of `ids` from the queue; true when any was queued.
+    pub fn remove_from_queue(&self, ids: &[TrackId]) -> bool {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
         let removed = {
             let mut state = self.inner.state.borrow_mut();
             let before = state.queue.len();
-            state.queue.retain(|q| *q != id);
+            state.queue.retain(|q| ids.binary_search(q).is_err());
             state.queue.len() != before
         };
         if removed {

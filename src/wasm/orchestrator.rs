@@ -196,15 +196,7 @@ impl Orchestrator {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number | ArrayLike<number>")] ids: JsValue,
     ) -> Result<(), JsValue> {
-        let ids: Vec<u32> = if arrays::is_column(&ids)? {
-            let mut out = Vec::new();
-            arrays::each(&ids, "ids", arrays::Check::Target, &mut |_, part| {
-                out.extend(part.iter().map(|id| *id as u32))
-            })?;
-            out
-        } else {
-            vec![target_id(&ids, "ids")?]
-        };
+        let ids = one_or_many(&ids)?;
         let engine = self.engine()?;
         Ok(engine.enqueue(&ids)?)
     }
@@ -215,14 +207,15 @@ impl Orchestrator {
         Ok(js::id_array(self.engine()?.queue()))
     }
 
-    /// Removes every occurrence of `id` from the queue; true when it was queued.
+    /// Removes every occurrence of one track id, or of each of an array of them, from the
+    /// queue; true when any was queued.
     #[wasm_bindgen(js_name = removeFromQueue)]
     pub fn remove_from_queue(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | ArrayLike<number>")] ids: JsValue,
     ) -> Result<bool, JsValue> {
-        let id = target_id(&id, "id")?;
-        Ok(self.engine()?.remove_from_queue(id))
+        let ids = one_or_many(&ids)?;
+        Ok(self.engine()?.remove_from_queue(&ids))
     }
 
     /// Empties the queue.
@@ -331,4 +324,17 @@ impl Orchestrator {
         });
         Ok(unsubscribe.into_js_value().unchecked_into())
     }
+}
+
+/// One track id or an array of them (a typed array or plain), checked whole: a refusal names
+/// `ids` or the index of the entry.
+fn one_or_many(ids: &JsValue) -> Result<Vec<crate::model::TrackId>, JsValue> {
+    if !arrays::is_column(ids)? {
+        return Ok(vec![target_id(ids, "ids")?]);
+    }
+    let mut out = Vec::new();
+    arrays::each(ids, "ids", arrays::Check::Target, &mut |_, part| {
+        out.extend(part.iter().map(|id| *id as crate::model::TrackId))
+    })?;
+    Ok(out)
 }

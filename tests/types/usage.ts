@@ -87,6 +87,8 @@ export async function usage(): Promise<void> {
   o.enqueue(new Uint32Array([8]));
   assertType<Equals<ReturnType<Orchestrator["queue"]>, number[]>>();
   assertType<Equals<ReturnType<Orchestrator["removeFromQueue"]>, boolean>>();
+  o.removeFromQueue([6, 8]);
+  o.removeFromQueue(new Uint32Array([7]));
   o.clearQueue();
   // @ts-expect-error a track id is a number
   o.playTrack("4");
