@@ -6,7 +6,8 @@ use super::orchestrator::State;
 use super::{EngineError, Event, LearnKind, Orchestrator, PlaySource, Policy, MAX_QUEUE};
 use crate::model::{
     check_target, choose_adaptive, choose_next, explain_adaptive, explain_next, repeat_window,
-    Answer, Draw, Explained, Explanation, ModelError, PlaybackChain, Replay, Rng, TrackId, START,
+    sort_pairs, Answer, Draw, Explained, Explanation, ModelError, PlaybackChain, Replay, Rng,
+    TrackId, START,
 };
 
 impl Orchestrator {
@@ -130,12 +131,15 @@ impl Orchestrator {
 
     /// Removes every occurrence of each of `ids` from the queue; true when any was queued.
     pub fn remove_from_queue(&self, ids: &[TrackId]) -> bool {
-        let mut ids = ids.to_vec();
-        ids.sort_unstable();
+        // Sorted through the crate's one sort (see `sort_pairs`).
+        let mut gone: Vec<(TrackId, u64)> = ids.iter().map(|id| (*id, 0)).collect();
+        sort_pairs(&mut gone);
         let removed = {
             let mut state = self.inner.state.borrow_mut();
             let before = state.queue.len();
-            state.queue.retain(|q| ids.binary_search(q).is_err());
+            state
+                .queue
+                .retain(|q| gone.binary_search_by_key(q, |(id, _)| *id).is_err());
             state.queue.len() != before
         };
         if removed {
