@@ -19,7 +19,7 @@ import { gzipSync } from "node:zlib";
 // Dependencies). This guard, about 3 KB above the larger of the two sizes checked, keeps them
 // from growing further unnoticed; the README says where they stand.
 const BUDGET_GZIP = 103 * 1000;
-const TARGET_GZIP = 60 * 1000; // the target: at most 60 KB gzipped
+const TARGET_GZIP = 80 * 1000; // the goal: at most 80 KB gzipped, the default entry included
 
 const dir = mkdtempSync(join(tmpdir(), "memory-player-size-"));
 const bundle = join(dir, "bundle.js");
@@ -57,6 +57,13 @@ const inline = readFileSync("pkg/inline/memory_player.js");
 report.defaultEntry = { file: "pkg/inline/memory_player.js", raw: inline.length, gzip: gzipSync(inline, { level: 9 }).length };
 writeFileSync("pkg/size.json", JSON.stringify(report, null, 2) + "\n");
 console.log(`  ${"default entry, wasm embedded (pkg/inline/memory_player.js)".padEnd(width)}  raw ${kb(report.defaultEntry.raw)}   gzip ${kb(report.defaultEntry.gzip)}`);
+
+const largest = Math.max(report.totalGzip, report.defaultEntry.gzip);
+const over = largest - TARGET_GZIP;
+console.log(
+  `  goal: at most ${kb(TARGET_GZIP).trim()} gzipped: ${over > 0 ? `not met, ${kb(over).trim()} over` : "met"}` +
+    ` (budget ${kb(BUDGET_GZIP).trim()})`,
+);
 
 for (const [what, gzip] of [["gzipped total", report.totalGzip], ["gzipped default entry", report.defaultEntry.gzip]]) {
   if (gzip > BUDGET_GZIP) {
