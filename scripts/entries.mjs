@@ -43,10 +43,12 @@ const copyright = readFileSync("node_modules/fflate/LICENSE", "utf8").match(/^Co
 const banner = `/*! memory-player includes fflate ${fflate.version} (inflateSync), MIT License, ${copyright} */`;
 for (const [format, ext] of [["esm", "js"], ["cjs", "cjs"]]) {
   const file = `${inline}/memory_player.${ext}`;
+  // --no-codeSplitting: js/profile.js imports the file store on first use; here that import
+  // is bundled in, so the entry stays one file (it serves Node's directory profiles too).
   execFileSync(
     "node_modules/.bin/rolldown",
     ["js/inline.js", "--format", format, "--minify", "--platform", "neutral", "--banner", banner,
-      "--file", file, "--log-level", "warn"],
+      "--no-codeSplitting", "--file", file, "--log-level", "warn"],
     { stdio: ["ignore", "ignore", "inherit"] },
   );
   // What makes the entry work in every bundler: fail loudly if a new glue or fflate breaks it.
