@@ -16,9 +16,11 @@ import { gzipSync } from "node:zlib";
 // the player API (choices, queue, bulk loading, history import) took it to about 107 KB, the
 // build's short names and binaryen's inlining limit (scripts/build.sh) back to 96.7 KB for the
 // default entry, and serde-wasm-bindgen for the returned values added 3.3 KB (ARCHITECTURE.md,
-// Dependencies). This guard, about 3 KB above the larger of the two sizes checked, keeps them
-// from growing further unnoticed; the README says where they stand.
-const BUDGET_GZIP = 103 * 1000;
+// Dependencies); talc for dlmalloc, zopfli for zlib in the default entry and the file store
+// left out of a page's bundle took them down to 94-95 KB (ARCHITECTURE.md, Size budget). This
+// guard, about 3 KB above the larger of the two sizes checked, keeps them from growing further
+// unnoticed; the README says where they stand.
+const BUDGET_GZIP = 98 * 1000;
 const TARGET_GZIP = 80 * 1000; // the goal: at most 80 KB gzipped, the default entry included
 
 const dir = mkdtempSync(join(tmpdir(), "memory-player-size-"));
