@@ -2,7 +2,8 @@
 // options?)`, `o.flush()` and the `"save"` / `"saveerror"` events, installed on the wasm class
 // by the entries (js/inline.js, js/browser.js) with `installProfiles(Orchestrator)`. In a
 // browser a profile lives in IndexedDB; with `{ directory }` (Node, Electron, Bun, Deno) in
-// files (js/profile-files.js holds the file store's code, loaded only there).
+// files (js/profile-files.js holds the file store's code, imported only there: a bundler makes
+// it a chunk of its own that a page never fetches).
 //
 // It replaces three of the wasm class's methods with wrappers that call the originals:
 // `stop()` (then saves what changed), `free()` (first ends autosaving) and
@@ -43,8 +44,6 @@
 // it expects the revision that one writes), at most MAX_IN_FLIGHT at a time. Changes without
 // an event (graph edits, forgetTrack, cooldown steps applied by the manager) are saved within
 // saveDelayMs; a hidden page saves at once.
-
-import { fileStore } from "./profile-files.js";
 
 const DB_NAME = "memory-player";
 const DB_VERSION = 2;
@@ -594,6 +593,7 @@ async function storeFor(where, directory) {
   if (!fs) {
     throw new Error(`${where}: a directory store needs Node's fs module (Node >= 20.16, Bun, Deno or Electron)`);
   }
+  const { fileStore } = await import("./profile-files.js");
   return fileStore(directory, StoredConflict);
 }
 

@@ -32,14 +32,21 @@ if ! command -v wasm-pack >/dev/null 2>&1; then
   cargo install wasm-pack --locked --version "$WASM_PACK_VERSION"
 fi
 
+# Debian packages: zopfli for the build (scripts/entries.mjs deflates the embedded wasm with
+# it), chromium and chromium-driver for the tests (unless SKIP_BROWSER=1).
+debs=()
+command -v zopfli >/dev/null 2>&1 || debs+=(zopfli)
 if [ "${SKIP_BROWSER:-0}" != 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
-  log "installing Debian's chromium and chromium-driver"
+  debs+=(chromium chromium-driver)
+fi
+if [ "${#debs[@]}" -gt 0 ]; then
+  log "installing Debian's ${debs[*]}"
   export DEBIAN_FRONTEND=noninteractive
   # Another process installing packages holds dpkg's lock: wait for it (up to 10 minutes)
   # rather than fail at once.
   apt_wait=(-o DPkg::Lock::Timeout=600)
   apt-get "${apt_wait[@]}" update -qq
-  apt-get "${apt_wait[@]}" install -y -qq chromium chromium-driver >/dev/null
+  apt-get "${apt_wait[@]}" install -y -qq "${debs[@]}" >/dev/null
 fi
 
 # npm dependencies (binaryen's wasm-opt, playwright-core, typescript, vite), exactly as
