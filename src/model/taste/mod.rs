@@ -134,15 +134,16 @@ impl Taste {
     /// whether its last answer was "heard out", in one lookup.
     #[inline(always)]
     pub fn track_stored(&self, id: TrackId) -> (Evidence, Option<u64>, bool) {
-        self.tracks
-            .get(id)
-            .map_or((Evidence::default(), None, false), |t| {
-                (
-                    t.evidence,
-                    (t.played > 0).then_some(t.played),
-                    t.last == Answer::Heard,
-                )
-            })
+        // A `match`, not `map_or`: the size-optimised build calls `map_or` out of line, once
+        // per candidate of every pick.
+        match self.tracks.get(id) {
+            Some(t) => (
+                t.evidence,
+                (t.played > 0).then_some(t.played),
+                t.last == Answer::Heard,
+            ),
+            None => (Evidence::default(), None, false),
+        }
     }
 
     /// Notes that `id` played as play number `play` (1-based), as the recency record does.
@@ -178,7 +179,11 @@ impl Taste {
     /// The track-level priors as of now, read once per pick.
     pub(crate) fn priors(&self) -> Priors {
         let first = self.prior_mean();
-        let [other, liked] = self.stale.map(|e| self.now(e).mean(first, 2.0));
+        let [other, liked] = if self.changed_at == 0 {
+            [first; 2]
+        } else {
+            self.stale.map(|e| self.now(e).mean(first, 2.0))
+        };
         Priors {
             first,
             stale_other: other,
