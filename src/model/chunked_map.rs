@@ -1,5 +1,5 @@
-//! A persistent ordered map from track ids to values: sorted chunks of at most [`CHUNK`]
-//! entries, shared by `Rc`.
+//! A persistent ordered map from track ids (or edges, see [`Key`]) to values: sorted chunks of
+//! at most [`CHUNK`] entries, shared by `Rc`.
 //!
 //! Cloning is O(1). The first change after a clone copies the chunk index (one pointer per
 //! chunk, n / 128 of them) and the one chunk it touches; later changes copy nothing more until
@@ -14,15 +14,57 @@ use super::{Rng, TrackId};
 /// Entries per chunk before it splits in two.
 const CHUNK: usize = 128;
 
+/// What a map is keyed by: a track id, or an edge `(from, to)` packed in a `u64` so that edges
+/// sort by source, then target.
+pub(crate) trait Key: Copy + Ord {
+    /// Where `self` would sit in a chunk starting at `first` if every key between were present:
+    /// a guess that a lookup checks before it searches (any value is safe).
+    fn offset_from(self, first: Self) -> usize;
+}
+
+impl Key for TrackId {
+    fn offset_from(self, first: Self) -> usize {
+        self.wrapping_sub(first) as usize
+    }
+}
+
+impl Key for u64 {
+    fn offset_from(self, first: Self) -> usize {
+        self.wrapping_sub(first) as usize
+    }
+}
+
+/// Where `key` is in `keys` (ascending): `Ok` with its position, or `Err` with the position it
+/// would be inserted at. The search written out: at the size optimisation this crate is built
+/// with, the slice's generic one is not inlined and costs a call per step, and every lesson
+/// and every edge read searches twice.
+fn search<K: Key>(keys: &[K], key: K) -> Result<usize, usize> {
+    let (mut low, mut len) = (0, keys.len());
+    while len > 0 {
+        let half = len / 2;
+        if keys.get(low + half).is_some_and(|k| *k < key) {
+            low += half + 1;
+            len -= half + 1;
+        } else {
+            len = half;
+        }
+    }
+    if keys.get(low) == Some(&key) {
+        Ok(low)
+    } else {
+        Err(low)
+    }
+}
+
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Chunk<V> {
-    keys: Vec<TrackId>,
+pub(crate) struct Chunk<V, K = TrackId> {
+    keys: Vec<K>,
     values: Vec<V>,
 }
 
-impl<V> Chunk<V> {
+impl<V, K> Chunk<V, K> {
     /// The keys (ascending) and their values, side by side.
-    pub(crate) fn parts(&self) -> (&[TrackId], &[V]) {
+    pub(crate) fn parts(&self) -> (&[K], &[V]) {
         (&self.keys, &self.values)
     }
 }
@@ -30,15 +72,15 @@ impl<V> Chunk<V> {
 /// The chunks, and the first key of each side by side: a lookup binary-searches `firsts`, one
 /// contiguous array, instead of following a pointer per step.
 #[derive(Clone, Debug)]
-struct Index<V> {
-    firsts: Vec<TrackId>,
+struct Index<V, K> {
+    firsts: Vec<K>,
     /// Chunks in key order; none is empty.
-    chunks: Vec<Rc<Chunk<V>>>,
+    chunks: Vec<Rc<Chunk<V, K>>>,
 }
 
-impl<V> Index<V> {
+impl<V, K: Key> Index<V, K> {
     /// Appends a chunk of keys above every key held.
-    fn push(&mut self, chunk: Chunk<V>) {
+    fn push(&mut self, chunk: Chunk<V, K>) {
         if let Some(first) = chunk.keys.first() {
             self.firsts.push(*first);
             self.chunks.push(Rc::new(chunk));
@@ -47,12 +89,12 @@ impl<V> Index<V> {
 }
 
 #[derive(Debug)]
-pub(crate) struct ChunkedMap<V> {
-    index: Rc<Index<V>>,
+pub(crate) struct ChunkedMap<V, K = TrackId> {
+    index: Rc<Index<V, K>>,
     len: usize,
 }
 
-impl<V> Clone for ChunkedMap<V> {
+impl<V, K> Clone for ChunkedMap<V, K> {
     fn clone(&self) -> Self {
         Self {
             index: self.index.clone(),
@@ -61,7 +103,7 @@ impl<V> Clone for ChunkedMap<V> {
     }
 }
 
-impl<V> Default for ChunkedMap<V> {
+impl<V, K> Default for ChunkedMap<V, K> {
     fn default() -> Self {
         Self {
             index: Rc::new(Index {
@@ -73,10 +115,10 @@ impl<V> Default for ChunkedMap<V> {
     }
 }
 
-impl<V: Clone> ChunkedMap<V> {
+impl<V: Clone, K: Key> ChunkedMap<V, K> {
     /// A map of entries given in strictly ascending key order (not checked here), built in one
     /// pass: O(n), where inserting them one by one would copy chunks as they split.
-    pub(crate) fn from_sorted(entries: impl IntoIterator<Item = (TrackId, V)>) -> Self {
+    pub(crate) fn from_sorted(entries: impl IntoIterator<Item = (K, V)>) -> Self {
         // Chunks start three quarters full, so the next insertions rarely split one at once.
         const FILL: usize = CHUNK * 3 / 4;
         let mut index = Index {
@@ -113,11 +155,11 @@ impl<V: Clone> ChunkedMap<V> {
     }
 
     /// The chunk that holds `key`, or would: the last whose first key is <= `key`.
-    fn chunk_of(&self, key: TrackId) -> usize {
-        self.index
-            .firsts
-            .partition_point(|k| *k <= key)
-            .saturating_sub(1)
+    fn chunk_of(&self, key: K) -> usize {
+        match search(&self.index.firsts, key) {
+            Ok(c) => c,
+            Err(c) => c.saturating_sub(1),
+        }
     }
 
     /// True when both maps are the very same version (one cloned from the other, neither
@@ -131,33 +173,33 @@ impl<V: Clone> ChunkedMap<V> {
     }
 
     /// The smallest key, if any.
-    pub(crate) fn first_key(&self) -> Option<TrackId> {
+    pub(crate) fn first_key(&self) -> Option<K> {
         self.index.firsts.first().copied()
     }
 
-    pub(crate) fn get(&self, key: TrackId) -> Option<&V> {
+    pub(crate) fn get(&self, key: K) -> Option<&V> {
         let chunk = self.index.chunks.get(self.chunk_of(key))?;
         // With dense keys (the usual catalogue) a key sits at its offset from the chunk's
         // first: one probe; otherwise the search.
         let offset = chunk
             .keys
             .first()
-            .map_or(0, |first| key.wrapping_sub(*first) as usize);
+            .map_or(0, |first| key.offset_from(*first));
         let at = if chunk.keys.get(offset) == Some(&key) {
             offset
         } else {
-            chunk.keys.binary_search(&key).ok()?
+            search(&chunk.keys, key).ok()?
         };
         chunk.values.get(at)
     }
 
-    pub(crate) fn contains_key(&self, key: TrackId) -> bool {
+    pub(crate) fn contains_key(&self, key: K) -> bool {
         self.get(key).is_some()
     }
 
-    pub(crate) fn get_mut(&mut self, key: TrackId) -> Option<&mut V> {
+    pub(crate) fn get_mut(&mut self, key: K) -> Option<&mut V> {
         let c = self.chunk_of(key);
-        let at = self.index.chunks.get(c)?.keys.binary_search(&key).ok()?;
+        let at = search(&self.index.chunks.get(c)?.keys, key).ok()?;
         let chunk = Rc::make_mut(Rc::make_mut(&mut self.index).chunks.get_mut(c)?);
         chunk.values.get_mut(at)
     }
@@ -165,7 +207,7 @@ impl<V: Clone> ChunkedMap<V> {
     /// The value of `key`, inserted with `make` when absent.
     pub(crate) fn get_or_insert_with(
         &mut self,
-        key: TrackId,
+        key: K,
         make: impl FnOnce() -> V,
     ) -> Option<&mut V> {
         if !self.contains_key(key) {
@@ -175,7 +217,7 @@ impl<V: Clone> ChunkedMap<V> {
     }
 
     /// Inserts or replaces; returns the value replaced.
-    pub(crate) fn insert(&mut self, key: TrackId, value: V) -> Option<V> {
+    pub(crate) fn insert(&mut self, key: K, value: V) -> Option<V> {
         let (c, found) = self.locate(key);
         match found {
             Some(Ok(at)) => self
@@ -192,29 +234,30 @@ impl<V: Clone> ChunkedMap<V> {
         }
     }
 
-    /// The value of `key`, inserted with `make` when absent, and whether it was. A key already
-    /// there (most lessons) costs one search where `get_mut` then `insert` would make two; an
-    /// insertion searches again for the value, which a split may have moved.
-    pub(crate) fn upsert(
-        &mut self,
-        key: TrackId,
-        make: impl FnOnce() -> V,
-    ) -> Option<(&mut V, bool)> {
+    /// The value of `key`, inserted with `make` when absent, and whether it was: one search,
+    /// where `get_mut` then `insert` would make two.
+    pub(crate) fn upsert(&mut self, key: K, make: impl FnOnce() -> V) -> Option<(&mut V, bool)> {
         let (c, found) = self.locate(key);
-        match found {
-            Some(Ok(at)) => return self.value_mut(c, at).map(|v| (v, false)),
-            Some(Err(at)) => self.insert_at(c, at, key, make()),
-            None => self.push_first(key, make()),
-        }
-        self.get_mut(key).map(|v| (v, true))
+        let (c, at, new) = match found {
+            Some(Ok(at)) => (c, at, false),
+            Some(Err(at)) => {
+                let (c, at) = self.insert_at(c, at, key, make());
+                (c, at, true)
+            }
+            None => {
+                self.push_first(key, make());
+                (0, 0, true)
+            }
+        };
+        self.value_mut(c, at).map(|v| (v, new))
     }
 
     /// Where `key` is: its chunk, and its position in that chunk (`Ok`) or the position it
     /// would be inserted at (`Err`); no position when that chunk does not exist (no chunk yet).
-    fn locate(&self, key: TrackId) -> (usize, Option<Result<usize, usize>>) {
+    fn locate(&self, key: K) -> (usize, Option<Result<usize, usize>>) {
         let c = self.chunk_of(key);
         let found = self.index.chunks.get(c);
-        (c, found.map(|chunk| chunk.keys.binary_search(&key)))
+        (c, found.map(|chunk| search(&chunk.keys, key)))
     }
 
     /// The value at position `at` of chunk `c`, the chunk copied first when it is shared.
@@ -226,7 +269,7 @@ impl<V: Clone> ChunkedMap<V> {
     /// The first entry of an empty map. Room for a few more is made at once: maps made one
     /// entry at a time (what a build learns out of one track) mostly stay short, and growing
     /// from one entry would move them three times before eight.
-    fn push_first(&mut self, key: TrackId, value: V) {
+    fn push_first(&mut self, key: K, value: V) {
         const FIRST: usize = 8;
         let index = Rc::make_mut(&mut self.index);
         let mut chunk = Chunk {
@@ -241,11 +284,11 @@ impl<V: Clone> ChunkedMap<V> {
     }
 
     /// Inserts an absent key at position `at` of chunk `c`, where a search put it; a chunk
-    /// grown past [`CHUNK`] splits in two.
-    fn insert_at(&mut self, c: usize, at: usize, key: TrackId, value: V) {
+    /// grown past [`CHUNK`] splits in two. Returns where the entry is then.
+    fn insert_at(&mut self, c: usize, at: usize, key: K, value: V) -> (usize, usize) {
         let index = Rc::make_mut(&mut self.index);
         let Some(chunk) = index.chunks.get_mut(c) else {
-            return;
+            return (c, at);
         };
         let chunk = Rc::make_mut(chunk);
         chunk.keys.insert(at, key);
@@ -257,21 +300,27 @@ impl<V: Clone> ChunkedMap<V> {
                 *first = key;
             }
         }
-        if chunk.keys.len() > CHUNK {
-            let upper = Chunk {
-                keys: chunk.keys.split_off(CHUNK / 2),
-                values: chunk.values.split_off(CHUNK / 2),
-            };
-            if let Some(first) = upper.keys.first() {
-                index.firsts.insert(c + 1, *first);
-            }
-            index.chunks.insert(c + 1, Rc::new(upper));
+        if chunk.keys.len() <= CHUNK {
+            return (c, at);
+        }
+        let upper = Chunk {
+            keys: chunk.keys.split_off(CHUNK / 2),
+            values: chunk.values.split_off(CHUNK / 2),
+        };
+        if let Some(first) = upper.keys.first() {
+            index.firsts.insert(c + 1, *first);
+        }
+        index.chunks.insert(c + 1, Rc::new(upper));
+        if at < CHUNK / 2 {
+            (c, at)
+        } else {
+            (c + 1, at - CHUNK / 2)
         }
     }
 
-    pub(crate) fn remove(&mut self, key: TrackId) -> Option<V> {
+    pub(crate) fn remove(&mut self, key: K) -> Option<V> {
         let c = self.chunk_of(key);
-        let at = self.index.chunks.get(c)?.keys.binary_search(&key).ok()?;
+        let at = search(&self.index.chunks.get(c)?.keys, key).ok()?;
         let index = Rc::make_mut(&mut self.index);
         let chunk = Rc::make_mut(index.chunks.get_mut(c)?);
         chunk.keys.remove(at);
@@ -292,13 +341,46 @@ impl<V: Clone> ChunkedMap<V> {
     }
 
     /// Entries in ascending key order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (TrackId, &V)> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (K, &V)> + '_ {
+        self.iter_from_chunk(0, 0)
+    }
+
+    /// Entries with a key from `key` on, in ascending key order: one search, then a walk.
+    pub(crate) fn iter_from(&self, key: K) -> impl Iterator<Item = (K, &V)> + '_ {
+        let c = self.chunk_of(key);
+        let at = self
+            .index
+            .chunks
+            .get(c)
+            .map_or(0, |chunk| search(&chunk.keys, key).unwrap_or_else(|at| at));
+        self.iter_from_chunk(c, at)
+    }
+
+    /// Entries from position `at` of chunk `c` on.
+    fn iter_from_chunk(&self, c: usize, at: usize) -> impl Iterator<Item = (K, &V)> + '_ {
+        let chunks = self.index.chunks.get(c..).unwrap_or_default();
+        chunks.iter().enumerate().flat_map(move |(i, chunk)| {
+            let skip = if i == 0 { at } else { 0 };
+            let keys = chunk.keys.get(skip..).unwrap_or_default();
+            let values = chunk.values.get(skip..).unwrap_or_default();
+            keys.iter().copied().zip(values)
+        })
+    }
+
+    /// The chunks in key order.
+    pub(crate) fn chunks(&self) -> &[Rc<Chunk<V, K>>] {
+        &self.index.chunks
+    }
+
+    pub(crate) fn keys(&self) -> impl Iterator<Item = K> + '_ {
         self.index
             .chunks
             .iter()
-            .flat_map(|c| c.keys.iter().copied().zip(c.values.iter()))
+            .flat_map(|c| c.keys.iter().copied())
     }
+}
 
+impl<V: Clone> ChunkedMap<V> {
     /// A key drawn at random without scanning the map: the first key at or after a number
     /// drawn uniformly between the smallest and the largest key. It depends only on the keys,
     /// never on how the chunks happen to be split (a map rebuilt from a snapshot draws the same
@@ -316,7 +398,7 @@ impl<V: Clone> ChunkedMap<V> {
         }
         let c = self.chunk_of(v);
         let chunk = self.index.chunks.get(c)?;
-        let at = chunk.keys.partition_point(|k| *k < v);
+        let at = search(&chunk.keys, v).unwrap_or_else(|at| at);
         chunk
             .keys
             .get(at)
@@ -327,18 +409,6 @@ impl<V: Clone> ChunkedMap<V> {
                     .and_then(|next| next.keys.first())
             })
             .copied()
-    }
-
-    /// The chunks in key order.
-    pub(crate) fn chunks(&self) -> &[Rc<Chunk<V>>] {
-        &self.index.chunks
-    }
-
-    pub(crate) fn keys(&self) -> impl Iterator<Item = TrackId> + '_ {
-        self.index
-            .chunks
-            .iter()
-            .flat_map(|c| c.keys.iter().copied())
     }
 }
 

@@ -4,7 +4,6 @@
 use super::base_graph::Growth;
 use super::chunked_map::ChunkedMap;
 use super::error::{check_edge, check_target};
-use super::recency::IdMap;
 use super::{sort_pairs, BaseGraph, ModelError, TrackId, MAX_WEIGHT, START};
 
 mod edges;
@@ -34,8 +33,16 @@ impl Learned {
     }
 }
 
-/// What a build learned out of one source, by target.
-type LearnedRow = ChunkedMap<Learned>;
+/// An edge as one key, `from` in the high half: edges sort by source, then by target, so a
+/// source's edges are one run of the map.
+fn key(from: TrackId, to: TrackId) -> u64 {
+    u64::from(from) << 32 | u64::from(to)
+}
+
+/// The source of an edge's key.
+fn source(key: u64) -> TrackId {
+    (key >> 32) as TrackId
+}
 
 /// One build of the short-term view: a snapshot of the base weights plus the bonuses, penalties
 /// and cooldowns learned since the build.
@@ -45,12 +52,12 @@ type LearnedRow = ChunkedMap<Learned>;
 #[derive(Clone, Debug)]
 pub struct RuntimeGraph {
     base: BaseGraph,
-    /// What was learned since the build: per source (hashed: found in O(1)), the row's lessons
-    /// by target in a chunked sorted map (found in O(log n), inserted moving at most a chunk
-    /// of 128), so that a lesson stays cheap however many pile up in one build (the managers
-    /// stopped, or a history imported), even on the start row, which mirrors them all. Never
-    /// iterated in hash order: sources are sorted wherever their order shows.
-    learned: IdMap<LearnedRow>,
+    /// What was learned since the build, edge by edge, in one chunked sorted map keyed by
+    /// [`key`]: a lesson is found in O(log n) and inserted moving at most a chunk of 128
+    /// entries, with no allocation per source, so that it stays cheap however many pile up in
+    /// one build (the managers stopped, or a history imported), the start row's mirrors
+    /// included. A source's lessons are one run of it, in target order, as a pick reads them.
+    learned: ChunkedMap<Learned, u64>,
     /// `(source, target)` of the entries a cooldown step must visit (see
     /// [`Learned::watched`]), so that a step costs what is cooling down, not everything
     /// learned. May hold entries since removed, and repeats.
@@ -68,7 +75,7 @@ impl RuntimeGraph {
     pub fn new(base: BaseGraph, build_version: u64, build_reason: &str, built_at: f64) -> Self {
         Self {
             base,
-            learned: IdMap::default(),
+            learned: ChunkedMap::default(),
             watched: Vec::new(),
             grown: Growth::default(),
             build_version,
@@ -113,10 +120,27 @@ impl RuntimeGraph {
     /// A penalty of `amount` on `from -> to` (and `0 -> to`); one diff. Penalties saturate at
     /// [`MAX_WEIGHT`].
     pub fn penalty(&mut self, from: TrackId, to: TrackId, amount: f64) -> Result<(), ModelError> {
+        self.penalty_and_cooldown(from, to, amount, 0)
+    }
+
+    /// [`RuntimeGraph::penalty`] and [`RuntimeGraph::add_cooldown`] of `plays` at once, as a
+    /// skip or a partial listen teaches them: the edge is looked up once for both.
+    pub fn penalty_and_cooldown(
+        &mut self,
+        from: TrackId,
+        to: TrackId,
+        amount: f64,
+        plays: u32,
+    ) -> Result<(), ModelError> {
         check_edge(to, amount)?;
-        self.mirror(from, to, &|l| {
-            l.penalty = (l.penalty + amount).min(MAX_WEIGHT)
+        let penalty = |l: &mut Learned| l.penalty = (l.penalty + amount).min(MAX_WEIGHT);
+        self.change(from, to, &|l| {
+            penalty(l);
+            l.cooldown = l.cooldown.max(plays);
         });
+        if from != START {
+            self.change(START, to, &penalty);
+        }
         self.diffs += 1;
         Ok(())
     }
@@ -144,12 +168,11 @@ impl RuntimeGraph {
     /// Changes the learned entry of one edge, created empty when absent. (A `dyn` change: one
     /// copy of this in the wasm.) One search of the row whether the edge was learned or not.
     fn change(&mut self, from: TrackId, to: TrackId, change: &dyn Fn(&mut Learned)) {
-        let row = self.learned.entry(from).or_default();
         let empty = || Learned {
             to,
             ..Learned::default()
         };
-        let Some((l, new)) = row.upsert(to, empty) else {
+        let Some((l, new)) = self.learned.upsert(key(from, to), empty) else {
             return;
         };
         // A new entry is empty, so watched, but not listed yet.
@@ -203,15 +226,14 @@ impl RuntimeGraph {
     pub fn recount_growth(&mut self, live: &BaseGraph) {
         let mut tracks: Vec<(TrackId, u64)> = Vec::new();
         let mut edges = 0;
-        for (from, row) in &self.learned {
-            for (to, _) in row.iter() {
-                for id in [*from, to] {
-                    if id != START && !live.contains(id) {
-                        tracks.push((id, 0));
-                    }
+        for (k, l) in self.learned.iter() {
+            let from = source(k);
+            for id in [from, l.to] {
+                if id != START && !live.contains(id) {
+                    tracks.push((id, 0));
                 }
-                edges += usize::from(live.row(*from).and_then(|r| r.get(to)).is_none());
             }
+            edges += usize::from(live.row(from).and_then(|r| r.get(l.to)).is_none());
         }
         sort_pairs(&mut tracks);
         tracks.dedup();
@@ -221,11 +243,12 @@ impl RuntimeGraph {
         };
     }
 
+    /// What was learned out of `from`, in target order.
     fn learned_row(&self, from: TrackId) -> impl Iterator<Item = &Learned> + '_ {
         self.learned
-            .get(&from)
-            .into_iter()
-            .flat_map(|row| row.iter().map(|(_, l)| l))
+            .iter_from(key(from, 0))
+            .take_while(move |(k, _)| source(*k) == from)
+            .map(|(_, l)| l)
     }
 
     /// Every cooldown loses `steps` plays; at 0 it is gone. Costs what is cooling down.
@@ -237,54 +260,47 @@ impl RuntimeGraph {
         sort_pairs(&mut watched);
         watched.dedup();
         watched.retain(|(from, to)| {
-            let to = *to as TrackId;
-            let Some(row) = self.learned.get_mut(from) else {
-                return false;
-            };
-            let Some(l) = row.get_mut(to) else {
+            let edge = key(*from, *to as TrackId);
+            let Some(l) = self.learned.get_mut(edge) else {
                 return false;
             };
             l.cooldown = l.cooldown.saturating_sub(steps);
             let keep = l.cooldown > 0;
             if l.is_empty() {
-                row.remove(to);
-                if row.len() == 0 {
-                    self.learned.remove(from);
-                }
+                self.learned.remove(edge);
             }
             keep
         });
         self.watched = watched;
     }
 
-    /// The sources that learned something, ascending.
-    fn sources(&self) -> Vec<TrackId> {
-        let mut sources: Vec<(TrackId, u64)> = self.learned.keys().map(|f| (*f, 0)).collect();
-        sort_pairs(&mut sources);
-        sources.into_iter().map(|(f, _)| f).collect()
-    }
-
     /// What this build learned, per source in id order, each row in target order.
     pub fn learned(&self) -> impl Iterator<Item = (TrackId, Vec<Learned>)> + '_ {
-        self.sources().into_iter().filter_map(|from| {
-            let row = self.learned.get(&from)?;
-            Some((from, row.iter().map(|(_, l)| *l).collect()))
+        let mut entries = self.learned.iter().peekable();
+        std::iter::from_fn(move || {
+            let (k, first) = entries.next()?;
+            let from = source(k);
+            let mut row = vec![*first];
+            while let Some((_, l)) = entries.next_if(|(k, _)| source(*k) == from) {
+                row.push(*l);
+            }
+            Some((from, row))
         })
     }
 
     /// How many edges carry something learned (a bonus, penalty or cooldown).
     pub fn learned_count(&self) -> usize {
-        self.learned.values().map(ChunkedMap::len).sum()
+        self.learned.len()
     }
 
     /// True when this build learned something on a row of `from` (a bonus, penalty or cooldown).
     pub fn learned_since_build(&self, from: TrackId) -> bool {
-        self.learned.contains_key(&from)
+        self.learned_row(from).next().is_some()
     }
 
     /// What was learned on one edge, if anything.
     pub fn learned_edge(&self, from: TrackId, to: TrackId) -> Option<&Learned> {
-        self.learned.get(&from)?.get(to)
+        self.learned.get(key(from, to))
     }
 
     /// A build restored from saved parts (see [`crate::engine::Snapshot`]): `learned` must be
@@ -298,17 +314,16 @@ impl RuntimeGraph {
         learned: Vec<(TrackId, Vec<Learned>)>,
     ) -> Self {
         let mut build = Self::new(base, build_version, build_reason, built_at);
-        for (from, row) in learned {
-            build.watched.extend(
-                row.iter()
-                    .filter(|l| l.watched())
-                    .map(|l| (from, u64::from(l.to))),
-            );
-            if !row.is_empty() {
-                let row = ChunkedMap::from_sorted(row.into_iter().map(|l| (l.to, l)));
-                build.learned.insert(from, row);
-            }
-        }
+        let entries = learned
+            .into_iter()
+            .flat_map(|(from, row)| row.into_iter().map(move |l| (key(from, l.to), l)));
+        build.learned = ChunkedMap::from_sorted(entries);
+        build.watched = build
+            .learned
+            .iter()
+            .filter(|(_, l)| l.watched())
+            .map(|(k, l)| (source(k), u64::from(l.to)))
+            .collect();
         build.diffs = diffs;
         build
     }
@@ -327,11 +342,8 @@ impl RuntimeGraph {
     /// `w = max(0, w + bonus - penalty)`. Edges that only carry a cooldown are created at
     /// weight 0 when absent, so every track the build knew stays known.
     pub fn fold_into(&self, base: &mut BaseGraph) {
-        // Edge by edge, each on its own: the order of sources does not change the result.
-        for (from, row) in &self.learned {
-            for (to, l) in row.iter() {
-                base.adjust_edge(*from, to, l.bonus - l.penalty);
-            }
+        for (k, l) in self.learned.iter() {
+            base.adjust_edge(source(k), l.to, l.bonus - l.penalty);
         }
     }
 
@@ -347,21 +359,21 @@ impl RuntimeGraph {
         let mut carried = self.watched.clone();
         sort_pairs(&mut carried);
         carried.dedup();
-        for (from, to) in carried {
-            let to = to as TrackId;
-            if let Some(l) = self.learned_edge(from, to).filter(|l| l.cooldown > 0) {
-                next.learned.entry(from).or_default().insert(
-                    to,
-                    Learned {
-                        to,
-                        bonus: 0.0,
-                        penalty: 0.0,
-                        cooldown: l.cooldown,
-                    },
-                );
-                next.watched.push((from, u64::from(to)));
-            }
-        }
+        carried.retain(|(from, to)| {
+            self.learned_edge(*from, *to as TrackId)
+                .is_some_and(|l| l.cooldown > 0)
+        });
+        // Sorted and without repeats: the cooldowns go in in one pass.
+        next.learned = ChunkedMap::from_sorted(carried.iter().filter_map(|(from, to)| {
+            let l = self.learned_edge(*from, *to as TrackId)?;
+            let cooling = Learned {
+                to: l.to,
+                cooldown: l.cooldown,
+                ..Learned::default()
+            };
+            Some((key(*from, l.to), cooling))
+        }));
+        next.watched = carried;
         next
     }
 
@@ -375,11 +387,14 @@ impl RuntimeGraph {
             return false;
         }
         let known = self.base.forget(id);
-        self.learned.remove(&id);
-        for row in self.learned.values_mut() {
-            row.remove(id);
+        let mentions = |k: u64, l: &Learned| source(k) == id || l.to == id;
+        if self.learned.iter().any(|(k, l)| mentions(k, l)) {
+            let kept: Vec<(u64, Learned)> = (self.learned.iter())
+                .filter(|(k, l)| !mentions(*k, l))
+                .map(|(k, l)| (k, *l))
+                .collect();
+            self.learned = ChunkedMap::from_sorted(kept);
         }
-        self.learned.retain(|_, row| row.len() > 0);
         known
     }
 }
