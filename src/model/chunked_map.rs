@@ -36,9 +36,9 @@ impl Key for u64 {
 
 /// Where `key` is in `keys` (ascending): `Ok` with its position, or `Err` with the position it
 /// would be inserted at. The search written out: at the size optimisation this crate is built
-/// with, the slice's generic one is not inlined and costs a call per step, and every lesson
-/// and every edge read searches twice.
-fn search<K: Key>(keys: &[K], key: K) -> Result<usize, usize> {
+/// with, the slice's generic one is not inlined and costs a call per step, and every edge read
+/// searches (rows use this one too: one copy in the wasm).
+pub(crate) fn search<K: Key>(keys: &[K], key: K) -> Result<usize, usize> {
     let (mut low, mut len) = (0, keys.len());
     while len > 0 {
         let half = len / 2;
@@ -234,24 +234,6 @@ impl<V: Clone, K: Key> ChunkedMap<V, K> {
         }
     }
 
-    /// The value of `key`, inserted with `make` when absent, and whether it was: one search,
-    /// where `get_mut` then `insert` would make two.
-    pub(crate) fn upsert(&mut self, key: K, make: impl FnOnce() -> V) -> Option<(&mut V, bool)> {
-        let (c, found) = self.locate(key);
-        let (c, at, new) = match found {
-            Some(Ok(at)) => (c, at, false),
-            Some(Err(at)) => {
-                let (c, at) = self.insert_at(c, at, key, make());
-                (c, at, true)
-            }
-            None => {
-                self.push_first(key, make());
-                (0, 0, true)
-            }
-        };
-        self.value_mut(c, at).map(|v| (v, new))
-    }
-
     /// Where `key` is: its chunk, and its position in that chunk (`Ok`) or the position it
     /// would be inserted at (`Err`); no position when that chunk does not exist (no chunk yet).
     fn locate(&self, key: K) -> (usize, Option<Result<usize, usize>>) {
@@ -284,11 +266,11 @@ impl<V: Clone, K: Key> ChunkedMap<V, K> {
     }
 
     /// Inserts an absent key at position `at` of chunk `c`, where a search put it; a chunk
-    /// grown past [`CHUNK`] splits in two. Returns where the entry is then.
-    fn insert_at(&mut self, c: usize, at: usize, key: K, value: V) -> (usize, usize) {
+    /// grown past [`CHUNK`] splits in two.
+    fn insert_at(&mut self, c: usize, at: usize, key: K, value: V) {
         let index = Rc::make_mut(&mut self.index);
         let Some(chunk) = index.chunks.get_mut(c) else {
-            return (c, at);
+            return;
         };
         let chunk = Rc::make_mut(chunk);
         chunk.keys.insert(at, key);
@@ -300,21 +282,15 @@ impl<V: Clone, K: Key> ChunkedMap<V, K> {
                 *first = key;
             }
         }
-        if chunk.keys.len() <= CHUNK {
-            return (c, at);
-        }
-        let upper = Chunk {
-            keys: chunk.keys.split_off(CHUNK / 2),
-            values: chunk.values.split_off(CHUNK / 2),
-        };
-        if let Some(first) = upper.keys.first() {
-            index.firsts.insert(c + 1, *first);
-        }
-        index.chunks.insert(c + 1, Rc::new(upper));
-        if at < CHUNK / 2 {
-            (c, at)
-        } else {
-            (c + 1, at - CHUNK / 2)
+        if chunk.keys.len() > CHUNK {
+            let upper = Chunk {
+                keys: chunk.keys.split_off(CHUNK / 2),
+                values: chunk.values.split_off(CHUNK / 2),
+            };
+            if let Some(first) = upper.keys.first() {
+                index.firsts.insert(c + 1, *first);
+            }
+            index.chunks.insert(c + 1, Rc::new(upper));
         }
     }
 

@@ -2,13 +2,14 @@
 //! its edges).
 
 use super::base_graph::Growth;
-use super::chunked_map::ChunkedMap;
 use super::error::{check_edge, check_target};
 use super::{sort_pairs, BaseGraph, ModelError, TrackId, MAX_WEIGHT, START};
 
 mod edges;
+mod lessons;
 
 pub use edges::EdgeView;
+use lessons::Lessons;
 
 /// What one build learned about one edge since it was built.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -52,12 +53,11 @@ fn source(key: u64) -> TrackId {
 #[derive(Clone, Debug)]
 pub struct RuntimeGraph {
     base: BaseGraph,
-    /// What was learned since the build, edge by edge, in one chunked sorted map keyed by
-    /// [`key`]: a lesson is found in O(log n) and inserted moving at most a chunk of 128
-    /// entries, with no allocation per source, so that it stays cheap however many pile up in
-    /// one build (the managers stopped, or a history imported), the start row's mirrors
-    /// included. A source's lessons are one run of it, in target order, as a pick reads them.
-    learned: ChunkedMap<Learned, u64>,
+    /// What was learned since the build, edge by edge, keyed by [`key`]: a lesson costs O(1),
+    /// or O(log n) on a new edge, with no allocation per source, however many pile up in one
+    /// build (the managers stopped, or a history imported), the start row's mirrors included.
+    /// A source's lessons read as one run, in target order, as a pick reads them.
+    learned: Lessons,
     /// `(source, target)` of the entries a cooldown step must visit (see
     /// [`Learned::watched`]), so that a step costs what is cooling down, not everything
     /// learned. May hold entries since removed, and repeats.
@@ -75,7 +75,7 @@ impl RuntimeGraph {
     pub fn new(base: BaseGraph, build_version: u64, build_reason: &str, built_at: f64) -> Self {
         Self {
             base,
-            learned: ChunkedMap::default(),
+            learned: Lessons::default(),
             watched: Vec::new(),
             grown: Growth::default(),
             build_version,
@@ -172,9 +172,7 @@ impl RuntimeGraph {
             to,
             ..Learned::default()
         };
-        let Some((l, new)) = self.learned.upsert(key(from, to), empty) else {
-            return;
-        };
+        let (l, new) = self.learned.upsert(key(from, to), empty);
         // A new entry is empty, so watched, but not listed yet.
         let was_watched = !new && l.watched();
         change(l);
@@ -317,7 +315,7 @@ impl RuntimeGraph {
         let entries = learned
             .into_iter()
             .flat_map(|(from, row)| row.into_iter().map(move |l| (key(from, l.to), l)));
-        build.learned = ChunkedMap::from_sorted(entries);
+        build.learned = Lessons::from_sorted(entries);
         build.watched = build
             .learned
             .iter()
@@ -359,21 +357,18 @@ impl RuntimeGraph {
         let mut carried = self.watched.clone();
         sort_pairs(&mut carried);
         carried.dedup();
-        carried.retain(|(from, to)| {
-            self.learned_edge(*from, *to as TrackId)
-                .is_some_and(|l| l.cooldown > 0)
-        });
-        // Sorted and without repeats: the cooldowns go in in one pass.
-        next.learned = ChunkedMap::from_sorted(carried.iter().filter_map(|(from, to)| {
-            let l = self.learned_edge(*from, *to as TrackId)?;
-            let cooling = Learned {
-                to: l.to,
-                cooldown: l.cooldown,
-                ..Learned::default()
-            };
-            Some((key(*from, l.to), cooling))
-        }));
-        next.watched = carried;
+        for (from, to) in carried {
+            let to = to as TrackId;
+            if let Some(l) = self.learned_edge(from, to).filter(|l| l.cooldown > 0) {
+                let cooling = || Learned {
+                    to,
+                    cooldown: l.cooldown,
+                    ..Learned::default()
+                };
+                next.learned.upsert(key(from, to), cooling);
+                next.watched.push((from, u64::from(to)));
+            }
+        }
         next
     }
 
@@ -387,13 +382,12 @@ impl RuntimeGraph {
             return false;
         }
         let known = self.base.forget(id);
-        let mentions = |k: u64, l: &Learned| source(k) == id || l.to == id;
-        if self.learned.iter().any(|(k, l)| mentions(k, l)) {
-            let kept: Vec<(u64, Learned)> = (self.learned.iter())
-                .filter(|(k, l)| !mentions(*k, l))
-                .map(|(k, l)| (k, *l))
-                .collect();
-            self.learned = ChunkedMap::from_sorted(kept);
+        let gone: Vec<u64> = (self.learned.iter())
+            .filter(|(k, l)| source(*k) == id || l.to == id)
+            .map(|(k, _)| k)
+            .collect();
+        for k in gone {
+            self.learned.remove(k);
         }
         known
     }
