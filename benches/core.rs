@@ -84,6 +84,10 @@ fn main() {
         pile_up(10_000);
         return;
     }
+    if std::env::var("BENCH_MANY").is_ok() {
+        many(10_000);
+        return;
+    }
     if let Ok(which) = std::env::var("BENCH_PICKS") {
         let policy = if which == "seed" {
             Policy::Seed
@@ -123,6 +127,33 @@ fn pile_up(tracks: u32) {
     }
     let ns = start.elapsed().as_nanos() as f64 / picks.len() as f64;
     println!("  feedback, 100 000 piling up {ns:>10.0} ns");
+}
+
+/// `BENCH_MANY=1`: only `reinforce_base_many` of `tracks` x 50 random edges into a fresh
+/// engine, and the first rebuild (for a profiler).
+fn many(tracks: u32) {
+    let o = Orchestrator::new(
+        Options::default(),
+        LocalPool::new().spawner(),
+        ManualClock::new(0.0),
+    )
+    .expect("default options are valid");
+    let mut rng = Rng::new(7);
+    let edges: Vec<(u32, u32, f64)> = (1..=tracks)
+        .flat_map(|from| (0..50).map(move |_| from))
+        .map(|from| {
+            (
+                from,
+                1 + rng.below(tracks as usize) as u32,
+                1.0 + rng.below(20) as f64,
+            )
+        })
+        .collect();
+    let start = Instant::now();
+    o.reinforce_base_many(&edges).expect("valid edges");
+    o.rebuild_runtime("loaded");
+    let ms = start.elapsed().as_secs_f64() * 1e3;
+    println!("  reinforce_base_many, {} edges {ms:>10.1} ms", edges.len());
 }
 
 /// Every measurement at one catalogue size: picks under both policies, then lessons.

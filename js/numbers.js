@@ -9,12 +9,6 @@
 // Rust code; only the test "is it a number" is made here, and anything else takes the checked
 // export, so every refusal, its class, its message and their order stay the same.
 const fastWhenNumbers = {
-  1: (checked, fast) =>
-    function (a) {
-      if (typeof a !== "number") return checked.call(this, a);
-      const error = fast.call(this, a);
-      if (error !== undefined) throw error;
-    },
   2: (checked, fast) =>
     function (a, b) {
       if (typeof a !== "number" || typeof b !== "number") return checked.call(this, a, b);
@@ -31,7 +25,6 @@ const fastWhenNumbers = {
     },
 };
 for (const [C, name, arity] of [
-  [Orchestrator, "playTrack", 1],
   [Orchestrator, "learn", 2],
   [Orchestrator, "feedback", 4],
 ]) {

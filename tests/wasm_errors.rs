@@ -90,7 +90,7 @@ fn bad_track_ids_are_refused_naming_the_argument() {
     assert_eq!(o.runtime_graph().unwrap().diffs().unwrap(), 0.0);
 }
 
-/// What a fast-path export (`__learn`, `__feedback`, `__playTrack`) returned, as the result
+/// What a fast-path export (`__learn`, `__feedback`) returned, as the result
 /// the package's glue makes of it.
 fn thrown(outcome: JsValue) -> Result<(), JsValue> {
     if outcome.is_undefined() {
@@ -110,7 +110,6 @@ fn the_fast_paths_refuse_the_same_numbers() {
         assert_error(thrown(o.learn_numbers(x, 1.0)), class, "fromId");
         assert_error(thrown(o.learn_numbers(1.0, x)), class, "toId");
         assert_error(thrown(o.feedback_numbers(1.0, x, 1.0, 2.0)), class, "toId");
-        assert_error(thrown(o.play_track_number(x)), class, "id");
     }
     let feedback = |listened, duration| thrown(o.feedback_numbers(1.0, 2.0, listened, duration));
     assert_error(feedback(-1.0, 2.0), "RangeError", "listenedSeconds");

@@ -318,7 +318,15 @@ impl<V: Clone, K: Key> ChunkedMap<V, K> {
 
     /// Entries in ascending key order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (K, &V)> + '_ {
-        self.iter_from_chunk(0, 0)
+        self.iter_chunks(0)
+    }
+
+    /// Entries in ascending key order from the start of chunk `c` on.
+    fn iter_chunks(&self, c: usize) -> impl Iterator<Item = (K, &V)> + '_ {
+        let chunks = self.index.chunks.get(c..).unwrap_or_default();
+        chunks
+            .iter()
+            .flat_map(|c| c.keys.iter().copied().zip(c.values.iter()))
     }
 
     /// Entries with a key from `key` on, in ascending key order: one search, then a walk.
@@ -329,18 +337,8 @@ impl<V: Clone, K: Key> ChunkedMap<V, K> {
             .chunks
             .get(c)
             .map_or(0, |chunk| search(&chunk.keys, key).unwrap_or_else(|at| at));
-        self.iter_from_chunk(c, at)
-    }
-
-    /// Entries from position `at` of chunk `c` on.
-    fn iter_from_chunk(&self, c: usize, at: usize) -> impl Iterator<Item = (K, &V)> + '_ {
-        let chunks = self.index.chunks.get(c..).unwrap_or_default();
-        chunks.iter().enumerate().flat_map(move |(i, chunk)| {
-            let skip = if i == 0 { at } else { 0 };
-            let keys = chunk.keys.get(skip..).unwrap_or_default();
-            let values = chunk.values.get(skip..).unwrap_or_default();
-            keys.iter().copied().zip(values)
-        })
+        // A walk of at most a chunk to `at`: one iterator for every walk, less wasm.
+        self.iter_chunks(c).skip(at)
     }
 
     /// The chunks in key order.

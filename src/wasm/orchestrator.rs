@@ -52,12 +52,6 @@ impl Orchestrator {
         Ok(())
     }
 
-    fn play_track_arg(&self, id: Arg<'_>) -> Result<(), JsValue> {
-        let id = target_id(id, "id")?;
-        self.engine()?.play_track(id)?;
-        Ok(())
-    }
-
     fn feedback_args(
         &self,
         [from_id, to_id, listened, duration]: [Arg<'_>; 4],
@@ -191,7 +185,7 @@ impl Orchestrator {
         duration: JsValue,
     ) -> Result<(), JsValue> {
         let args = [&from_id, &to_id, &listened, &duration];
-        self.feedback_args(args.map(Arg::from))
+        self.feedback_args(args.map(Arg::Value))
     }
 
     /// `feedback` with numbers (see `js/numbers.js`): the error, or `undefined`.
@@ -204,7 +198,7 @@ impl Orchestrator {
         duration: f64,
     ) -> JsValue {
         let args = [from_id, to_id, listened, duration];
-        js::outcome(self.feedback_args(args.map(Arg::from)))
+        js::outcome(self.feedback_args(args.map(Arg::Number)))
     }
 
     /// The next track (the forward stack first, then the queue, then a generated pick), or
@@ -227,13 +221,9 @@ impl Orchestrator {
         &self,
         #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
     ) -> Result<(), JsValue> {
-        self.play_track_arg((&id).into())
-    }
-
-    /// `playTrack` with a number (see `js/numbers.js`): the error, or `undefined`.
-    #[wasm_bindgen(js_name = __playTrack, skip_typescript)]
-    pub fn play_track_number(&self, id: f64) -> JsValue {
-        js::outcome(self.play_track_arg(id.into()))
+        let id = target_id(&id, "id")?;
+        self.engine()?.play_track(id)?;
+        Ok(())
     }
 
     /// Appends one track id or an array of them to the queue.

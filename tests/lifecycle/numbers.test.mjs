@@ -46,12 +46,9 @@ test("bad track ids are refused naming the argument, and change nothing", () => 
     refuses(() => o.learn(1, bad), Class, "toId");
     refuses(() => o.feedback(bad, 1, 10, 20), Class, "fromId");
     refuses(() => o.feedback(1, bad, 10, 20), Class, "toId");
-    refuses(() => o.playTrack(bad), Class, "id");
   }
   refuses(() => o.learn(1, 0), RangeError, "toId");
-  refuses(() => o.playTrack(0), RangeError, "id");
   assert.equal(o.runtimeGraph().diffs, 0);
-  assert.equal(o.plays, 0);
 });
 
 test("listened and duration: a number, finite, in range", () => {
@@ -81,15 +78,12 @@ test("good calls learn and return undefined; after free() every call says it was
   const o = engine();
   assert.equal(o.learn(1, 2), undefined);
   assert.equal(o.feedback(2, 3, 200, 200), undefined);
-  assert.equal(o.playTrack(4), undefined);
-  assert.equal(o.runtimeGraph().diffs, 3);
-  assert.equal(o.playbackChain().current, 4);
+  assert.equal(o.runtimeGraph().diffs, 2);
   assert.equal(Orchestrator.prototype.feedback.name, "feedback");
   o.free();
   const freed = { name: "Error", message: "this Orchestrator was freed" };
   assert.throws(() => o.learn(1, 2), freed);
   assert.throws(() => o.feedback(1, 2, 10, 20), freed);
-  assert.throws(() => o.playTrack(1), freed);
   // A bad argument is still named first: arguments are checked before the engine is asked.
   refuses(() => o.learn(1, 0), RangeError, "toId");
 });

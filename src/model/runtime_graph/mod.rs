@@ -274,16 +274,14 @@ impl RuntimeGraph {
 
     /// What this build learned, per source in id order, each row in target order.
     pub fn learned(&self) -> impl Iterator<Item = (TrackId, Vec<Learned>)> + '_ {
-        let mut entries = self.learned.iter().peekable();
-        std::iter::from_fn(move || {
-            let (k, first) = entries.next()?;
-            let from = source(k);
-            let mut row = vec![*first];
-            while let Some((_, l)) = entries.next_if(|(k, _)| source(*k) == from) {
-                row.push(*l);
+        let mut rows: Vec<(TrackId, Vec<Learned>)> = Vec::new();
+        for (k, l) in self.learned.iter() {
+            match rows.last_mut() {
+                Some((from, row)) if *from == source(k) => row.push(*l),
+                _ => rows.push((source(k), vec![*l])),
             }
-            Some((from, row))
-        })
+        }
+        rows.into_iter()
     }
 
     /// How many edges carry something learned (a bonus, penalty or cooldown).
