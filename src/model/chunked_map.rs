@@ -34,28 +34,6 @@ impl Key for u64 {
     }
 }
 
-/// Where `key` is in `keys` (ascending): `Ok` with its position, or `Err` with the position it
-/// would be inserted at. The search written out: at the size optimisation this crate is built
-/// with, the slice's generic one is not inlined and costs a call per step, and every edge read
-/// searches (rows use this one too: one copy in the wasm).
-pub(crate) fn search<K: Key>(keys: &[K], key: K) -> Result<usize, usize> {
-    let (mut low, mut len) = (0, keys.len());
-    while len > 0 {
-        let half = len / 2;
-        if keys.get(low + half).is_some_and(|k| *k < key) {
-            low += half + 1;
-            len -= half + 1;
-        } else {
-            len = half;
-        }
-    }
-    if keys.get(low) == Some(&key) {
-        Ok(low)
-    } else {
-        Err(low)
-    }
-}
-
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Chunk<V, K = TrackId> {
     keys: Vec<K>,
@@ -156,10 +134,10 @@ impl<V: Clone, K: Key> ChunkedMap<V, K> {
 
     /// The chunk that holds `key`, or would: the last whose first key is <= `key`.
     fn chunk_of(&self, key: K) -> usize {
-        match search(&self.index.firsts, key) {
-            Ok(c) => c,
-            Err(c) => c.saturating_sub(1),
-        }
+        self.index
+            .firsts
+            .partition_point(|k| *k <= key)
+            .saturating_sub(1)
     }
 
     /// True when both maps are the very same version (one cloned from the other, neither
@@ -188,7 +166,7 @@ impl<V: Clone, K: Key> ChunkedMap<V, K> {
         let at = if chunk.keys.get(offset) == Some(&key) {
             offset
         } else {
-            search(&chunk.keys, key).ok()?
+            chunk.keys.binary_search(&key).ok()?
         };
         chunk.values.get(at)
     }
@@ -199,7 +177,7 @@ impl<V: Clone, K: Key> ChunkedMap<V, K> {
 
     pub(crate) fn get_mut(&mut self, key: K) -> Option<&mut V> {
         let c = self.chunk_of(key);
-        let at = search(&self.index.chunks.get(c)?.keys, key).ok()?;
+        let at = self.index.chunks.get(c)?.keys.binary_search(&key).ok()?;
         let chunk = Rc::make_mut(Rc::make_mut(&mut self.index).chunks.get_mut(c)?);
         chunk.values.get_mut(at)
     }
@@ -239,7 +217,7 @@ impl<V: Clone, K: Key> ChunkedMap<V, K> {
     fn locate(&self, key: K) -> (usize, Option<Result<usize, usize>>) {
         let c = self.chunk_of(key);
         let found = self.index.chunks.get(c);
-        (c, found.map(|chunk| search(&chunk.keys, key)))
+        (c, found.map(|chunk| chunk.keys.binary_search(&key)))
     }
 
     /// The value at position `at` of chunk `c`, the chunk copied first when it is shared.
@@ -296,7 +274,7 @@ impl<V: Clone, K: Key> ChunkedMap<V, K> {
 
     pub(crate) fn remove(&mut self, key: K) -> Option<V> {
         let c = self.chunk_of(key);
-        let at = search(&self.index.chunks.get(c)?.keys, key).ok()?;
+        let at = self.index.chunks.get(c)?.keys.binary_search(&key).ok()?;
         let index = Rc::make_mut(&mut self.index);
         let chunk = Rc::make_mut(index.chunks.get_mut(c)?);
         chunk.keys.remove(at);
@@ -336,7 +314,7 @@ impl<V: Clone, K: Key> ChunkedMap<V, K> {
             .index
             .chunks
             .get(c)
-            .map_or(0, |chunk| search(&chunk.keys, key).unwrap_or_else(|at| at));
+            .map_or(0, |chunk| chunk.keys.partition_point(|k| *k < key));
         // A walk of at most a chunk to `at`: one iterator for every walk, less wasm.
         self.iter_chunks(c).skip(at)
     }
@@ -372,7 +350,7 @@ impl<V: Clone> ChunkedMap<V> {
         }
         let c = self.chunk_of(v);
         let chunk = self.index.chunks.get(c)?;
-        let at = search(&chunk.keys, v).unwrap_or_else(|at| at);
+        let at = chunk.keys.partition_point(|k| *k < v);
         chunk
             .keys
             .get(at)

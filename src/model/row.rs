@@ -1,4 +1,4 @@
-use super::chunked_map::{search, Chunk, ChunkedMap};
+use super::chunked_map::{Chunk, ChunkedMap};
 use super::{TrackId, MAX_WEIGHT};
 
 /// Rows longer than this are kept in shared chunks rather than two flat vectors.
@@ -74,7 +74,7 @@ impl Row {
     pub fn get(&self, to: TrackId) -> Option<f64> {
         match &self.0 {
             Repr::Flat { targets, weights } => {
-                let at = search(targets, to).ok()?;
+                let at = targets.binary_search(&to).ok()?;
                 weights.get(at).copied()
             }
             Repr::Chunked(map) => map.get(to).copied(),
@@ -189,7 +189,7 @@ impl Row {
     /// absent (without chunking the row); true when it is new. One search either way.
     fn update(&mut self, to: TrackId, weight: impl FnOnce(Option<f64>) -> f64) -> bool {
         match &mut self.0 {
-            Repr::Flat { targets, weights } => match search(targets, to) {
+            Repr::Flat { targets, weights } => match targets.binary_search(&to) {
                 Ok(at) => {
                     if let Some(w) = weights.get_mut(at) {
                         *w = weight(Some(*w));
@@ -267,7 +267,7 @@ impl Row {
     /// Removes the edge to `to`; true when there was one.
     pub(crate) fn remove(&mut self, to: TrackId) -> bool {
         match &mut self.0 {
-            Repr::Flat { targets, weights } => match search(targets, to) {
+            Repr::Flat { targets, weights } => match targets.binary_search(&to) {
                 Ok(at) => {
                     targets.remove(at);
                     weights.remove(at);
