@@ -1,5 +1,5 @@
-//! A persistent ordered map from track ids (or edges, see [`Key`]) to values: sorted chunks of
-//! at most [`CHUNK`] entries, shared by `Rc`.
+//! A persistent ordered map from track ids (or edges) to values: sorted chunks of at most
+//! [`CHUNK`] entries, shared by `Rc`.
 //!
 //! Cloning is O(1). The first change after a clone copies the chunk index (one pointer per
 //! chunk, n / 128 of them) and the one chunk it touches; later changes copy nothing more until
@@ -13,26 +13,6 @@ use super::{Rng, TrackId};
 
 /// Entries per chunk before it splits in two.
 const CHUNK: usize = 128;
-
-/// What a map is keyed by: a track id, or an edge `(from, to)` packed in a `u64` so that edges
-/// sort by source, then target.
-pub(crate) trait Key: Copy + Ord {
-    /// Where `self` would sit in a chunk starting at `first` if every key between were present:
-    /// a guess that a lookup checks before it searches (any value is safe).
-    fn offset_from(self, first: Self) -> usize;
-}
-
-impl Key for TrackId {
-    fn offset_from(self, first: Self) -> usize {
-        self.wrapping_sub(first) as usize
-    }
-}
-
-impl Key for u64 {
-    fn offset_from(self, first: Self) -> usize {
-        self.wrapping_sub(first) as usize
-    }
-}
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Chunk<V, K = TrackId> {
@@ -56,7 +36,7 @@ struct Index<V, K> {
     chunks: Vec<Rc<Chunk<V, K>>>,
 }
 
-impl<V, K: Key> Index<V, K> {
+impl<V, K: Copy> Index<V, K> {
     /// Appends a chunk of keys above every key held.
     fn push(&mut self, chunk: Chunk<V, K>) {
         if let Some(first) = chunk.keys.first() {
@@ -93,7 +73,9 @@ impl<V, K> Default for ChunkedMap<V, K> {
     }
 }
 
-impl<V: Clone, K: Key> ChunkedMap<V, K> {
+/// Keys are track ids, or edges `(from, to)` packed in a `u64` so that edges sort by source,
+/// then target.
+impl<V: Clone, K: Copy + Ord + Into<u64>> ChunkedMap<V, K> {
     /// A map of entries given in strictly ascending key order (not checked here), built in one
     /// pass: O(n), where inserting them one by one would copy chunks as they split.
     pub(crate) fn from_sorted(entries: impl IntoIterator<Item = (K, V)>) -> Self {
@@ -162,7 +144,7 @@ impl<V: Clone, K: Key> ChunkedMap<V, K> {
         let offset = chunk
             .keys
             .first()
-            .map_or(0, |first| key.offset_from(*first));
+            .map_or(0, |first| key.into().wrapping_sub((*first).into()) as usize);
         let at = if chunk.keys.get(offset) == Some(&key) {
             offset
         } else {

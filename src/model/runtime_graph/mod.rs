@@ -166,7 +166,7 @@ impl RuntimeGraph {
     }
 
     /// Changes the learned entry of one edge, created empty when absent. (A `dyn` change: one
-    /// copy of this in the wasm.) One search of the row whether the edge was learned or not.
+    /// copy of this in the wasm.) One hash lookup whether the edge was learned or not.
     fn change(&mut self, from: TrackId, to: TrackId, change: &dyn Fn(&mut Learned)) {
         let empty = || Learned {
             to,
