@@ -80,6 +80,14 @@ fn picks_only(policy: Policy, tracks: u32) {
 }
 
 fn main() {
+    if std::env::var("BENCH_PILE").is_ok() {
+        pile_up(10_000);
+        return;
+    }
+    if std::env::var("BENCH_MANY").is_ok() {
+        many(10_000);
+        return;
+    }
     if let Ok(which) = std::env::var("BENCH_PICKS") {
         let policy = if which == "seed" {
             Policy::Seed
@@ -97,6 +105,55 @@ fn main() {
     for tracks in sizes {
         bench_size(tracks);
     }
+}
+
+/// `BENCH_PILE=1`: only 100 000 feedback calls piling up in one build (managers stopped), on
+/// edges the base has, heard / partly heard / skipped in turn (for a profiler).
+fn pile_up(tracks: u32) {
+    let o = graph(tracks, 50, Policy::Seed);
+    let base = o.base_graph();
+    let edges: Vec<(u32, u32)> = base
+        .rows()
+        .filter(|(from, _)| *from != 0)
+        .flat_map(|(from, row)| row.iter().map(move |(to, _)| (from, to)))
+        .collect();
+    let mut rng = Rng::new(3);
+    let picks: Vec<(u32, u32)> = (0..100_000)
+        .map(|_| edges[rng.below(edges.len())])
+        .collect();
+    let start = Instant::now();
+    for (i, (from, to)) in picks.iter().enumerate() {
+        drop(o.feedback(*from, *to, [200.0, 60.0, 10.0][i % 3], 200.0));
+    }
+    let ns = start.elapsed().as_nanos() as f64 / picks.len() as f64;
+    println!("  feedback, 100 000 piling up {ns:>10.0} ns");
+}
+
+/// `BENCH_MANY=1`: only `reinforce_base_many` of `tracks` x 50 random edges into a fresh
+/// engine, and the first rebuild (for a profiler).
+fn many(tracks: u32) {
+    let o = Orchestrator::new(
+        Options::default(),
+        LocalPool::new().spawner(),
+        ManualClock::new(0.0),
+    )
+    .expect("default options are valid");
+    let mut rng = Rng::new(7);
+    let edges: Vec<(u32, u32, f64)> = (1..=tracks)
+        .flat_map(|from| (0..50).map(move |_| from))
+        .map(|from| {
+            (
+                from,
+                1 + rng.below(tracks as usize) as u32,
+                1.0 + rng.below(20) as f64,
+            )
+        })
+        .collect();
+    let start = Instant::now();
+    o.reinforce_base_many(&edges).expect("valid edges");
+    o.rebuild_runtime("loaded");
+    let ms = start.elapsed().as_secs_f64() * 1e3;
+    println!("  reinforce_base_many, {} edges {ms:>10.1} ms", edges.len());
 }
 
 /// Every measurement at one catalogue size: picks under both policies, then lessons.

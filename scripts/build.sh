@@ -50,11 +50,12 @@ log "wasm-opt: $before -> $(stat -c %s "$wasm") bytes"
 # One- and two-letter names for the wasm's imports and exports, in the .wasm and the glue.
 node scripts/short-names.mjs "$wasm" "$out/memory_player.js"
 
-# free() and [Symbol.dispose]() that release the engine (see js/lifecycle.js), appended to
-# the glue so that every entry has them, the raw "memory-player/web" build included.
+# free() and [Symbol.dispose]() that release the engine (see js/lifecycle.js), and the hot
+# calls' fast path for numbers (js/numbers.js), appended to the glue so that every entry has
+# them, the raw "memory-player/web" build included.
 glue="$out/memory_player.js"
 grep -q "^export class Orchestrator\b" "$glue" || { echo "build: no Orchestrator class in $glue" >&2; exit 1; }
-cat js/lifecycle.js >> "$glue"
+cat js/lifecycle.js js/numbers.js >> "$glue"
 
 # The JS glue, minified as a web app's bundler would ship it: its doc comments and long
 # names are a third of its size. rolldown (Vite's bundler, already a dev dependency) also

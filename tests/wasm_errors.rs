@@ -90,6 +90,36 @@ fn bad_track_ids_are_refused_naming_the_argument() {
     assert_eq!(o.runtime_graph().unwrap().diffs().unwrap(), 0.0);
 }
 
+/// What a fast-path export (`__learn`, `__feedback`) returned, as the result
+/// the package's glue makes of it.
+fn thrown(outcome: JsValue) -> Result<(), JsValue> {
+    if outcome.is_undefined() {
+        Ok(())
+    } else {
+        Err(outcome)
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_fast_paths_refuse_the_same_numbers() {
+    let o = seeded(1.0);
+    catalogue(&o, 5);
+    for (bad, class) in bad_ids() {
+        let Some(x) = bad.as_f64() else { continue };
+        assert_eq!(class, "RangeError");
+        assert_error(thrown(o.learn_numbers(x, 1.0)), class, "fromId");
+        assert_error(thrown(o.learn_numbers(1.0, x)), class, "toId");
+        assert_error(thrown(o.feedback_numbers(1.0, x, 1.0, 2.0)), class, "toId");
+    }
+    let feedback = |listened, duration| thrown(o.feedback_numbers(1.0, 2.0, listened, duration));
+    assert_error(feedback(-1.0, 2.0), "RangeError", "listenedSeconds");
+    assert_error(feedback(1.0, 0.0), "RangeError", "durationSeconds");
+    assert_eq!(o.runtime_graph().unwrap().diffs().unwrap(), 0.0);
+    thrown(o.feedback_numbers(1.0, 2.0, 2.0, 2.0)).unwrap();
+    thrown(o.learn_numbers(2.0, 3.0)).unwrap();
+    assert_eq!(o.runtime_graph().unwrap().diffs().unwrap(), 2.0);
+}
+
 #[wasm_bindgen_test]
 fn the_start_node_is_only_a_source() {
     let o = seeded(1.0);

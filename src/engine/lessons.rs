@@ -182,11 +182,7 @@ pub(super) fn teach(
     match kind {
         LearnKind::Reinforce | LearnKind::Choice => build.reinforce(from, to, amount),
         LearnKind::Penalty | LearnKind::Skip => {
-            build.penalty(from, to, amount)?;
-            if cooldown > 0 {
-                build.add_cooldown(from, to, cooldown)?;
-            }
-            Ok(())
+            build.penalty_and_cooldown(from, to, amount, cooldown)
         }
     }
 }

@@ -218,6 +218,14 @@ impl Row {
     /// [`Row::set_sorted`] in one pass: the row and `updates` merged into a new flat row
     /// (chunked again if long).
     fn merge_sorted(&mut self, updates: &[(TrackId, f64)]) -> usize {
+        if self.is_empty() {
+            // A new row (a catalogue loaded in bulk): the updates are the row.
+            let targets = updates.iter().map(|u| u.0).collect();
+            let weights = updates.iter().map(|u| u.1).collect();
+            *self = Row(Repr::Flat { targets, weights });
+            self.chunk_if_long();
+            return updates.len();
+        }
         let (mut targets, mut weights) = (
             Vec::with_capacity(self.len() + updates.len()),
             Vec::with_capacity(self.len() + updates.len()),

@@ -16,16 +16,44 @@ pub(crate) fn type_name(value: &JsValue) -> String {
     }
 }
 
+/// An argument of a call: a number whose type the package's glue has already checked (the hot
+/// calls' fast path: `js/numbers.js`), or any JS value, checked here. Both come through the
+/// same checks below, so a call's refusals are the same whichever way it came, and come in the
+/// same order.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Arg<'a> {
+    Number(f64),
+    Value(&'a JsValue),
+}
+
+impl<'a> From<&'a JsValue> for Arg<'a> {
+    fn from(value: &'a JsValue) -> Self {
+        Arg::Value(value)
+    }
+}
+
+impl From<f64> for Arg<'_> {
+    fn from(n: f64) -> Self {
+        Arg::Number(n)
+    }
+}
+
 /// What `numberOr` answers for anything that is not a number. A number argument equal to it
 /// (unlikely, and harmless) only takes the slower exact path.
 const NOT_A_NUMBER: f64 = -1.234_567_890_123_456_7e-300;
 
 /// A number argument, or a `TypeError` naming it.
-///
-/// The common case costs one call into JS that returns the number itself; wasm-bindgen's own
-/// `as_f64` goes through a `DataView` on wasm memory, which costs several times more, and every
-/// id and amount of every call passes here.
-pub(crate) fn number(value: &JsValue, name: &str) -> Result<f64, JsValue> {
+pub(crate) fn number<'a>(value: impl Into<Arg<'a>>, name: &str) -> Result<f64, JsValue> {
+    match value.into() {
+        Arg::Number(n) => Ok(n),
+        Arg::Value(value) => value_number(value, name),
+    }
+}
+
+/// A JS value as a number. The common case costs one call into JS that returns the number
+/// itself; wasm-bindgen's own `as_f64` goes through a `DataView` on wasm memory, which costs
+/// several times more, and every id and amount of every checked call passes here.
+fn value_number(value: &JsValue, name: &str) -> Result<f64, JsValue> {
     let n = number_or(value, NOT_A_NUMBER);
     if n.to_bits() != NOT_A_NUMBER.to_bits() {
         return Ok(n);
@@ -45,8 +73,16 @@ pub(crate) fn string(value: &JsValue, name: &str) -> Result<String, JsValue> {
 /// An integer from `min` to `max`, or a `TypeError`/`RangeError` naming it.
 ///
 /// Messages never format a float: float formatting would add kilobytes to the wasm.
-pub(crate) fn integer(value: &JsValue, name: &str, min: u64, max: u64) -> Result<f64, JsValue> {
-    let n = number(value, name)?;
+pub(crate) fn integer<'a>(
+    value: impl Into<Arg<'a>>,
+    name: &str,
+    min: u64,
+    max: u64,
+) -> Result<f64, JsValue> {
+    in_range(number(value, name)?, name, min, max)
+}
+
+fn in_range(n: f64, name: &str, min: u64, max: u64) -> Result<f64, JsValue> {
     if n.fract() == 0.0 && n >= min as f64 && n <= max as f64 {
         Ok(n)
     } else {
@@ -57,23 +93,28 @@ pub(crate) fn integer(value: &JsValue, name: &str, min: u64, max: u64) -> Result
 }
 
 /// A track id as a target: 1 to 2^32 - 1.
-pub(crate) fn target_id(value: &JsValue, name: &str) -> Result<TrackId, JsValue> {
+pub(crate) fn target_id<'a>(value: impl Into<Arg<'a>>, name: &str) -> Result<TrackId, JsValue> {
     Ok(integer(value, name, 1, u32::MAX.into())? as TrackId)
 }
 
 /// A track id as a source: 0 (the start node) to 2^32 - 1.
-pub(crate) fn source_id(value: &JsValue, name: &str) -> Result<TrackId, JsValue> {
+pub(crate) fn source_id<'a>(value: impl Into<Arg<'a>>, name: &str) -> Result<TrackId, JsValue> {
     Ok(integer(value, name, 0, u32::MAX.into())? as TrackId)
 }
 
 /// An edge's two ends, read in that order: a source id `from` and a target id `to`, each
 /// refusal naming its argument as `names` spell them.
-pub(crate) fn edge(
-    from: &JsValue,
-    to: &JsValue,
+pub(crate) fn edge<'a>(
+    from: impl Into<Arg<'a>>,
+    to: impl Into<Arg<'a>>,
     names: (&str, &str),
 ) -> Result<(TrackId, TrackId), JsValue> {
     Ok((source_id(from, names.0)?, target_id(to, names.1)?))
+}
+
+/// What a fast-path call returns: `undefined`, or the error the package's glue throws.
+pub(crate) fn outcome(result: Result<(), JsValue>) -> JsValue {
+    result.err().unwrap_or(JsValue::UNDEFINED)
 }
 
 /// An optional amount (default 1): what [`is_amount`] takes.

@@ -10,7 +10,7 @@ use super::base_graph::BaseGraph;
 use super::error::type_error;
 use super::events::{self, TYPES};
 use super::history;
-use super::js::{self, number, report, target_id};
+use super::js::{self, number, report, target_id, Arg};
 use super::options;
 use super::runtime::{BrowserClock, BrowserSpawner};
 use super::runtime_graph::RuntimeGraph;
@@ -44,6 +44,23 @@ impl Drop for Orchestrator {
 impl Orchestrator {
     pub(crate) fn engine(&self) -> Result<engine::Orchestrator, JsValue> {
         self.slot.engine()
+    }
+
+    fn learn_args(&self, from_id: Arg<'_>, to_id: Arg<'_>) -> Result<(), JsValue> {
+        let (from, to) = js::edge(from_id, to_id, ("fromId", "toId"))?;
+        self.engine()?.learn(from, to)?;
+        Ok(())
+    }
+
+    fn feedback_args(
+        &self,
+        [from_id, to_id, listened, duration]: [Arg<'_>; 4],
+    ) -> Result<(), JsValue> {
+        let (from, to) = js::edge(from_id, to_id, ("fromId", "toId"))?;
+        let listened = number(listened, "listenedSeconds")?;
+        let duration = number(duration, "durationSeconds")?;
+        self.engine()?.feedback(from, to, listened, duration)?;
+        Ok(())
     }
 
     fn from_engine(engine: engine::Orchestrator) -> Self {
@@ -143,9 +160,13 @@ impl Orchestrator {
         #[wasm_bindgen(js_name = fromId, unchecked_param_type = "number")] from_id: JsValue,
         #[wasm_bindgen(js_name = toId, unchecked_param_type = "number")] to_id: JsValue,
     ) -> Result<(), JsValue> {
-        let (from, to) = js::edge(&from_id, &to_id, ("fromId", "toId"))?;
-        self.engine()?.learn(from, to)?;
-        Ok(())
+        self.learn_args((&from_id).into(), (&to_id).into())
+    }
+
+    /// `learn` with numbers (see `js/numbers.js`): the error, or `undefined`.
+    #[wasm_bindgen(js_name = __learn, skip_typescript)]
+    pub fn learn_numbers(&self, from_id: f64, to_id: f64) -> JsValue {
+        js::outcome(self.learn_args(from_id.into(), to_id.into()))
     }
 
     /// Learns from how much of `toId` was heard after `fromId`.
@@ -158,11 +179,21 @@ impl Orchestrator {
         #[wasm_bindgen(js_name = durationSeconds, unchecked_param_type = "number")]
         duration: JsValue,
     ) -> Result<(), JsValue> {
-        let (from, to) = js::edge(&from_id, &to_id, ("fromId", "toId"))?;
-        let listened = number(&listened, "listenedSeconds")?;
-        let duration = number(&duration, "durationSeconds")?;
-        self.engine()?.feedback(from, to, listened, duration)?;
-        Ok(())
+        let args = [&from_id, &to_id, &listened, &duration];
+        self.feedback_args(args.map(Arg::Value))
+    }
+
+    /// `feedback` with numbers (see `js/numbers.js`): the error, or `undefined`.
+    #[wasm_bindgen(js_name = __feedback, skip_typescript)]
+    pub fn feedback_numbers(
+        &self,
+        from_id: f64,
+        to_id: f64,
+        listened: f64,
+        duration: f64,
+    ) -> JsValue {
+        let args = [from_id, to_id, listened, duration];
+        js::outcome(self.feedback_args(args.map(Arg::Number)))
     }
 
     /// The next track (the forward stack first, then the queue, then a generated pick), or
@@ -186,8 +217,7 @@ impl Orchestrator {
         #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
     ) -> Result<(), JsValue> {
         let id = target_id(&id, "id")?;
-        let engine = self.engine()?;
-        engine.play_track(id)?;
+        self.engine()?.play_track(id)?;
         Ok(())
     }
 

@@ -100,12 +100,17 @@ impl BaseGraph {
             return grown;
         };
         let row = Rc::make_mut(row);
+        // A new row (a catalogue loaded in bulk) has no weight to look up.
+        let fresh = row.is_empty();
         updates.clear();
         for (to, i) in run.iter().copied() {
             let a = this.get(i as usize).map_or(0.0, |e| e.2);
             match updates.last_mut() {
                 Some((last, w)) if *last == to => *w = add(*w, a),
-                _ => updates.push((to, add(row.get(to).unwrap_or(0.0), a))),
+                _ => {
+                    let before = if fresh { None } else { row.get(to) };
+                    updates.push((to, add(before.unwrap_or(0.0), a)));
+                }
             }
         }
         grown.edges = row.set_sorted(updates);

@@ -1,5 +1,5 @@
-//! A persistent ordered map from track ids to values: sorted chunks of at most [`CHUNK`]
-//! entries, shared by `Rc`.
+//! A persistent ordered map from track ids (or edges) to values: sorted chunks of at most
+//! [`CHUNK`] entries, shared by `Rc`.
 //!
 //! Cloning is O(1). The first change after a clone copies the chunk index (one pointer per
 //! chunk, n / 128 of them) and the one chunk it touches; later changes copy nothing more until
@@ -17,14 +17,14 @@ mod walk;
 const CHUNK: usize = 128;
 
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Chunk<V> {
-    keys: Vec<TrackId>,
+pub(crate) struct Chunk<V, K = TrackId> {
+    keys: Vec<K>,
     values: Vec<V>,
 }
 
-impl<V> Chunk<V> {
+impl<V, K> Chunk<V, K> {
     /// The keys (ascending) and their values, side by side.
-    pub(crate) fn parts(&self) -> (&[TrackId], &[V]) {
+    pub(crate) fn parts(&self) -> (&[K], &[V]) {
         (&self.keys, &self.values)
     }
 }
@@ -32,15 +32,15 @@ impl<V> Chunk<V> {
 /// The chunks, and the first key of each side by side: a lookup binary-searches `firsts`, one
 /// contiguous array, instead of following a pointer per step.
 #[derive(Clone, Debug)]
-struct Index<V> {
-    firsts: Vec<TrackId>,
+struct Index<V, K> {
+    firsts: Vec<K>,
     /// Chunks in key order; none is empty.
-    chunks: Vec<Rc<Chunk<V>>>,
+    chunks: Vec<Rc<Chunk<V, K>>>,
 }
 
-impl<V> Index<V> {
+impl<V, K: Copy> Index<V, K> {
     /// Appends a chunk of keys above every key held.
-    fn push(&mut self, chunk: Chunk<V>) {
+    fn push(&mut self, chunk: Chunk<V, K>) {
         if let Some(first) = chunk.keys.first() {
             self.firsts.push(*first);
             self.chunks.push(Rc::new(chunk));
@@ -49,12 +49,12 @@ impl<V> Index<V> {
 }
 
 #[derive(Debug)]
-pub(crate) struct ChunkedMap<V> {
-    index: Rc<Index<V>>,
+pub(crate) struct ChunkedMap<V, K = TrackId> {
+    index: Rc<Index<V, K>>,
     len: usize,
 }
 
-impl<V> Clone for ChunkedMap<V> {
+impl<V, K> Clone for ChunkedMap<V, K> {
     fn clone(&self) -> Self {
         Self {
             index: self.index.clone(),
@@ -63,7 +63,7 @@ impl<V> Clone for ChunkedMap<V> {
     }
 }
 
-impl<V> Default for ChunkedMap<V> {
+impl<V, K> Default for ChunkedMap<V, K> {
     fn default() -> Self {
         Self {
             index: Rc::new(Index {
@@ -75,10 +75,12 @@ impl<V> Default for ChunkedMap<V> {
     }
 }
 
-impl<V: Clone> ChunkedMap<V> {
+/// Keys are track ids, or edges `(from, to)` packed in a `u64` so that edges sort by source,
+/// then target.
+impl<V: Clone, K: Copy + Ord + Into<u64>> ChunkedMap<V, K> {
     /// A map of entries given in strictly ascending key order (not checked here), built in one
     /// pass: O(n), where inserting them one by one would copy chunks as they split.
-    pub(crate) fn from_sorted(entries: impl IntoIterator<Item = (TrackId, V)>) -> Self {
+    pub(crate) fn from_sorted(entries: impl IntoIterator<Item = (K, V)>) -> Self {
         // Chunks start three quarters full, so the next insertions rarely split one at once.
         const FILL: usize = CHUNK * 3 / 4;
         let mut index = Index {
@@ -115,7 +117,7 @@ impl<V: Clone> ChunkedMap<V> {
     }
 
     /// The chunk that holds `key`, or would: the last whose first key is <= `key`.
-    fn chunk_of(&self, key: TrackId) -> usize {
+    fn chunk_of(&self, key: K) -> usize {
         self.index
             .firsts
             .partition_point(|k| *k <= key)
@@ -133,18 +135,18 @@ impl<V: Clone> ChunkedMap<V> {
     }
 
     /// The smallest key, if any.
-    pub(crate) fn first_key(&self) -> Option<TrackId> {
+    pub(crate) fn first_key(&self) -> Option<K> {
         self.index.firsts.first().copied()
     }
 
-    pub(crate) fn get(&self, key: TrackId) -> Option<&V> {
+    pub(crate) fn get(&self, key: K) -> Option<&V> {
         let chunk = self.index.chunks.get(self.chunk_of(key))?;
         // With dense keys (the usual catalogue) a key sits at its offset from the chunk's
         // first: one probe; otherwise the search.
         let offset = chunk
             .keys
             .first()
-            .map_or(0, |first| key.wrapping_sub(*first) as usize);
+            .map_or(0, |first| key.into().wrapping_sub((*first).into()) as usize);
         let at = if chunk.keys.get(offset) == Some(&key) {
             offset
         } else {
@@ -153,11 +155,11 @@ impl<V: Clone> ChunkedMap<V> {
         chunk.values.get(at)
     }
 
-    pub(crate) fn contains_key(&self, key: TrackId) -> bool {
+    pub(crate) fn contains_key(&self, key: K) -> bool {
         self.get(key).is_some()
     }
 
-    pub(crate) fn get_mut(&mut self, key: TrackId) -> Option<&mut V> {
+    pub(crate) fn get_mut(&mut self, key: K) -> Option<&mut V> {
         let c = self.chunk_of(key);
         let at = self.index.chunks.get(c)?.keys.binary_search(&key).ok()?;
         let chunk = Rc::make_mut(Rc::make_mut(&mut self.index).chunks.get_mut(c)?);
@@ -167,7 +169,7 @@ impl<V: Clone> ChunkedMap<V> {
     /// The value of `key`, inserted with `make` when absent.
     pub(crate) fn get_or_insert_with(
         &mut self,
-        key: TrackId,
+        key: K,
         make: impl FnOnce() -> V,
     ) -> Option<&mut V> {
         if !self.contains_key(key) {
@@ -177,7 +179,7 @@ impl<V: Clone> ChunkedMap<V> {
     }
 
     /// Inserts or replaces; returns the value replaced.
-    pub(crate) fn insert(&mut self, key: TrackId, value: V) -> Option<V> {
+    pub(crate) fn insert(&mut self, key: K, value: V) -> Option<V> {
         let (c, found) = self.locate(key);
         match found {
             Some(Ok(at)) => self
@@ -194,26 +196,9 @@ impl<V: Clone> ChunkedMap<V> {
         }
     }
 
-    /// The value of `key`, inserted with `make` when absent, and whether it was. A key already
-    /// there (most lessons) costs one search where `get_mut` then `insert` would make two; an
-    /// insertion searches again for the value, which a split may have moved.
-    pub(crate) fn upsert(
-        &mut self,
-        key: TrackId,
-        make: impl FnOnce() -> V,
-    ) -> Option<(&mut V, bool)> {
-        let (c, found) = self.locate(key);
-        match found {
-            Some(Ok(at)) => return self.value_mut(c, at).map(|v| (v, false)),
-            Some(Err(at)) => self.insert_at(c, at, key, make()),
-            None => self.push_first(key, make()),
-        }
-        self.get_mut(key).map(|v| (v, true))
-    }
-
     /// Where `key` is: its chunk, and its position in that chunk (`Ok`) or the position it
     /// would be inserted at (`Err`); no position when that chunk does not exist (no chunk yet).
-    fn locate(&self, key: TrackId) -> (usize, Option<Result<usize, usize>>) {
+    fn locate(&self, key: K) -> (usize, Option<Result<usize, usize>>) {
         let c = self.chunk_of(key);
         let found = self.index.chunks.get(c);
         (c, found.map(|chunk| chunk.keys.binary_search(&key)))
@@ -228,7 +213,7 @@ impl<V: Clone> ChunkedMap<V> {
     /// The first entry of an empty map. Room for a few more is made at once: maps made one
     /// entry at a time (what a build learns out of one track) mostly stay short, and growing
     /// from one entry would move them three times before eight.
-    fn push_first(&mut self, key: TrackId, value: V) {
+    fn push_first(&mut self, key: K, value: V) {
         const FIRST: usize = 8;
         let index = Rc::make_mut(&mut self.index);
         let mut chunk = Chunk {
@@ -244,7 +229,7 @@ impl<V: Clone> ChunkedMap<V> {
 
     /// Inserts an absent key at position `at` of chunk `c`, where a search put it; a chunk
     /// grown past [`CHUNK`] splits in two.
-    fn insert_at(&mut self, c: usize, at: usize, key: TrackId, value: V) {
+    fn insert_at(&mut self, c: usize, at: usize, key: K, value: V) {
         let index = Rc::make_mut(&mut self.index);
         let Some(chunk) = index.chunks.get_mut(c) else {
             return;
@@ -271,7 +256,7 @@ impl<V: Clone> ChunkedMap<V> {
         }
     }
 
-    pub(crate) fn remove(&mut self, key: TrackId) -> Option<V> {
+    pub(crate) fn remove(&mut self, key: K) -> Option<V> {
         let c = self.chunk_of(key);
         let at = self.index.chunks.get(c)?.keys.binary_search(&key).ok()?;
         let index = Rc::make_mut(&mut self.index);

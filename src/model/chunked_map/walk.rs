@@ -6,15 +6,46 @@ use std::rc::Rc;
 use super::{Chunk, ChunkedMap};
 use crate::model::{Rng, TrackId};
 
-impl<V: Clone> ChunkedMap<V> {
+impl<V: Clone, K: Copy + Ord + Into<u64>> ChunkedMap<V, K> {
     /// Entries in ascending key order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (TrackId, &V)> + '_ {
-        self.index
-            .chunks
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (K, &V)> + '_ {
+        self.iter_chunks(0)
+    }
+
+    /// Entries in ascending key order from the start of chunk `c` on.
+    fn iter_chunks(&self, c: usize) -> impl Iterator<Item = (K, &V)> + '_ {
+        let chunks = self.index.chunks.get(c..).unwrap_or_default();
+        chunks
             .iter()
             .flat_map(|c| c.keys.iter().copied().zip(c.values.iter()))
     }
 
+    /// Entries with a key from `key` on, in ascending key order: one search, then a walk.
+    pub(crate) fn iter_from(&self, key: K) -> impl Iterator<Item = (K, &V)> + '_ {
+        let c = self.chunk_of(key);
+        let at = self
+            .index
+            .chunks
+            .get(c)
+            .map_or(0, |chunk| chunk.keys.partition_point(|k| *k < key));
+        // A walk of at most a chunk to `at`: one iterator for every walk, less wasm.
+        self.iter_chunks(c).skip(at)
+    }
+
+    /// The chunks in key order.
+    pub(crate) fn chunks(&self) -> &[Rc<Chunk<V, K>>] {
+        &self.index.chunks
+    }
+
+    pub(crate) fn keys(&self) -> impl Iterator<Item = K> + '_ {
+        self.index
+            .chunks
+            .iter()
+            .flat_map(|c| c.keys.iter().copied())
+    }
+}
+
+impl<V: Clone> ChunkedMap<V> {
     /// A key drawn at random without scanning the map: the first key at or after a number
     /// drawn uniformly between the smallest and the largest key. It depends only on the keys,
     /// never on how the chunks happen to be split (a map rebuilt from a snapshot draws the same
@@ -43,18 +74,6 @@ impl<V: Clone> ChunkedMap<V> {
                     .and_then(|next| next.keys.first())
             })
             .copied()
-    }
-
-    /// The chunks in key order.
-    pub(crate) fn chunks(&self) -> &[Rc<Chunk<V>>] {
-        &self.index.chunks
-    }
-
-    pub(crate) fn keys(&self) -> impl Iterator<Item = TrackId> + '_ {
-        self.index
-            .chunks
-            .iter()
-            .flat_map(|c| c.keys.iter().copied())
     }
 }
 

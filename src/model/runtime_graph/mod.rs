@@ -2,14 +2,14 @@
 //! its edges).
 
 use super::base_graph::Growth;
-use super::chunked_map::ChunkedMap;
 use super::error::{check_edge, check_target};
-use super::recency::IdMap;
 use super::{sort_pairs, BaseGraph, ModelError, TrackId, MAX_WEIGHT, START};
 
 mod edges;
+mod lessons;
 
 pub use edges::EdgeView;
+use lessons::Lessons;
 
 /// What one build learned about one edge since it was built.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -34,8 +34,16 @@ impl Learned {
     }
 }
 
-/// What a build learned out of one source, by target.
-type LearnedRow = ChunkedMap<Learned>;
+/// An edge as one key, `from` in the high half: edges sort by source, then by target, so a
+/// source's edges are one run of the map.
+fn key(from: TrackId, to: TrackId) -> u64 {
+    u64::from(from) << 32 | u64::from(to)
+}
+
+/// The source of an edge's key.
+fn source(key: u64) -> TrackId {
+    (key >> 32) as TrackId
+}
 
 /// One build of the short-term view: a snapshot of the base weights plus the bonuses, penalties
 /// and cooldowns learned since the build.
@@ -45,12 +53,11 @@ type LearnedRow = ChunkedMap<Learned>;
 #[derive(Clone, Debug)]
 pub struct RuntimeGraph {
     base: BaseGraph,
-    /// What was learned since the build: per source (hashed: found in O(1)), the row's lessons
-    /// by target in a chunked sorted map (found in O(log n), inserted moving at most a chunk
-    /// of 128), so that a lesson stays cheap however many pile up in one build (the managers
-    /// stopped, or a history imported), even on the start row, which mirrors them all. Never
-    /// iterated in hash order: sources are sorted wherever their order shows.
-    learned: IdMap<LearnedRow>,
+    /// What was learned since the build, edge by edge, keyed by [`key`]: a lesson costs O(1),
+    /// or O(log n) on a new edge, with no allocation per source, however many pile up in one
+    /// build (the managers stopped, or a history imported), the start row's mirrors included.
+    /// A source's lessons read as one run, in target order, as a pick reads them.
+    learned: Lessons,
     /// `(source, target)` of the entries a cooldown step must visit (see
     /// [`Learned::watched`]), so that a step costs what is cooling down, not everything
     /// learned. May hold entries since removed, and repeats.
@@ -68,7 +75,7 @@ impl RuntimeGraph {
     pub fn new(base: BaseGraph, build_version: u64, build_reason: &str, built_at: f64) -> Self {
         Self {
             base,
-            learned: IdMap::default(),
+            learned: Lessons::default(),
             watched: Vec::new(),
             grown: Growth::default(),
             build_version,
@@ -113,10 +120,27 @@ impl RuntimeGraph {
     /// A penalty of `amount` on `from -> to` (and `0 -> to`); one diff. Penalties saturate at
     /// [`MAX_WEIGHT`].
     pub fn penalty(&mut self, from: TrackId, to: TrackId, amount: f64) -> Result<(), ModelError> {
+        self.penalty_and_cooldown(from, to, amount, 0)
+    }
+
+    /// [`RuntimeGraph::penalty`] and [`RuntimeGraph::add_cooldown`] of `plays` at once, as a
+    /// skip or a partial listen teaches them: the edge is looked up once for both.
+    pub fn penalty_and_cooldown(
+        &mut self,
+        from: TrackId,
+        to: TrackId,
+        amount: f64,
+        plays: u32,
+    ) -> Result<(), ModelError> {
         check_edge(to, amount)?;
-        self.mirror(from, to, &|l| {
-            l.penalty = (l.penalty + amount).min(MAX_WEIGHT)
+        let penalty = |l: &mut Learned| l.penalty = (l.penalty + amount).min(MAX_WEIGHT);
+        self.change(from, to, &|l| {
+            penalty(l);
+            l.cooldown = l.cooldown.max(plays);
         });
+        if from != START {
+            self.change(START, to, &penalty);
+        }
         self.diffs += 1;
         Ok(())
     }
@@ -142,16 +166,13 @@ impl RuntimeGraph {
     }
 
     /// Changes the learned entry of one edge, created empty when absent. (A `dyn` change: one
-    /// copy of this in the wasm.) One search of the row whether the edge was learned or not.
+    /// copy of this in the wasm.) One hash lookup whether the edge was learned or not.
     fn change(&mut self, from: TrackId, to: TrackId, change: &dyn Fn(&mut Learned)) {
-        let row = self.learned.entry(from).or_default();
         let empty = || Learned {
             to,
             ..Learned::default()
         };
-        let Some((l, new)) = row.upsert(to, empty) else {
-            return;
-        };
+        let (l, new) = self.learned.upsert(key(from, to), empty);
         // A new entry is empty, so watched, but not listed yet.
         let was_watched = !new && l.watched();
         change(l);
@@ -203,15 +224,14 @@ impl RuntimeGraph {
     pub fn recount_growth(&mut self, live: &BaseGraph) {
         let mut tracks: Vec<(TrackId, u64)> = Vec::new();
         let mut edges = 0;
-        for (from, row) in &self.learned {
-            for (to, _) in row.iter() {
-                for id in [*from, to] {
-                    if id != START && !live.contains(id) {
-                        tracks.push((id, 0));
-                    }
+        for (k, l) in self.learned.iter() {
+            let from = source(k);
+            for id in [from, l.to] {
+                if id != START && !live.contains(id) {
+                    tracks.push((id, 0));
                 }
-                edges += usize::from(live.row(*from).and_then(|r| r.get(to)).is_none());
             }
+            edges += usize::from(live.row(from).and_then(|r| r.get(l.to)).is_none());
         }
         sort_pairs(&mut tracks);
         tracks.dedup();
@@ -221,11 +241,12 @@ impl RuntimeGraph {
         };
     }
 
+    /// What was learned out of `from`, in target order.
     fn learned_row(&self, from: TrackId) -> impl Iterator<Item = &Learned> + '_ {
         self.learned
-            .get(&from)
-            .into_iter()
-            .flat_map(|row| row.iter().map(|(_, l)| l))
+            .iter_from(key(from, 0))
+            .take_while(move |(k, _)| source(*k) == from)
+            .map(|(_, l)| l)
     }
 
     /// Every cooldown loses `steps` plays; at 0 it is gone. Costs what is cooling down.
@@ -237,54 +258,45 @@ impl RuntimeGraph {
         sort_pairs(&mut watched);
         watched.dedup();
         watched.retain(|(from, to)| {
-            let to = *to as TrackId;
-            let Some(row) = self.learned.get_mut(from) else {
-                return false;
-            };
-            let Some(l) = row.get_mut(to) else {
+            let edge = key(*from, *to as TrackId);
+            let Some(l) = self.learned.get_mut(edge) else {
                 return false;
             };
             l.cooldown = l.cooldown.saturating_sub(steps);
             let keep = l.cooldown > 0;
             if l.is_empty() {
-                row.remove(to);
-                if row.len() == 0 {
-                    self.learned.remove(from);
-                }
+                self.learned.remove(edge);
             }
             keep
         });
         self.watched = watched;
     }
 
-    /// The sources that learned something, ascending.
-    fn sources(&self) -> Vec<TrackId> {
-        let mut sources: Vec<(TrackId, u64)> = self.learned.keys().map(|f| (*f, 0)).collect();
-        sort_pairs(&mut sources);
-        sources.into_iter().map(|(f, _)| f).collect()
-    }
-
     /// What this build learned, per source in id order, each row in target order.
     pub fn learned(&self) -> impl Iterator<Item = (TrackId, Vec<Learned>)> + '_ {
-        self.sources().into_iter().filter_map(|from| {
-            let row = self.learned.get(&from)?;
-            Some((from, row.iter().map(|(_, l)| *l).collect()))
-        })
+        let mut rows: Vec<(TrackId, Vec<Learned>)> = Vec::new();
+        for (k, l) in self.learned.iter() {
+            match rows.last_mut() {
+                Some((from, row)) if *from == source(k) => row.push(*l),
+                _ => rows.push((source(k), vec![*l])),
+            }
+        }
+        rows.into_iter()
     }
 
     /// How many edges carry something learned (a bonus, penalty or cooldown).
     pub fn learned_count(&self) -> usize {
-        self.learned.values().map(ChunkedMap::len).sum()
+        self.learned.len()
     }
 
     /// True when this build learned something on a row of `from` (a bonus, penalty or cooldown).
     pub fn learned_since_build(&self, from: TrackId) -> bool {
-        self.learned.contains_key(&from)
+        self.learned_row(from).next().is_some()
     }
 
     /// What was learned on one edge, if anything.
     pub fn learned_edge(&self, from: TrackId, to: TrackId) -> Option<&Learned> {
-        self.learned.get(&from)?.get(to)
+        self.learned.get(key(from, to))
     }
 
     /// A build restored from saved parts (see [`crate::engine::Snapshot`]): `learned` must be
@@ -298,17 +310,16 @@ impl RuntimeGraph {
         learned: Vec<(TrackId, Vec<Learned>)>,
     ) -> Self {
         let mut build = Self::new(base, build_version, build_reason, built_at);
-        for (from, row) in learned {
-            build.watched.extend(
-                row.iter()
-                    .filter(|l| l.watched())
-                    .map(|l| (from, u64::from(l.to))),
-            );
-            if !row.is_empty() {
-                let row = ChunkedMap::from_sorted(row.into_iter().map(|l| (l.to, l)));
-                build.learned.insert(from, row);
-            }
-        }
+        let entries = learned
+            .into_iter()
+            .flat_map(|(from, row)| row.into_iter().map(move |l| (key(from, l.to), l)));
+        build.learned = Lessons::from_sorted(entries);
+        build.watched = build
+            .learned
+            .iter()
+            .filter(|(_, l)| l.watched())
+            .map(|(k, l)| (source(k), u64::from(l.to)))
+            .collect();
         build.diffs = diffs;
         build
     }
@@ -327,11 +338,8 @@ impl RuntimeGraph {
     /// `w = max(0, w + bonus - penalty)`. Edges that only carry a cooldown are created at
     /// weight 0 when absent, so every track the build knew stays known.
     pub fn fold_into(&self, base: &mut BaseGraph) {
-        // Edge by edge, each on its own: the order of sources does not change the result.
-        for (from, row) in &self.learned {
-            for (to, l) in row.iter() {
-                base.adjust_edge(*from, to, l.bonus - l.penalty);
-            }
+        for (k, l) in self.learned.iter() {
+            base.adjust_edge(source(k), l.to, l.bonus - l.penalty);
         }
     }
 
@@ -350,15 +358,12 @@ impl RuntimeGraph {
         for (from, to) in carried {
             let to = to as TrackId;
             if let Some(l) = self.learned_edge(from, to).filter(|l| l.cooldown > 0) {
-                next.learned.entry(from).or_default().insert(
+                let cooling = || Learned {
                     to,
-                    Learned {
-                        to,
-                        bonus: 0.0,
-                        penalty: 0.0,
-                        cooldown: l.cooldown,
-                    },
-                );
+                    cooldown: l.cooldown,
+                    ..Learned::default()
+                };
+                next.learned.upsert(key(from, to), cooling);
                 next.watched.push((from, u64::from(to)));
             }
         }
@@ -375,11 +380,13 @@ impl RuntimeGraph {
             return false;
         }
         let known = self.base.forget(id);
-        self.learned.remove(&id);
-        for row in self.learned.values_mut() {
-            row.remove(id);
+        let gone: Vec<u64> = (self.learned.iter())
+            .filter(|(k, l)| source(*k) == id || l.to == id)
+            .map(|(k, _)| k)
+            .collect();
+        for k in gone {
+            self.learned.remove(k);
         }
-        self.learned.retain(|_, row| row.len() > 0);
         known
     }
 }

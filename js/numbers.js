@@ -1,0 +1,34 @@
+
+// ---- memory-player: appended to the wasm-bindgen glue by scripts/build.sh (js/numbers.js) ----
+// The hot per-call methods take their arguments as plain numbers when every argument is one.
+// Each such method has two exports: `name` takes any JS values and checks each in Rust (a
+// value crosses into wasm as a slot of the externref table, and its type is asked of JS
+// again), and `__name` takes f64s, which cross as they are, and returns the error instead of
+// throwing it (an export that throws returns two values, which V8 hands to JS as a new
+// array). Both run the same checks on the numbers (ranges, integers, finiteness) in the same
+// Rust code; only the test "is it a number" is made here, and anything else takes the checked
+// export, so every refusal, its class, its message and their order stay the same.
+const fastWhenNumbers = {
+  2: (checked, fast) =>
+    function (a, b) {
+      if (typeof a !== "number" || typeof b !== "number") return checked.call(this, a, b);
+      const error = fast.call(this, a, b);
+      if (error !== undefined) throw error;
+    },
+  4: (checked, fast) =>
+    function (a, b, c, d) {
+      if (typeof a !== "number" || typeof b !== "number" || typeof c !== "number" || typeof d !== "number") {
+        return checked.call(this, a, b, c, d);
+      }
+      const error = fast.call(this, a, b, c, d);
+      if (error !== undefined) throw error;
+    },
+};
+for (const [C, name, arity] of [
+  [Orchestrator, "learn", 2],
+  [Orchestrator, "feedback", 4],
+]) {
+  const method = fastWhenNumbers[arity](C.prototype[name], C.prototype[`__${name}`]);
+  Object.defineProperty(method, "name", { value: name });
+  Object.defineProperty(C.prototype, name, { value: method, writable: true, configurable: true, enumerable: false });
+}
