@@ -32,3 +32,28 @@ for (const [C, name, arity] of [
   Object.defineProperty(method, "name", { value: name });
   Object.defineProperty(C.prototype, name, { value: method, writable: true, configurable: true, enumerable: false });
 }
+
+// reinforceMany with typed columns: `from` and `to` exactly Uint32Arrays (not a subclass, whose
+// length could say otherwise) and `amounts` absent or exactly a Float64Array cross into wasm
+// memory in one copy each, by the glue; anything else takes the checked export, which reads
+// and checks the columns a chunk at a time. Both run the same checks in the same order.
+{
+  const checked = BaseGraph.prototype.reinforceMany;
+  const typed = BaseGraph.prototype.__reinforceManyTyped;
+  const none = new Float64Array(0);
+  const exactly = (x, C) => x !== null && typeof x === "object" && Object.getPrototypeOf(x) === C.prototype;
+  const reinforceMany = function (from, to, amounts) {
+    const fast =
+      exactly(from, Uint32Array) && exactly(to, Uint32Array) && (amounts === undefined || exactly(amounts, Float64Array));
+    if (!fast) return checked.call(this, from, to, amounts);
+    const error = typed.call(this, from, to, amounts !== undefined, amounts ?? none);
+    if (error !== undefined) throw error;
+  };
+  Object.defineProperty(reinforceMany, "name", { value: "reinforceMany" });
+  Object.defineProperty(BaseGraph.prototype, "reinforceMany", {
+    value: reinforceMany,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+}

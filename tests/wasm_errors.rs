@@ -121,6 +121,37 @@ fn the_fast_paths_refuse_the_same_numbers() {
 }
 
 #[wasm_bindgen_test]
+fn typed_columns_are_refused_as_arrays_are() {
+    let o = seeded(1.0);
+    let base = o.base_graph().unwrap();
+    let typed = |from: &[u32], to: &[u32], amounts: Option<&[f64]>| {
+        thrown(base.reinforce_many_typed(from, to, amounts.is_some(), amounts.unwrap_or(&[])))
+    };
+    assert_error(
+        typed(&[1, 2], &[2], None),
+        "RangeError",
+        "to is not as long",
+    );
+    assert_error(
+        typed(&[1], &[2], Some(&[1.0, 2.0])),
+        "RangeError",
+        "amounts is not as long",
+    );
+    assert_error(typed(&[1, 2, 3], &[2, 0, 1], None), "RangeError", "to[1]");
+    assert_error(
+        typed(&[1, 2], &[2, 3], Some(&[1.0, f64::NAN])),
+        "RangeError",
+        "amounts[1]",
+    );
+    assert_eq!(base.edge_count().unwrap(), 0.0, "a refusal changes nothing");
+    typed(&[1, 2], &[2, 3], Some(&[2.0, 0.5])).unwrap();
+    typed(&[0, 3], &[3, 1], None).unwrap();
+    assert_eq!(base_weight(&o, 1.0, 2.0), Some(2.0));
+    assert_eq!(base_weight(&o, 2.0, 3.0), Some(0.5));
+    assert_eq!(base_weight(&o, 3.0, 1.0), Some(1.0));
+}
+
+#[wasm_bindgen_test]
 fn the_start_node_is_only_a_source() {
     let o = seeded(1.0);
     assert_error(o.learn(n(1.0), n(0.0)), "RangeError", "toId");

@@ -130,7 +130,7 @@ impl Check {
 
     /// The index of the first element of `part` this refuses. One loop per kind, the kind
     /// asked once: a bulk load checks millions of elements.
-    fn first_refused(self, part: &[f64]) -> Option<usize> {
+    pub(crate) fn first_refused(self, part: &[f64]) -> Option<usize> {
         match self {
             Check::Number => None,
             Check::Source => part.iter().position(|x| !is_id(*x, 0.0)),
@@ -151,6 +151,12 @@ pub(crate) fn read(v: &JsValue, name: &str, check: Check) -> Result<Vec<f64>, Js
     let mut out = Vec::with_capacity(length(v, name)?);
     each(v, name, check, &mut |_, part| out.extend_from_slice(part))?;
     Ok(out)
+}
+
+/// The error for element `at` of column `name`, `x`, which `check` refuses.
+pub(crate) fn refused(name: &str, at: usize, check: Check, x: f64) -> JsValue {
+    let what = check.refuses(x).unwrap_or_default();
+    range_error(&format!("{name}[{at}] must be {what}"))
 }
 
 /// Calls `f(start, chunk)` for the elements of a column in order, a chunk at a time, each
@@ -185,12 +191,8 @@ pub(crate) fn each(
         }
         chunk.copy_to(part);
         if let Some(i) = check.first_refused(part) {
-            let what = part
-                .get(i)
-                .and_then(|x| check.refuses(*x))
-                .unwrap_or_default();
-            let at = start as usize + i;
-            return Err(range_error(&format!("{name}[{at}] must be {what}")));
+            let x = part.get(i).copied().unwrap_or_default();
+            return Err(refused(name, start as usize + i, check, x));
         }
         f(start as usize, part);
         start = end;

@@ -62,6 +62,59 @@ impl BaseGraph {
     }
 }
 
+impl BaseGraph {
+    /// [`BaseGraph::reinforce_many_typed`]'s checks and edges.
+    fn reinforce_columns(
+        &self,
+        from: &[u32],
+        to: &[u32],
+        amounts: Option<&[f64]>,
+    ) -> Result<(), JsValue> {
+        self.engine()?;
+        let n = from.len();
+        same_length(to.len(), n, "to")?;
+        if let Some(a) = amounts {
+            same_length(a.len(), n, "amounts")?;
+        }
+        if let Some(at) = to.iter().position(|t| *t == 0) {
+            return Err(arrays::refused("to", at, Check::Target, 0.0));
+        }
+        if let Some(a) = amounts {
+            if let Some(at) = Check::Amount.first_refused(a) {
+                let x = a.get(at).copied().unwrap_or_default();
+                return Err(arrays::refused("amounts", at, Check::Amount, x));
+            }
+        }
+        let edges: Vec<(TrackId, TrackId, f64)> = match amounts {
+            Some(a) => (from.iter().zip(to).zip(a))
+                .map(|((f, t), w)| (*f, *t, *w))
+                .collect(),
+            None => from.iter().zip(to).map(|(f, t)| (*f, *t, 1.0)).collect(),
+        };
+        self.apply_many(&edges)
+    }
+
+    /// Applies checked edges; the engine is taken once the arrays are read, so no reference
+    /// is held while JS runs.
+    fn apply_many(&self, edges: &[(TrackId, TrackId, f64)]) -> Result<(), JsValue> {
+        self.engine()?
+            .reinforce_base_many(edges)
+            .map_err(AtEdge::from)?;
+        Ok(())
+    }
+}
+
+/// Refuses a column not as long as `from`.
+fn same_length(len: usize, n: usize, name: &str) -> Result<(), JsValue> {
+    if len == n {
+        Ok(())
+    } else {
+        Err(range_error(
+            &[name, " is not as long as from: they must have one length"].concat(),
+        ))
+    }
+}
+
 edge_changes!(BaseGraph {
     #[doc = "Adds `amount` (default 1) to `from -> to` and to `0 -> to`."]
     reinforce => engine::Orchestrator::reinforce_base;
@@ -83,18 +136,9 @@ impl BaseGraph {
     ) -> Result<(), JsValue> {
         self.engine()?;
         let n = arrays::length(&from, "from")?;
-        let same = |len: usize, name: &str| {
-            if len == n {
-                Ok(())
-            } else {
-                Err(range_error(
-                    &[name, " is not as long as from: they must have one length"].concat(),
-                ))
-            }
-        };
-        same(arrays::length(&to, "to")?, "to")?;
+        same_length(arrays::length(&to, "to")?, n, "to")?;
         if !amounts.is_undefined() {
-            same(arrays::length(&amounts, "amounts")?, "amounts")?;
+            same_length(arrays::length(&amounts, "amounts")?, n, "amounts")?;
         }
         // Read straight into the edges, a chunk at a time: 16 bytes an edge in wasm memory.
         let mut edges: Vec<(TrackId, TrackId, f64)> = Vec::with_capacity(n);
@@ -113,11 +157,22 @@ impl BaseGraph {
                 }
             })?;
         }
-        // The engine is taken once the arrays are read: no reference held while JS runs.
-        self.engine()?
-            .reinforce_base_many(&edges)
-            .map_err(AtEdge::from)?;
-        Ok(())
+        self.apply_many(&edges)
+    }
+
+    /// `reinforceMany` for typed columns (see `js/numbers.js`): `from` and `to` given as
+    /// `Uint32Array`s, which the glue copies into wasm memory in one go (every element is a
+    /// source id already), and `amounts` as a `Float64Array` when `has_amounts`. The same
+    /// checks, in the same order, with the same messages. The error, or `undefined`.
+    #[wasm_bindgen(js_name = __reinforceManyTyped, skip_typescript)]
+    pub fn reinforce_many_typed(
+        &self,
+        from: &[u32],
+        to: &[u32],
+        has_amounts: bool,
+        amounts: &[f64],
+    ) -> JsValue {
+        js::outcome(self.reinforce_columns(from, to, has_amounts.then_some(amounts)))
     }
 
     /// Every edge but the start row's, as `{ from, to, weight }` typed arrays, source by

@@ -87,3 +87,68 @@ test("good calls learn and return undefined; after free() every call says it was
   // A bad argument is still named first: arguments are checked before the engine is asked.
   refuses(() => o.learn(1, 0), RangeError, "toId");
 });
+
+test("reinforceMany: typed columns and plain arrays load the same graph and refuse the same", () => {
+  const from = [1, 1, 2, 3, 7];
+  const to = [2, 3, 3, 1, 1];
+  const amounts = [2, 0.5, 1, 3, 1e-3];
+  const load = (...columns) => {
+    const o = new Orchestrator({ seed: 1 });
+    o.baseGraph().reinforceMany(...columns);
+    return o.baseGraph().toArrays();
+  };
+  const plain = load(from, to, amounts);
+  assert.deepEqual(load(Uint32Array.from(from), Uint32Array.from(to), Float64Array.from(amounts)), plain);
+  // A subclass takes the checked path, with the same result.
+  class Ids extends Uint32Array {}
+  assert.deepEqual(load(Ids.from(from), Ids.from(to), amounts), plain);
+  // Amounts default to 1 either way.
+  assert.deepEqual(load(Uint32Array.from(from), Uint32Array.from(to)), load(from, to));
+
+  // The same refusal, naming the same element, whichever path; nothing applied.
+  const o = new Orchestrator({ seed: 1 });
+  const base = o.baseGraph();
+  const same = (typedCall, plainCall) => {
+    let typedError;
+    let plainError;
+    try {
+      typedCall();
+    } catch (e) {
+      typedError = e;
+    }
+    try {
+      plainCall();
+    } catch (e) {
+      plainError = e;
+    }
+    assert.ok(typedError instanceof RangeError, String(typedError));
+    assert.equal(typedError.constructor, plainError.constructor);
+    assert.equal(typedError.message, plainError.message);
+    assert.equal(base.edgeCount, 0);
+  };
+  const u32 = (a) => Uint32Array.from(a);
+  const f64 = (a) => Float64Array.from(a);
+  same(
+    () => base.reinforceMany(u32([1, 2, 3]), u32([2, 0, 1])),
+    () => base.reinforceMany([1, 2, 3], [2, 0, 1]),
+  );
+  same(
+    () => base.reinforceMany(u32([1, 2]), u32([2, 3]), f64([1, NaN])),
+    () => base.reinforceMany([1, 2], [2, 3], [1, NaN]),
+  );
+  same(
+    () => base.reinforceMany(u32([1, 2]), u32([2, 3]), f64([1, 1e10])),
+    () => base.reinforceMany([1, 2], [2, 3], [1, 1e10]),
+  );
+  same(
+    () => base.reinforceMany(u32([1, 2]), u32([2])),
+    () => base.reinforceMany([1, 2], [2]),
+  );
+  same(
+    () => base.reinforceMany(u32([1]), u32([2]), f64([1, 2])),
+    () => base.reinforceMany([1], [2], [1, 2]),
+  );
+  assert.equal(Object.getPrototypeOf(base).reinforceMany.name, "reinforceMany");
+  o.free();
+  assert.throws(() => base.reinforceMany(u32([1]), u32([2])), { message: "this Orchestrator was freed" });
+});
