@@ -116,7 +116,7 @@ impl Gathering<'_> {
     fn rings(&mut self, window: u64, plays: u64, rng: &mut Rng) {
         // A replay after `plays + 1 - played` plays is outside the window.
         let outside = |played: u64| played == 0 || plays + 1 - played >= window;
-        // The entries of the last `window - 1` plays are all held back.
+        // The newest `window - 1` entries of a ring are mostly held back (see `Taste::draw`).
         let newest = usize::try_from(window.saturating_sub(1)).unwrap_or(usize::MAX);
         for (answer, wanted) in [
             (Answer::Heard, LIKED_PICKS),

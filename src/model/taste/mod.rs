@@ -235,9 +235,10 @@ impl Taste {
     }
 
     /// A track drawn uniformly from the ring of recent answers `answer` (heard out or partly
-    /// heard), among all but its `newest` entries when it holds more. A play adds one entry
-    /// at most, so the newest `window` entries are all tracks the repeat window holds back:
-    /// passing over them keeps the draws for tracks that can play. A track answered otherwise
+    /// heard), among all but its `newest` entries when it holds more. An answer adds one entry
+    /// at most, and most answers are to plays: the newest `window - 1` entries are mostly
+    /// tracks the repeat window holds back, and passing over them keeps the draws for tracks
+    /// that can play (an entry passed over is drawn once newer ones came after it). A track answered otherwise
     /// since stays in the ring until it ages out: its evidence, not the ring, decides what it
     /// is worth.
     #[inline]
