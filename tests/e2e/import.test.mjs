@@ -17,6 +17,7 @@ let browser;
 before(async () => {
   server = await serve({
     "/": join(root, "tests/e2e/fixtures"),
+    "/support/": join(root, "tests/support"),
     "/memory-player/js/": join(root, "js"),
     "/memory-player/pkg/web/": join(root, "pkg/web"),
   });

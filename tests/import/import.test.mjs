@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 
 import { Orchestrator } from "memory-player";
 import { importSpotifyHistory, SKIP_MS, HEARD_MS } from "memory-player/import";
+import { spotifyHistory } from "../support/spotify-history.mjs";
 
 const fixture = (name) => readFileSync(new URL(`./fixture/${name}`, import.meta.url), "utf8");
 const file0 = JSON.parse(fixture("Streaming_History_Audio_2023_0.json"));
@@ -129,22 +130,7 @@ test("a long history is learned in slices that leave the event loop free", async
   // aims at about 12 ms a slice; a loaded test machine adds its own delays, so the bound here
   // is loose, and the figure is printed).
   const N = 300_000;
-  let seed = 7;
-  const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296);
-  const records = [];
-  let t = Date.UTC(2014, 0, 1);
-  for (let i = 0; i < N; i++) {
-    const track = 1 + Math.floor(rnd() * 20_000);
-    const ms = [210_000, 60_000, 5_000][track % 3];
-    t += rnd() < 0.05 ? 5 * 3_600_000 : ms + 1000;
-    records.push({
-      ts: new Date(t).toISOString().replace(/\.\d+Z$/, "Z"),
-      ms_played: ms,
-      spotify_track_uri: `spotify:track:${track}`,
-      reason_end: track % 3 === 0 ? "trackdone" : "fwdbtn",
-      skipped: track % 3 !== 0,
-    });
-  }
+  const records = spotifyHistory(N, 20_000);
   const o = new Orchestrator({ seed: 1 });
   let longest = 0;
   let last = performance.now();

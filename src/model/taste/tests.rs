@@ -1,5 +1,8 @@
 //! Unit tests of the taste as a whole: buckets, fading, the window, rescaling, restoring and
 //! the priors after a change of taste.
+//!
+//! Compiled for `cargo test` only (`#[cfg(test)] mod tests` in `mod.rs`): its `unwrap`s assert
+//! on the fixed inputs written here, and no caller's input reaches them.
 
 use super::*;
 
