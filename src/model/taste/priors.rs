@@ -1,6 +1,7 @@
 //! The priors of a pick: what a track's own answers are weighed against.
 
-/// The mean answer a track's own answers are weighed against, two answers' worth.
+/// The mean answer a track's own answers are weighed against, worth
+/// [`TRACK_PRIOR_WEIGHT`](super::TRACK_PRIOR_WEIGHT) answers.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Priors {
     /// The answers to first plays: the prior of an unheard track.
