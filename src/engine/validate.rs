@@ -167,9 +167,7 @@ impl Snapshot {
                 })?
             }
         };
-        for (id, at) in recency.entries() {
-            taste.note_play(id, at);
-        }
+        taste.note_plays(recency.entries().into_iter());
         Ok(taste)
     }
 

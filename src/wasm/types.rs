@@ -149,7 +149,7 @@ export interface Snapshot<Flat extends ArrayLike<number> = number[]> {
     partly: number[];
     /** The recent rate of confident predictions missed. */
     surprise: number;
-    /** [play, heard, skipped, heard, skipped]: the play at which the latest change of taste was noticed (0: none), and the answers since to tracks last played before it (those not last heard out then, then those that were). */
+    /** [play, heard, skipped, heard, skipped, heard, skipped]: the play at which the latest change of taste was noticed (0: none), and the answers since to tracks last played before it, by their last answer then (heard out, partly heard, skipped). Snapshots made before the three were told apart have two pairs (not last heard out, then last heard out). */
     change?: Flat;
   };
   /** How the current track's play relates to its previous play: -1 unknown, 0 first play, else the gap (version 2). */

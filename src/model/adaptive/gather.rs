@@ -1,7 +1,7 @@
 //! Gathering the candidates of an adaptive pick: a bounded set whatever the catalogue's size,
 //! each looked up once in the listener's taste.
 
-use super::{Pick, START};
+use super::{need_to_explore, Pick, START};
 use crate::model::taste::{Answer, Evidence, Taste};
 use crate::model::{Recency, Rng, RuntimeGraph, TrackId};
 
@@ -16,6 +16,8 @@ const PARTLY_PICKS: usize = 2;
 const RING_SPARE_DRAWS: usize = 2;
 /// Tracks drawn from the whole catalogue each pick, so every track keeps a chance.
 const SAMPLES: usize = 4;
+/// Tracks drawn each pick, after a change of taste, from those skipped before it.
+const STALE_PICKS: usize = 2;
 
 /// A 256-bit filter of the candidate ids gathered so far: most ids are new, and a clear bit
 /// says so without comparing them with every candidate.
@@ -62,7 +64,7 @@ impl Gathering<'_> {
         if self.seen.may_hold(bit) && self.gathered().iter().any(|c| c.id == id) {
             return false;
         }
-        let (track, played, liked_before) = self.taste.track_stored(id);
+        let (track, played, last) = self.taste.track_stored(id);
         let played = played.unwrap_or(0);
         if !admit(played) {
             return false;
@@ -76,7 +78,7 @@ impl Gathering<'_> {
             base,
             track,
             played,
-            liked_before,
+            last,
         };
         self.len += 1;
         self.seen.note(bit);
@@ -138,6 +140,20 @@ impl Gathering<'_> {
     }
 }
 
+impl Gathering<'_> {
+    /// After a change of taste, tracks skipped before it and not played since: the catalogue
+    /// draws rarely meet them, and without answers about them their prior (how such tracks
+    /// fared since the change) learns nothing. No draw before any change.
+    fn stale(&mut self, changed_at: u64, rng: &mut Rng) {
+        for _ in 0..STALE_PICKS {
+            let Some(id) = self.taste.draw_stale(rng) else {
+                return;
+            };
+            self.add(id, 0.0, |played| played < changed_at);
+        }
+    }
+}
+
 /// What [`gather`] found: how many candidates (the first ones in the buffer), how many of
 /// them came from the row (those are first), and the transitions out of the row's track
 /// that have answers (the scoring looks each candidate up in them).
@@ -145,6 +161,8 @@ pub(super) struct Gathered<'t> {
     pub(super) len: usize,
     pub(super) row_len: usize,
     pub(super) transitions: &'t [(TrackId, Evidence)],
+    /// [`need_to_explore`], read once.
+    pub(super) need: f64,
 }
 
 /// Collects the candidates (with their base weight in the row, 0 off it) into the first
@@ -158,7 +176,7 @@ pub(super) fn gather<'t>(
     scratch: &mut Vec<Pick>,
 ) -> Gathered<'t> {
     let transitions = taste.transitions_from(from);
-    let most = ROW_PICKS + transitions.len() + LIKED_PICKS + PARTLY_PICKS + SAMPLES;
+    let most = ROW_PICKS + transitions.len() + LIKED_PICKS + PARTLY_PICKS + STALE_PICKS + SAMPLES;
     if scratch.len() < most {
         scratch.resize(most, Pick::default());
     }
@@ -178,6 +196,8 @@ pub(super) fn gather<'t>(
         }
     }
     g.rings(window_bound(build, taste), recency.plays(), rng);
+    let need = need_to_explore(taste);
+    g.stale(taste.changed_at(), rng);
     for _ in 0..SAMPLES {
         if let Some(id) = build.base().random_track(rng) {
             g.add(id, 0.0, |_| true);
@@ -187,6 +207,7 @@ pub(super) fn gather<'t>(
         len: g.len,
         row_len,
         transitions,
+        need,
     }
 }
 

@@ -39,14 +39,22 @@ impl Evidence {
 }
 
 /// How a listener answered a play, as the value it is worth: 1 heard out, 0.5 partly, 0 skipped.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub enum Answer {
     Heard,
     Partial,
+    #[default]
     Skipped,
 }
 
 impl Answer {
+    /// Its place among the three (heard out 0, partly heard 1, skipped 2), for tables kept
+    /// per answer.
+    #[inline(always)]
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+
     pub(super) fn value(self) -> f64 {
         match self {
             Answer::Heard => 1.0,

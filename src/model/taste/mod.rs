@@ -5,6 +5,7 @@
 //! sums, `heard` and `skipped`, in the units of forward decay ([`decay`]). The ratio
 //! `heard / (heard + skipped)` does not depend on the reading time.
 
+mod change;
 mod decay;
 mod evidence;
 mod gaps;
@@ -14,6 +15,7 @@ mod rings;
 mod surprise;
 mod table;
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use decay::Decay;
@@ -94,9 +96,13 @@ pub struct Taste {
     last_play: u64,
     /// The play at which the latest change of taste was noticed (0: none yet).
     changed_at: u64,
-    /// Answers since then to replays of tracks last played before it, apart for those last
-    /// heard out then: the prior of every track not heard since the change.
-    stale: [Evidence; 2],
+    /// Answers since then to replays of tracks last played before it, per their last answer
+    /// then ([`Answer::index`]): the prior of every track not heard since the change.
+    stale: [Evidence; 3],
+    /// The tracks last skipped before the latest change, ascending, once a pick looked for
+    /// them: where it finds tracks whose worth the change may have turned (see
+    /// [`Taste::draw_stale`]).
+    stale_ids: OnceCell<Vec<TrackId>>,
 }
 
 impl Taste {
@@ -113,8 +119,14 @@ impl Taste {
             surprise: Surprise::default(),
             last_play: 0,
             changed_at: 0,
-            stale: [Evidence::default(); 2],
+            stale: [Evidence::default(); 3],
+            stale_ids: OnceCell::new(),
         }
+    }
+
+    /// The play at which the latest change of taste was noticed (0: none yet).
+    pub fn changed_at(&self) -> u64 {
+        self.changed_at
     }
 
     /// Reads a stored sum as of now.
@@ -133,16 +145,12 @@ impl Taste {
     /// now: the hot path of a pick hoists that factor), the play it last played at, and
     /// whether its last answer was "heard out", in one lookup.
     #[inline(always)]
-    pub fn track_stored(&self, id: TrackId) -> (Evidence, Option<u64>, bool) {
+    pub fn track_stored(&self, id: TrackId) -> (Evidence, Option<u64>, Answer) {
         // A `match`, not `map_or`: the size-optimised build calls `map_or` out of line, once
         // per candidate of every pick.
         match self.tracks.get(id) {
-            Some(t) => (
-                t.evidence,
-                (t.played > 0).then_some(t.played),
-                t.last == Answer::Heard,
-            ),
-            None => (Evidence::default(), None, false),
+            Some(t) => (t.evidence, (t.played > 0).then_some(t.played), t.last),
+            None => (Evidence::default(), None, Answer::Skipped),
         }
     }
 
@@ -152,6 +160,19 @@ impl Taste {
         if let Some(t) = self.tracks.entry(id) {
             t.played = play;
         }
+        self.sync_stale(id);
+    }
+
+    /// Notes the last play of many tracks at once (a memory restored: its parts do not keep
+    /// plays), as [`Taste::note_play`] for each but in O(n log n).
+    pub fn note_plays(&mut self, plays: impl Iterator<Item = (TrackId, u64)>) {
+        for (id, play) in plays {
+            self.last_play = self.last_play.max(play);
+            if let Some(t) = self.tracks.entry(id) {
+                t.played = play;
+            }
+        }
+        self.stale_ids = OnceCell::new();
     }
 
     /// True when nothing was learned yet about any track.
@@ -179,15 +200,14 @@ impl Taste {
     /// The track-level priors as of now, read once per pick.
     pub(crate) fn priors(&self) -> Priors {
         let first = self.prior_mean();
-        let [other, liked] = if self.changed_at == 0 {
-            [first; 2]
+        let stale = if self.changed_at == 0 {
+            [first; 3]
         } else {
             self.stale.map(|e| self.now(e).mean(first, 2.0))
         };
         Priors {
             first,
-            stale_other: other,
-            stale_liked: liked,
+            stale,
             changed_at: self.changed_at,
         }
     }
@@ -246,6 +266,12 @@ impl Taste {
         self.rings.draw(answer, newest, rng)
     }
 
+    /// How many of the recent answers the rings keep were "heard out" (since the latest
+    /// change of taste, which clears them).
+    pub fn heard_count(&self) -> usize {
+        self.rings.len(Answer::Heard)
+    }
+
     /// Records one answer of a long run of them (a history imported): as [`Taste::record`],
     /// except that the fit of the replay gaps is refreshed once every [`gaps::BULK_REFIT`]
     /// answers about gaps rather than after each (a fit costs more than the rest of a lesson).
@@ -272,6 +298,7 @@ impl Taste {
         let v = answer.value();
         let f = self.decay.factor;
         let mut track_blame = 1.0;
+        let mut fresh = false;
         match replay {
             Replay::First => self.first.add(v * f, (1.0 - v) * f),
             Replay::After(g) => {
@@ -279,14 +306,20 @@ impl Taste {
                 // liked them then, so what changed is mostly the gap. A miss on any replay is
                 // the track's fault only as far as the gap was thought welcome.
                 track_blame = self.gap_factor(g);
-                let entry = self.tracks.get(to);
-                if entry.is_some_and(|t| t.last == Answer::Heard) {
-                    self.gaps.answer(g, v);
-                }
-                // A replay of a track last played before the latest change of taste.
-                if let Some(t) = entry.filter(|t| t.played.saturating_sub(g) < self.changed_at) {
-                    if let Some(s) = self.stale.get_mut(usize::from(t.last == Answer::Heard)) {
-                        s.add(v * f, (1.0 - v) * f);
+                let entry = self.tracks.get(to).copied();
+                if let Some(t) = entry {
+                    if t.last == Answer::Heard {
+                        self.gaps.answer(g, v);
+                    }
+                    // A replay of a track last played before the latest change of taste: its
+                    // answers from before the change are dropped, the prior of its kind
+                    // having stood for them until now (an old favourite skipped once after
+                    // the change is no longer held up by its faded past).
+                    if t.played.saturating_sub(g) < self.changed_at {
+                        fresh = true;
+                        if let Some(s) = self.stale.get_mut(t.last.index()) {
+                            s.add(v * f, (1.0 - v) * f);
+                        }
                     }
                 }
             }
@@ -297,11 +330,15 @@ impl Taste {
         }
         let (heard, skipped) = (v * f, (1.0 - v) * track_blame * f);
         if let Some(entry) = self.tracks.entry(to) {
+            if fresh {
+                entry.evidence = Evidence::default();
+            }
             entry.evidence = entry.evidence.scaled(ITEM_MEMORY);
             entry.evidence.add(heard, skipped);
             entry.last = answer;
         }
         self.rings.push(to, answer);
+        self.sync_stale(to);
         let row = self.transitions.entry(from).or_default();
         match row.binary_search_by_key(&to, |(t, _)| *t) {
             Ok(at) => {
@@ -315,36 +352,10 @@ impl Taste {
         self.tick();
     }
 
-    /// Confident predictions missed (a track thought liked, skipped at a welcome gap) mean the
-    /// listener's taste is moving: when they pile up, everything learned before is mostly
-    /// forgotten at once, so new favourites are looked for at once instead of after every old
-    /// favourite was skipped one by one. The gap buckets and the prior of unheard tracks stay:
-    /// a change of taste changes neither.
-    fn notice_change(&mut self, to: TrackId, v: f64, track_blame: f64) {
-        let expected = self.track(to).mean(self.prior_mean(), TRACK_PRIOR_WEIGHT) * track_blame;
-        if self.surprise.observe(expected, v) {
-            self.fade_items(KEPT_AFTER_CHANGE);
-            self.rings.clear();
-            self.changed_at = self.last_play;
-            self.stale = [Evidence::default(); 2];
-        }
-    }
-
     /// One lesson more: older answers weigh less from now on.
     fn tick(&mut self) {
         self.gaps.tick();
         if let Some(by) = self.decay.tick() {
-            self.fold(by);
-        }
-    }
-
-    /// Every answer about tracks and transitions weighs `keep` times what it did; the answers
-    /// to first plays keep theirs. O(1) through the decay factor (a history with many changes
-    /// of taste would otherwise rescale every answer at each), except when the factor must be
-    /// folded back.
-    fn fade_items(&mut self, keep: f64) {
-        self.first = self.first.scaled(1.0 / keep);
-        if let Some(by) = self.decay.fade(keep) {
             self.fold(by);
         }
     }
@@ -360,6 +371,7 @@ impl Taste {
     pub fn forget(&mut self, id: TrackId) {
         self.tracks.remove(id);
         self.rings.forget(id);
+        self.sync_stale(id);
         self.transitions.remove(&id);
         for row in self.transitions.values_mut() {
             row.retain(|(to, _)| *to != id);

@@ -25,9 +25,9 @@ pub struct TasteParts {
     pub partly: Vec<TrackId>,
     pub surprise: f64,
     /// The play at which the latest change of taste was noticed (0: none), and the answers
-    /// since to tracks last played before it: those not last heard out then, and those that were.
+    /// since to tracks last played before it, by their last answer then ([`Answer::index`]).
     pub changed_at: u64,
-    pub stale: [Evidence; 2],
+    pub stale: [Evidence; 3],
 }
 
 /// Ids in ascending order. They are sorted as `(id, 0)` pairs: the same code that sorts the

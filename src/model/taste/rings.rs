@@ -40,6 +40,11 @@ impl Rings {
         ring.get(rng.below(older)).copied()
     }
 
+    /// How many entries the ring of `answer` holds.
+    pub(super) fn len(&self, answer: Answer) -> usize {
+        self.ring(answer).map_or(0, VecDeque::len)
+    }
+
     /// Adds `id` to the ring of `answer`, dropping the oldest entry of a full ring.
     pub(super) fn push(&mut self, id: TrackId, answer: Answer) {
         let (ring, cap) = match answer {

@@ -12,7 +12,7 @@
 //!   taste: { lessons, factor, gapDecay, fitDecay, tracks: [id, heard, skipped, last 0 | 1 | 2, ...],
 //!            transitions: [from, to, heard, skipped, ...], gaps: [heard, skipped, ...],
 //!            first: [heard, skipped], heard: [id, ...], partly: [id, ...], surprise,
-//!            change: [at, heard, skipped, heard, skipped] },
+//!            change: [at, heard, skipped, heard, skipped, heard, skipped] },
 //!   replay: -1 (unknown) | 0 (first play) | gap,
 //!   queue: [id, ...], history: [] | [id, start, end] }
 //! ```

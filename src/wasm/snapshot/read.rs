@@ -158,15 +158,21 @@ fn taste(value: &JsValue) -> Result<TasteParts, JsValue> {
     })
 }
 
-/// `[at, heard, skipped, heard, skipped]`: the latest change of taste; absent in version 2
-/// snapshots made before it was saved (none known).
-fn change(t: &JsValue) -> Result<(u64, [Evidence; 2]), JsValue> {
+/// `[at, heard, skipped, heard, skipped, heard, skipped]`: the latest change of taste and the
+/// answers since to tracks last heard out, partly heard and skipped before it. Absent in
+/// version 2 snapshots made before it was saved (none known); with two pairs (those not last
+/// heard out, those that were) in those made before the three were told apart.
+fn change(t: &JsValue) -> Result<(u64, [Evidence; 3]), JsValue> {
     if field(t, "change")?.is_undefined() {
-        return Ok((0, [Evidence::default(); 2]));
+        return Ok((0, [Evidence::default(); 3]));
     }
     let mut c = Cursor::of(t, "change", "snapshot.taste.change")?;
     let at = c.int("a play", 0.0, MAX_SAFE)? as u64;
-    Ok((at, [evidence(&mut c)?, evidence(&mut c)?]))
+    let (first, second) = (evidence(&mut c)?, evidence(&mut c)?);
+    if c.done() {
+        return Ok((at, [second, first, first]));
+    }
+    Ok((at, [first, second, evidence(&mut c)?]))
 }
 
 /// `[from, to, bonus, penalty, cooldown, ...]`, grouped by source.

@@ -224,6 +224,8 @@ fn taste(t: &TasteParts, flavor: Flavor) -> TasteJs<'_> {
             t.stale[0].skipped,
             t.stale[1].heard,
             t.stale[1].skipped,
+            t.stale[2].heard,
+            t.stale[2].skipped,
         ]),
     }
 }
