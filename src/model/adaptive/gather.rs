@@ -18,6 +18,8 @@ const RING_SPARE_DRAWS: usize = 2;
 const SAMPLES: usize = 4;
 /// Tracks drawn each pick, after a change of taste, from those skipped before it.
 const STALE_PICKS: usize = 2;
+/// For this many plays after a change of taste.
+const STALE_PLAYS: u64 = 500;
 
 /// A 256-bit filter of the candidate ids gathered so far: most ids are new, and a clear bit
 /// says so without comparing them with every candidate.
@@ -141,10 +143,15 @@ impl Gathering<'_> {
 }
 
 impl Gathering<'_> {
-    /// After a change of taste, tracks skipped before it and not played since: the catalogue
-    /// draws rarely meet them, and without answers about them their prior (how such tracks
-    /// fared since the change) learns nothing. No draw before any change.
-    fn stale(&mut self, changed_at: u64, rng: &mut Rng) {
+    /// For [`STALE_PLAYS`] plays after a change of taste, tracks skipped before it and not
+    /// played since: the catalogue draws rarely meet them, and without answers about them
+    /// their prior (how such tracks fared since the change) learns nothing. By then the
+    /// listener's new favourites are known (or these tracks were tried): they are tracks like
+    /// any other again, and a pick no longer pays for the draws.
+    fn stale(&mut self, changed_at: u64, plays: u64, rng: &mut Rng) {
+        if changed_at == 0 || plays.saturating_sub(changed_at) > STALE_PLAYS {
+            return;
+        }
         for _ in 0..STALE_PICKS {
             let Some(id) = self.taste.draw_stale(rng) else {
                 return;
@@ -197,7 +204,7 @@ pub(super) fn gather<'t>(
     }
     g.rings(window_bound(build, taste), recency.plays(), rng);
     let need = need_to_explore(taste);
-    g.stale(taste.changed_at(), rng);
+    g.stale(taste.changed_at(), recency.plays(), rng);
     for _ in 0..SAMPLES {
         if let Some(id) = build.base().random_track(rng) {
             g.add(id, 0.0, |_| true);

@@ -1,6 +1,7 @@
 //! What a change of taste sets going: most of what was learned fades at once, and the
 //! tracks skipped before it are looked at again.
 
+use super::parts::sorted;
 use super::{Answer, Evidence, Taste, TrackEntry, KEPT_AFTER_CHANGE, TRACK_PRIOR_WEIGHT};
 use std::cell::OnceCell;
 
@@ -49,21 +50,16 @@ impl Taste {
 
     /// The tracks last played before play `at` and skipped then, ascending.
     pub(super) fn last_skipped_before(&self, at: u64) -> Vec<TrackId> {
-        let mut ids: Vec<TrackId> = self
-            .tracks
-            .keys()
-            .filter(|id| {
-                self.tracks
-                    .get(*id)
-                    .is_some_and(|t| Self::skipped_before(t, at))
-            })
-            .collect();
-        ids.sort_unstable();
-        ids
+        let skipped = |id: &TrackId| {
+            self.tracks
+                .get(*id)
+                .is_some_and(|t| Self::skipped_before(t, at))
+        };
+        sorted(self.tracks.keys().filter(skipped)).collect()
     }
 
     /// Keeps `id`'s place in the tracks skipped before the latest change true after its play
-    /// or answer changed: the list, once found, is always what
+    /// or answer moved it in or out: the list, once found, is always what
     /// [`Taste::last_skipped_before`] would find now, so a memory restored from its parts
     /// draws exactly as the one saved.
     pub(super) fn sync_stale(&mut self, id: TrackId) {

@@ -157,10 +157,15 @@ impl Taste {
     /// Notes that `id` played as play number `play` (1-based), as the recency record does.
     pub fn note_play(&mut self, id: TrackId, play: u64) {
         self.last_play = self.last_play.max(play);
-        if let Some(t) = self.tracks.entry(id) {
-            t.played = play;
+        let at = self.changed_at;
+        let Some(t) = self.tracks.entry(id) else {
+            return;
+        };
+        let was = Self::skipped_before(t, at);
+        t.played = play;
+        if was != Self::skipped_before(t, at) {
+            self.sync_stale(id);
         }
-        self.sync_stale(id);
     }
 
     /// Notes the last play of many tracks at once (a memory restored: its parts do not keep
@@ -329,16 +334,20 @@ impl Taste {
             self.notice_change(to, v, track_blame);
         }
         let (heard, skipped) = (v * f, (1.0 - v) * track_blame * f);
+        let changed_at = self.changed_at;
         if let Some(entry) = self.tracks.entry(to) {
             if fresh {
                 entry.evidence = Evidence::default();
             }
             entry.evidence = entry.evidence.scaled(ITEM_MEMORY);
             entry.evidence.add(heard, skipped);
+            let was = Self::skipped_before(entry, changed_at);
             entry.last = answer;
+            if was != Self::skipped_before(entry, changed_at) {
+                self.sync_stale(to);
+            }
         }
         self.rings.push(to, answer);
-        self.sync_stale(to);
         let row = self.transitions.entry(from).or_default();
         match row.binary_search_by_key(&to, |(t, _)| *t) {
             Ok(at) => {

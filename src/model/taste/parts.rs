@@ -32,7 +32,7 @@ pub struct TasteParts {
 
 /// Ids in ascending order. They are sorted as `(id, 0)` pairs: the same code that sorts the
 /// recency record, so the wasm carries one sort.
-fn sorted(ids: impl Iterator<Item = TrackId>) -> impl Iterator<Item = TrackId> {
+pub(super) fn sorted(ids: impl Iterator<Item = TrackId>) -> impl Iterator<Item = TrackId> {
     let mut v: Vec<(TrackId, u64)> = ids.map(|id| (id, 0)).collect();
     v.sort_unstable();
     v.into_iter().map(|(id, _)| id)
