@@ -172,7 +172,9 @@ impl RuntimeGraph {
             to,
             ..Learned::default()
         };
-        let (l, new) = self.learned.upsert(key(from, to), empty);
+        let Some((l, new)) = self.learned.upsert(key(from, to), empty) else {
+            return;
+        };
         // A new entry is empty, so watched, but not listed yet.
         let was_watched = !new && l.watched();
         change(l);
