@@ -220,3 +220,41 @@ impl Table {
         true
     }
 }
+
+// Tests only: their unwraps assert on fixed inputs; no caller input reaches them.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Rng;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn agrees_with_a_btree_map_through_inserts_and_removals() {
+        let mut rng = Rng::new(11);
+        let mut lessons = Lessons::default();
+        let mut model: BTreeMap<u64, f64> = BTreeMap::new();
+        for step in 0..30_000u32 {
+            // Sources 0 (the start row's table) to 40, targets 1 to 60: long probe runs.
+            let key = (rng.below(41) as u64) << 32 | (1 + rng.below(60) as u64);
+            if rng.below(3) < 2 {
+                let (l, new) = lessons.upsert(key, Learned::default).unwrap();
+                assert_eq!(new, !model.contains_key(&key));
+                l.bonus = f64::from(step);
+                model.insert(key, f64::from(step));
+            } else {
+                lessons.remove(key);
+                model.remove(&key);
+            }
+            assert_eq!(lessons.len(), model.len());
+            let probe = (rng.below(41) as u64) << 32 | rng.below(61) as u64;
+            assert_eq!(
+                lessons.get(probe).map(|l| l.bonus),
+                model.get(&probe).copied()
+            );
+        }
+        let all: Vec<(u64, f64)> = lessons.iter().map(|(k, l)| (k, l.bonus)).collect();
+        assert_eq!(all, model.into_iter().collect::<Vec<_>>());
+        assert!(lessons.upsert(0, Learned::default).is_none());
+        assert!(lessons.get(0).is_none());
+    }
+}
