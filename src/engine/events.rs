@@ -97,6 +97,11 @@ impl EventHub {
         drop(listeners);
     }
 
+    /// True when no one listens and nothing waits to be delivered: an event would be dropped.
+    pub(crate) fn quiet(&self) -> bool {
+        self.listeners.borrow().is_empty() && self.queue.borrow().is_empty()
+    }
+
     pub(crate) fn queue(&self, event: Event) {
         if !self.listeners.borrow().is_empty() {
             self.queue.borrow_mut().push_back(event);

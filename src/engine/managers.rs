@@ -89,6 +89,8 @@ async fn cooldowns(weak: Weak<Inner>, lifecycle: Rc<Lifecycle>) {
 /// build starts at 0 diffs.
 async fn diff_limit(weak: Weak<Inner>, lifecycle: Rc<Lifecycle>) {
     let check = |o: &Orchestrator| {
+        // Checked from here on: the next lesson signals again.
+        o.inner.diff_signalled.set(false);
         let (diffs, _) = o.build_diffs_and_age();
         if diffs > o.options().max_runtime_diffs {
             o.rebuild_runtime(DIFF_LIMIT_REASON);

@@ -50,6 +50,9 @@ pub(crate) struct Inner {
     pub(super) events: EventHub,
     pub(super) diff_tx: RefCell<mpsc::Sender<()>>,
     pub(crate) diff_rx: RefCell<mpsc::Receiver<()>>,
+    /// A diff signal was sent and the diff manager has not checked since: lessons piling up
+    /// (the managers stopped, or a burst) send no more, and cost no send each.
+    pub(crate) diff_signalled: Cell<bool>,
     pub(super) cooldown_tx: RefCell<mpsc::Sender<()>>,
     pub(crate) cooldown_rx: RefCell<mpsc::Receiver<()>>,
     /// Cooldown steps (generated plays) not yet applied: the cooldown signal carries no count,
@@ -163,6 +166,7 @@ impl Orchestrator {
                 events: EventHub::default(),
                 diff_tx: RefCell::new(diff_tx),
                 diff_rx: RefCell::new(diff_rx),
+                diff_signalled: Cell::new(false),
                 cooldown_tx: RefCell::new(cooldown_tx),
                 cooldown_rx: RefCell::new(cooldown_rx),
                 pending_steps: Cell::new(pending_steps),
@@ -213,12 +217,19 @@ impl Orchestrator {
     /// Every event marks a change of state; then listeners hear of it.
     pub(super) fn emit(&self, event: Event) {
         self.changed();
+        // With no listener and nothing queued there is no one to tell: the common case of a
+        // lesson, which would otherwise pay for the queue and the delivery loop.
+        if self.inner.events.quiet() {
+            return;
+        }
         self.inner.events.queue(event);
         self.inner.events.deliver();
     }
 
     pub(super) fn signal_diffs(&self) {
-        // Full means a signal is already pending; the manager reads the diff count itself.
-        let _ = self.inner.diff_tx.borrow_mut().try_send(());
+        // One signal pending is enough: the manager reads the diff count itself.
+        if !self.inner.diff_signalled.replace(true) {
+            let _ = self.inner.diff_tx.borrow_mut().try_send(());
+        }
     }
 }

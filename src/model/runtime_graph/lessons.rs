@@ -1,12 +1,7 @@
 //! What a build learned, edge by edge: found by hashing, read in order.
 
-use std::collections::hash_map::Entry;
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
-
 use super::Learned;
 use crate::model::chunked_map::ChunkedMap;
-use crate::model::recency::IdHasher;
 
 /// Lessons keyed by their edge (see [`super::key`]: a source's edges sort together, by
 /// target).
@@ -16,52 +11,78 @@ use crate::model::recency::IdHasher;
 /// map, for what reads a source's lessons in target order (a pick) or all of them in order (a
 /// snapshot, a fold): a lesson on a new edge inserts its key there in O(log n), moving at most
 /// a chunk of 128 keys. Both always hold the same keys.
+///
+/// The start row's lessons (every lesson is mirrored there) have a table of their own: at most
+/// one entry per track, small enough to stay in cache, where the table of every edge taught is
+/// not; so the mirror of a lesson seldom waits for memory.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Lessons {
-    by_key: HashMap<u64, Learned, BuildHasherDefault<IdHasher>>,
+    /// The start row's lessons, then the others.
+    by_key: [Table; 2],
     order: ChunkedMap<(), u64>,
 }
 
 impl Lessons {
     /// Lessons given in strictly ascending key order (not checked here).
     pub(super) fn from_sorted(entries: impl IntoIterator<Item = (u64, Learned)>) -> Self {
-        let mut by_key = HashMap::default();
-        let order = ChunkedMap::from_sorted(entries.into_iter().map(|(k, l)| {
-            by_key.insert(k, l);
+        let mut lessons = Self::default();
+        lessons.order = ChunkedMap::from_sorted(entries.into_iter().map(|(k, l)| {
+            if let Some((slot, _)) = table_mut(&mut lessons.by_key, k).entry(k) {
+                *slot = l;
+            }
             (k, ())
         }));
-        Self { by_key, order }
+        lessons
+    }
+
+    /// The table `key` belongs in: the start row's, or the other.
+    #[inline(always)]
+    fn table(&self, key: u64) -> &Table {
+        let [start, other] = &self.by_key;
+        if key >> 32 == 0 {
+            start
+        } else {
+            other
+        }
     }
 
     pub(super) fn len(&self) -> usize {
-        self.by_key.len()
+        self.by_key.iter().map(|t| t.len).sum()
     }
 
     pub(super) fn get(&self, key: u64) -> Option<&Learned> {
-        self.by_key.get(&key)
+        let table = self.table(key);
+        match table.find(key) {
+            (at, true) => table.slots.get(at).map(|(_, l)| l),
+            _ => None,
+        }
     }
 
     pub(super) fn get_mut(&mut self, key: u64) -> Option<&mut Learned> {
-        self.by_key.get_mut(&key)
+        let table = table_mut(&mut self.by_key, key);
+        match table.find(key) {
+            (at, true) => table.slots.get_mut(at).map(|(_, l)| l),
+            _ => None,
+        }
     }
 
-    /// The lesson of `key`, inserted with `make` when absent, and whether it was.
+    /// The lesson of `key`, inserted with `make` when absent, and whether it was (`None` for
+    /// key 0 only, which is no edge a lesson can be on).
     pub(super) fn upsert(
         &mut self,
         key: u64,
         make: impl FnOnce() -> Learned,
-    ) -> (&mut Learned, bool) {
-        match self.by_key.entry(key) {
-            Entry::Occupied(e) => (e.into_mut(), false),
-            Entry::Vacant(e) => {
-                self.order.insert(key, ());
-                (e.insert(make()), true)
-            }
+    ) -> Option<(&mut Learned, bool)> {
+        let (slot, new) = table_mut(&mut self.by_key, key).entry(key)?;
+        if new {
+            *slot = make();
+            self.order.insert(key, ());
         }
+        Some((slot, new))
     }
 
     pub(super) fn remove(&mut self, key: u64) {
-        if self.by_key.remove(&key).is_some() {
+        if table_mut(&mut self.by_key, key).remove(key) {
             self.order.remove(key);
         }
     }
@@ -73,6 +94,167 @@ impl Lessons {
 
     /// The lessons with a key from `key` on, in key order.
     pub(super) fn iter_from(&self, key: u64) -> impl Iterator<Item = (u64, &Learned)> + '_ {
-        (self.order.iter_from(key)).filter_map(|(k, _)| Some((k, self.by_key.get(&k)?)))
+        (self.order.iter_from(key)).filter_map(|(k, _)| Some((k, self.get(k)?)))
+    }
+}
+
+/// [`Lessons::table`], to change.
+#[inline(always)]
+fn table_mut(tables: &mut [Table; 2], key: u64) -> &mut Table {
+    let [start, other] = tables;
+    if key >> 32 == 0 {
+        start
+    } else {
+        other
+    }
+}
+
+/// Slots are at most this full (numerator over 8): probes stay short.
+const MAX_LOAD_EIGHTHS: usize = 5;
+
+/// Lessons by key, by open addressing (linear probing): a lookup is one multiplication and
+/// one or two probes of one 32-byte slot, where a general hash map reads a control group and
+/// a bucket, through several calls in a build optimised for size. Key 0 (the edge from the
+/// start node to itself, never a lesson) marks an empty slot.
+#[derive(Clone, Debug)]
+struct Table {
+    /// A power of two of slots (16 at least).
+    slots: Vec<(u64, Learned)>,
+    len: usize,
+}
+
+impl Default for Table {
+    fn default() -> Self {
+        Self::with_slots(16)
+    }
+}
+
+impl Table {
+    fn with_slots(n: usize) -> Self {
+        Self {
+            slots: vec![(0, Learned::default()); n],
+            len: 0,
+        }
+    }
+
+    /// Fibonacci hashing: the top bits of the key times 2^64 / golden ratio.
+    #[inline(always)]
+    fn home(&self, key: u64) -> usize {
+        let bits = self.slots.len().trailing_zeros();
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+    }
+
+    /// The slot holding `key`, or the empty slot where it would go.
+    #[inline(always)]
+    fn find(&self, key: u64) -> (usize, bool) {
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(key);
+        // The table is never full, so an empty slot ends every probe.
+        while let Some((k, _)) = self.slots.get(at) {
+            if *k == 0 {
+                return (at, false);
+            }
+            if *k == key {
+                return (at, true);
+            }
+            at = (at + 1) & mask;
+        }
+        (at, false)
+    }
+
+    /// The value of `key`, inserted empty when absent, and whether it was; `None` for key 0.
+    fn entry(&mut self, key: u64) -> Option<(&mut Learned, bool)> {
+        if key == 0 {
+            return None;
+        }
+        let (mut at, found) = self.find(key);
+        if !found {
+            if (self.len + 1) * 8 > self.slots.len() * MAX_LOAD_EIGHTHS {
+                self.grow();
+                at = self.find(key).0;
+            }
+            self.len += 1;
+        }
+        let slot = self.slots.get_mut(at)?;
+        if !found {
+            *slot = (key, Learned::default());
+        }
+        Some((&mut slot.1, !found))
+    }
+
+    fn grow(&mut self) {
+        let old = std::mem::replace(self, Self::with_slots(self.slots.len() * 2));
+        for (k, l) in old.slots.into_iter().filter(|(k, _)| *k != 0) {
+            if let Some((slot, _)) = self.entry(k) {
+                *slot = l;
+            }
+        }
+    }
+
+    /// Removes `key`; the entries after it in its probe run move back so that no probe stops
+    /// early at the hole (backward-shift deletion).
+    fn remove(&mut self, key: u64) -> bool {
+        let (mut hole, true) = self.find(key) else {
+            return false;
+        };
+        if let Some(slot) = self.slots.get_mut(hole) {
+            slot.0 = 0;
+        }
+        let mask = self.slots.len() - 1;
+        let mut next = (hole + 1) & mask;
+        loop {
+            let k = self.slots.get(next).map_or(0, |(k, _)| *k);
+            if k == 0 {
+                break;
+            }
+            // The entry at `next` may fill the hole unless its home lies after the hole
+            // (cyclically, within the run from the hole to it).
+            let home = self.home(k);
+            if (next.wrapping_sub(home) & mask) >= (next.wrapping_sub(hole) & mask) {
+                self.slots.swap(hole, next);
+                hole = next;
+            }
+            next = (next + 1) & mask;
+        }
+        self.len -= 1;
+        true
+    }
+}
+
+// Tests only: their unwraps assert on fixed inputs; no caller input reaches them.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Rng;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn agrees_with_a_btree_map_through_inserts_and_removals() {
+        let mut rng = Rng::new(11);
+        let mut lessons = Lessons::default();
+        let mut model: BTreeMap<u64, f64> = BTreeMap::new();
+        for step in 0..30_000u32 {
+            // Sources 0 (the start row's table) to 40, targets 1 to 60: long probe runs.
+            let key = (rng.below(41) as u64) << 32 | (1 + rng.below(60) as u64);
+            if rng.below(3) < 2 {
+                let (l, new) = lessons.upsert(key, Learned::default).unwrap();
+                assert_eq!(new, !model.contains_key(&key));
+                l.bonus = f64::from(step);
+                model.insert(key, f64::from(step));
+            } else {
+                lessons.remove(key);
+                model.remove(&key);
+            }
+            assert_eq!(lessons.len(), model.len());
+            let probe = (rng.below(41) as u64) << 32 | rng.below(61) as u64;
+            assert_eq!(
+                lessons.get(probe).map(|l| l.bonus),
+                model.get(&probe).copied()
+            );
+        }
+        let all: Vec<(u64, f64)> = lessons.iter().map(|(k, l)| (k, l.bonus)).collect();
+        assert_eq!(all, model.into_iter().collect::<Vec<_>>());
+        assert!(lessons.upsert(0, Learned::default).is_none());
+        assert!(lessons.get(0).is_none());
     }
 }
