@@ -16,6 +16,7 @@ mod rng;
 mod row;
 mod runtime_graph;
 mod selector;
+mod table;
 mod taste;
 
 pub use adaptive::{

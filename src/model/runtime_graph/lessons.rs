@@ -2,6 +2,7 @@
 
 use super::Learned;
 use crate::model::chunked_map::ChunkedMap;
+use crate::model::table::{IdTable, Keyed};
 
 /// Lessons keyed by their edge (see [`super::key`]: a source's edges sort together, by
 /// target).
@@ -27,8 +28,8 @@ impl Lessons {
     pub(super) fn from_sorted(entries: impl IntoIterator<Item = (u64, Learned)>) -> Self {
         let mut lessons = Self::default();
         lessons.order = ChunkedMap::from_sorted(entries.into_iter().map(|(k, l)| {
-            if let Some((slot, _)) = table_mut(&mut lessons.by_key, k).entry(k) {
-                *slot = l;
+            if let Some(slot) = table_mut(&mut lessons.by_key, k).entry(k) {
+                slot.learned = l;
             }
             (k, ())
         }));
@@ -47,23 +48,17 @@ impl Lessons {
     }
 
     pub(super) fn len(&self) -> usize {
-        self.by_key.iter().map(|t| t.len).sum()
+        self.by_key.iter().map(Table::len).sum()
     }
 
     pub(super) fn get(&self, key: u64) -> Option<&Learned> {
-        let table = self.table(key);
-        match table.find(key) {
-            (at, true) => table.slots.get(at).map(|(_, l)| l),
-            _ => None,
-        }
+        self.table(key).get(key).map(|s| &s.learned)
     }
 
     pub(super) fn get_mut(&mut self, key: u64) -> Option<&mut Learned> {
-        let table = table_mut(&mut self.by_key, key);
-        match table.find(key) {
-            (at, true) => table.slots.get_mut(at).map(|(_, l)| l),
-            _ => None,
-        }
+        table_mut(&mut self.by_key, key)
+            .get_mut(key)
+            .map(|s| &mut s.learned)
     }
 
     /// The lesson of `key`, inserted with `make` when absent, and whether it was (`None` for
@@ -73,16 +68,16 @@ impl Lessons {
         key: u64,
         make: impl FnOnce() -> Learned,
     ) -> Option<(&mut Learned, bool)> {
-        let (slot, new) = table_mut(&mut self.by_key, key).entry(key)?;
+        let (slot, new) = table_mut(&mut self.by_key, key).upsert(key)?;
         if new {
-            *slot = make();
+            slot.learned = make();
             self.order.insert(key, ());
         }
-        Some((slot, new))
+        Some((&mut slot.learned, new))
     }
 
     pub(super) fn remove(&mut self, key: u64) {
-        if table_mut(&mut self.by_key, key).remove(key) {
+        if table_mut(&mut self.by_key, key).remove(key).is_some() {
             self.order.remove(key);
         }
     }
@@ -109,115 +104,30 @@ fn table_mut(tables: &mut [Table; 2], key: u64) -> &mut Table {
     }
 }
 
-/// Slots are at most this full (numerator over 8): probes stay short.
-const MAX_LOAD_EIGHTHS: usize = 5;
+/// Lessons by key, by open addressing (linear probing, [`IdTable`]): a lookup is one
+/// multiplication and one or two probes of one 32-byte slot, where a general hash map reads a
+/// control group and a bucket, through several calls in a build optimised for size. Key 0
+/// (the edge from the start node to itself, never a lesson) marks an empty slot.
+type Table = IdTable<Slot>;
 
-/// Lessons by key, by open addressing (linear probing): a lookup is one multiplication and
-/// one or two probes of one 32-byte slot, where a general hash map reads a control group and
-/// a bucket, through several calls in a build optimised for size. Key 0 (the edge from the
-/// start node to itself, never a lesson) marks an empty slot.
-#[derive(Clone, Debug)]
-struct Table {
-    /// A power of two of slots (16 at least).
-    slots: Vec<(u64, Learned)>,
-    len: usize,
+/// One lesson and its key.
+#[derive(Clone, Debug, Default)]
+struct Slot {
+    key: u64,
+    learned: Learned,
 }
 
-impl Default for Table {
-    fn default() -> Self {
-        Self::with_slots(16)
-    }
-}
+impl Keyed for Slot {
+    type Key = u64;
 
-impl Table {
-    fn with_slots(n: usize) -> Self {
-        Self {
-            slots: vec![(0, Learned::default()); n],
-            len: 0,
-        }
-    }
-
-    /// Fibonacci hashing: the top bits of the key times 2^64 / golden ratio.
     #[inline(always)]
-    fn home(&self, key: u64) -> usize {
-        let bits = self.slots.len().trailing_zeros();
-        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+    fn key(&self) -> u64 {
+        self.key
     }
 
-    /// The slot holding `key`, or the empty slot where it would go.
     #[inline(always)]
-    fn find(&self, key: u64) -> (usize, bool) {
-        let mask = self.slots.len() - 1;
-        let mut at = self.home(key);
-        // The table is never full, so an empty slot ends every probe.
-        while let Some((k, _)) = self.slots.get(at) {
-            if *k == 0 {
-                return (at, false);
-            }
-            if *k == key {
-                return (at, true);
-            }
-            at = (at + 1) & mask;
-        }
-        (at, false)
-    }
-
-    /// The value of `key`, inserted empty when absent, and whether it was; `None` for key 0.
-    fn entry(&mut self, key: u64) -> Option<(&mut Learned, bool)> {
-        if key == 0 {
-            return None;
-        }
-        let (mut at, found) = self.find(key);
-        if !found {
-            if (self.len + 1) * 8 > self.slots.len() * MAX_LOAD_EIGHTHS {
-                self.grow();
-                at = self.find(key).0;
-            }
-            self.len += 1;
-        }
-        let slot = self.slots.get_mut(at)?;
-        if !found {
-            *slot = (key, Learned::default());
-        }
-        Some((&mut slot.1, !found))
-    }
-
-    fn grow(&mut self) {
-        let old = std::mem::replace(self, Self::with_slots(self.slots.len() * 2));
-        for (k, l) in old.slots.into_iter().filter(|(k, _)| *k != 0) {
-            if let Some((slot, _)) = self.entry(k) {
-                *slot = l;
-            }
-        }
-    }
-
-    /// Removes `key`; the entries after it in its probe run move back so that no probe stops
-    /// early at the hole (backward-shift deletion).
-    fn remove(&mut self, key: u64) -> bool {
-        let (mut hole, true) = self.find(key) else {
-            return false;
-        };
-        if let Some(slot) = self.slots.get_mut(hole) {
-            slot.0 = 0;
-        }
-        let mask = self.slots.len() - 1;
-        let mut next = (hole + 1) & mask;
-        loop {
-            let k = self.slots.get(next).map_or(0, |(k, _)| *k);
-            if k == 0 {
-                break;
-            }
-            // The entry at `next` may fill the hole unless its home lies after the hole
-            // (cyclically, within the run from the hole to it).
-            let home = self.home(k);
-            if (next.wrapping_sub(home) & mask) >= (next.wrapping_sub(hole) & mask) {
-                self.slots.swap(hole, next);
-                hole = next;
-            }
-            next = (next + 1) & mask;
-        }
-        self.len -= 1;
-        true
+    fn set_key(&mut self, key: u64) {
+        self.key = key;
     }
 }
 

@@ -7,18 +7,19 @@
 
 mod change;
 mod decay;
+mod entry;
 mod evidence;
 mod gaps;
 mod parts;
 mod priors;
 mod rings;
 mod surprise;
-mod table;
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use decay::Decay;
+use entry::TrackEntry;
 pub use evidence::{Answer, Evidence, Replay};
 use gaps::Gaps;
 pub use gaps::{gap_bucket, GAP_BOUNDS};
@@ -26,9 +27,9 @@ pub use parts::TasteParts;
 pub(crate) use priors::Priors;
 use rings::Rings;
 use surprise::Surprise;
-use table::IdTable;
 
 use super::recency::IdMap;
+use super::table::IdTable;
 use super::{Rng, TrackId};
 
 /// The weight of a track's prior, in answers: one, so that a track heard out once already
@@ -44,40 +45,6 @@ pub(crate) const TRANSITION_PRIOR_WEIGHT: f64 = 2.0;
 const ITEM_MEMORY: f64 = 0.8;
 /// What a change of taste leaves of the answers given before it.
 const KEPT_AFTER_CHANGE: f64 = 0.2;
-
-/// The evidence on one track, the play it last played at (0: never) and its last answer: a
-/// pick reads them in one lookup of one 32-byte slot. Aligned to its size, so a slot never
-/// straddles two cache lines (with the allocator's 16-byte alignment, half of them did: two
-/// cache misses for one lookup of a candidate).
-#[derive(Clone, Copy, Debug, PartialEq)]
-#[repr(align(32))]
-struct TrackEntry {
-    evidence: Evidence,
-    played: u64,
-    id: TrackId,
-    last: Answer,
-}
-
-impl Default for TrackEntry {
-    fn default() -> Self {
-        Self {
-            evidence: Evidence::default(),
-            played: 0,
-            id: 0,
-            last: Answer::Skipped,
-        }
-    }
-}
-
-impl table::Keyed for TrackEntry {
-    fn key(&self) -> TrackId {
-        self.id
-    }
-
-    fn set_key(&mut self, id: TrackId) {
-        self.id = id;
-    }
-}
 
 /// What the adaptive policy knows of the listener.
 #[derive(Clone, Debug)]

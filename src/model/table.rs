@@ -1,7 +1,8 @@
-//! A map from track id to a small value, by open addressing: the table a pick looks a
-//! candidate up in some twenty times, so a lookup is one multiplication, one or two probes and
-//! no call, and reads one 32-byte slot (the id is kept in the value, so a slot is no larger
-//! than the value). Id 0 (the start node, never an answered track) marks an empty slot.
+//! A map from a non-zero integer key to a small value, by open addressing: the table a pick
+//! looks a candidate up in some twenty times (keyed by track), and the one a lesson looks its
+//! edge up in (keyed by edge). A lookup is one multiplication, one or two probes and no call,
+//! and reads one slot (the key is kept in the value, so a slot is no larger than the value).
+//! Key 0 (the start node; the edge from it to itself) marks an empty slot.
 
 use crate::model::TrackId;
 
@@ -10,15 +11,36 @@ const MAX_LOAD_EIGHTHS: usize = 5;
 /// The smallest table, in bits of the slot count.
 const MIN_BITS: u32 = 4;
 
-/// A value that carries its own key (0 while its slot is empty).
-pub(super) trait Keyed: Default {
-    fn key(&self) -> TrackId;
-    fn set_key(&mut self, id: TrackId);
+/// A key: an integer whose 0 is never a key.
+pub(crate) trait Key: Copy + Eq + Default {
+    /// Fibonacci hashing: the top `bits` bits of the key times 2^width / golden ratio.
+    fn home(self, bits: u32) -> usize;
 }
 
-/// An open-addressing (linear probing) map keyed by non-zero track ids.
+impl Key for TrackId {
+    #[inline(always)]
+    fn home(self, bits: u32) -> usize {
+        (self.wrapping_mul(0x9E37_79B9) >> (32 - bits)) as usize
+    }
+}
+
+impl Key for u64 {
+    #[inline(always)]
+    fn home(self, bits: u32) -> usize {
+        (self.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+    }
+}
+
+/// A value that carries its own key (0 while its slot is empty).
+pub(crate) trait Keyed: Default {
+    type Key: Key;
+    fn key(&self) -> Self::Key;
+    fn set_key(&mut self, key: Self::Key);
+}
+
+/// An open-addressing (linear probing) map keyed by non-zero keys.
 #[derive(Clone, Debug)]
-pub(super) struct IdTable<V> {
+pub(crate) struct IdTable<V> {
     /// `1 << bits` slots; a slot whose key is 0 is empty.
     slots: Vec<V>,
     bits: u32,
@@ -42,10 +64,9 @@ impl<V: Keyed> IdTable<V> {
         }
     }
 
-    /// Fibonacci hashing: the top `bits` bits of the id times 2^32 / golden ratio.
     #[inline(always)]
-    fn home(&self, id: TrackId) -> usize {
-        (id.wrapping_mul(0x9E37_79B9) >> (32 - self.bits)) as usize
+    fn home(&self, key: V::Key) -> usize {
+        key.home(self.bits)
     }
 
     #[inline(always)]
@@ -53,18 +74,18 @@ impl<V: Keyed> IdTable<V> {
         self.slots.len() - 1
     }
 
-    /// The slot holding `id`, or the empty slot where it would go.
+    /// The slot holding `key`, or the empty slot where it would go.
     #[inline(always)]
-    fn find(&self, id: TrackId) -> (usize, bool) {
+    fn find(&self, key: V::Key) -> (usize, bool) {
         let mask = self.mask();
-        let mut at = self.home(id);
+        let mut at = self.home(key);
         // The table is never full, so an empty slot ends every probe.
         while let Some(slot) = self.slots.get(at) {
-            let key = slot.key();
-            if key == id {
+            let k = slot.key();
+            if k == key {
                 return (at, true);
             }
-            if key == 0 {
+            if k == V::Key::default() {
                 return (at, false);
             }
             at = (at + 1) & mask;
@@ -73,41 +94,58 @@ impl<V: Keyed> IdTable<V> {
     }
 
     #[inline(always)]
-    pub(super) fn get(&self, id: TrackId) -> Option<&V> {
-        if id == 0 {
+    pub(crate) fn get(&self, key: V::Key) -> Option<&V> {
+        if key == V::Key::default() {
             return None;
         }
-        match self.find(id) {
+        match self.find(key) {
             (at, true) => self.slots.get(at),
             _ => None,
         }
     }
 
-    pub(super) fn contains_key(&self, id: TrackId) -> bool {
-        self.get(id).is_some()
-    }
-
-    /// The value of `id`, inserted as the default when absent; `None` for id 0 only.
-    pub(super) fn entry(&mut self, id: TrackId) -> Option<&mut V> {
-        if id == 0 {
+    #[inline(always)]
+    pub(crate) fn get_mut(&mut self, key: V::Key) -> Option<&mut V> {
+        if key == V::Key::default() {
             return None;
         }
-        let (mut at, found) = self.find(id);
+        match self.find(key) {
+            (at, true) => self.slots.get_mut(at),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn contains_key(&self, key: V::Key) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// The value of `key`, inserted as the default when absent; `None` for key 0 only.
+    pub(crate) fn entry(&mut self, key: V::Key) -> Option<&mut V> {
+        self.upsert(key).map(|(v, _)| v)
+    }
+
+    /// [`IdTable::entry`], and whether the value was inserted now.
+    #[inline(always)]
+    pub(crate) fn upsert(&mut self, key: V::Key) -> Option<(&mut V, bool)> {
+        if key == V::Key::default() {
+            return None;
+        }
+        let (mut at, found) = self.find(key);
         if !found {
             if (self.len + 1) * 8 > self.slots.len() * MAX_LOAD_EIGHTHS {
                 self.grow();
-                at = self.find(id).0;
+                at = self.find(key).0;
             }
             if let Some(slot) = self.slots.get_mut(at) {
-                slot.set_key(id);
+                slot.set_key(key);
                 self.len += 1;
             }
         }
-        self.slots.get_mut(at)
+        self.slots.get_mut(at).map(|v| (v, !found))
     }
 
     /// Inserts `value` under its own key (0: nothing is inserted).
-    pub(super) fn insert(&mut self, value: V) {
+    pub(crate) fn insert(&mut self, value: V) {
         if let Some(slot) = self.entry(value.key()) {
             *slot = value;
         }
@@ -115,31 +153,36 @@ impl<V: Keyed> IdTable<V> {
 
     fn grow(&mut self) {
         let old = std::mem::replace(self, Self::with_bits(self.bits + 1));
-        for v in old.slots.into_iter().filter(|v| v.key() != 0) {
+        for v in old
+            .slots
+            .into_iter()
+            .filter(|v| v.key() != V::Key::default())
+        {
             self.insert(v);
         }
     }
 
-    /// Removes `id`; the entries after it in its probe run move back so that no probe stops
+    /// Removes `key`; the entries after it in its probe run move back so that no probe stops
     /// early at the hole (backward-shift deletion).
-    pub(super) fn remove(&mut self, id: TrackId) -> Option<V> {
-        if id == 0 {
+    pub(crate) fn remove(&mut self, key: V::Key) -> Option<V> {
+        let empty = V::Key::default();
+        if key == empty {
             return None;
         }
-        let (mut hole, true) = self.find(id) else {
+        let (mut hole, true) = self.find(key) else {
             return None;
         };
         let removed = self.slots.get_mut(hole).map(std::mem::take);
         let mask = self.mask();
         let mut next = (hole + 1) & mask;
         loop {
-            let key = self.slots.get(next).map_or(0, V::key);
-            if key == 0 {
+            let k = self.slots.get(next).map_or(empty, V::key);
+            if k == empty {
                 break;
             }
             // The entry at `next` may fill the hole unless its home lies after the hole
             // (cyclically, within the run from the hole to it).
-            let home = self.home(key);
+            let home = self.home(k);
             if (next.wrapping_sub(home) & mask) >= (next.wrapping_sub(hole) & mask) {
                 self.slots.swap(hole, next);
                 hole = next;
@@ -150,22 +193,26 @@ impl<V: Keyed> IdTable<V> {
         removed
     }
 
-    #[cfg(test)]
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len
     }
 
-    pub(super) fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
     }
 
-    /// The ids, in slot order (callers that need an order sort them).
-    pub(super) fn keys(&self) -> impl Iterator<Item = TrackId> + '_ {
-        self.slots.iter().map(V::key).filter(|id| *id != 0)
+    /// The keys, in slot order (callers that need an order sort them).
+    pub(crate) fn keys(&self) -> impl Iterator<Item = V::Key> + '_ {
+        self.slots
+            .iter()
+            .map(V::key)
+            .filter(|k| *k != V::Key::default())
     }
 
-    pub(super) fn values_mut(&mut self) -> impl Iterator<Item = &mut V> + '_ {
-        self.slots.iter_mut().filter(|v| v.key() != 0)
+    pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut V> + '_ {
+        self.slots
+            .iter_mut()
+            .filter(|v| v.key() != V::Key::default())
     }
 }
 
@@ -180,6 +227,7 @@ mod tests {
     struct Entry(TrackId, u64);
 
     impl Keyed for Entry {
+        type Key = TrackId;
         fn key(&self) -> TrackId {
             self.0
         }
