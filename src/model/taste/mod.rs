@@ -269,34 +269,14 @@ impl Taste {
     pub fn record(&mut self, from: TrackId, to: TrackId, answer: Answer, replay: Replay) {
         let v = answer.value();
         let f = self.decay.factor;
-        let mut track_blame = 1.0;
-        let mut fresh = false;
-        match replay {
-            Replay::First => self.first.add(v * f, (1.0 - v) * f),
-            Replay::After(g) => {
-                // The gap is judged on replays of tracks heard out last time: the listener
-                // liked them then, so what changed is mostly the gap. A miss on any replay is
-                // the track's fault only as far as the gap was thought welcome.
-                track_blame = self.gap_factor(g);
-                let entry = self.tracks.get(to).copied();
-                if let Some(t) = entry {
-                    if t.last == Answer::Heard {
-                        self.gaps.answer(g, v);
-                    }
-                    // A replay of a track last played before the latest change of taste: its
-                    // answers from before the change are dropped, the prior of its kind
-                    // having stood for them until now (an old favourite skipped once after
-                    // the change is no longer held up by its faded past).
-                    if t.played.saturating_sub(g) < self.changed_at {
-                        fresh = true;
-                        if let Some(s) = self.stale.get_mut(t.last.index()) {
-                            s.add(v * f, (1.0 - v) * f);
-                        }
-                    }
-                }
+        let (track_blame, fresh) = match replay {
+            Replay::First => {
+                self.first.add(v * f, (1.0 - v) * f);
+                (1.0, false)
             }
-            Replay::Unknown => {}
-        }
+            Replay::After(g) => self.replayed(to, g, v),
+            Replay::Unknown => (1.0, false),
+        };
         if replay != Replay::First {
             self.notice_change(to, v, track_blame);
         }
@@ -326,6 +306,34 @@ impl Taste {
             Err(at) => row.insert(at, (to, Evidence { heard, skipped })),
         }
         self.tick();
+    }
+
+    /// Notes the answer `v` to a replay of `to` after `g` plays; returns how far a miss is the
+    /// track's fault, and whether its answers from before the latest change of taste are to be
+    /// dropped.
+    ///
+    /// The gap is judged on replays of tracks heard out last time: the listener liked them
+    /// then, so what changed is mostly the gap. A miss on any replay is the track's fault only
+    /// as far as the gap was thought welcome. A replay of a track last played before the
+    /// latest change of taste teaches the prior of its kind, which stood for its answers from
+    /// before the change until now: those are dropped (an old favourite skipped once after the
+    /// change is no longer held up by its faded past).
+    fn replayed(&mut self, to: TrackId, g: u64, v: f64) -> (f64, bool) {
+        let track_blame = self.gap_factor(g);
+        let Some(t) = self.tracks.get(to).copied() else {
+            return (track_blame, false);
+        };
+        if t.last == Answer::Heard {
+            self.gaps.answer(g, v);
+        }
+        let stale = t.played.saturating_sub(g) < self.changed_at;
+        if stale {
+            let f = self.decay.factor;
+            if let Some(s) = self.stale.get_mut(t.last.index()) {
+                s.add(v * f, (1.0 - v) * f);
+            }
+        }
+        (track_blame, stale)
     }
 
     /// One lesson more: older answers weigh less from now on.
