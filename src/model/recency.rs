@@ -23,13 +23,6 @@ impl Hasher for IdHasher {
     fn write_u32(&mut self, id: u32) {
         self.0 = u64::from(id).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
-
-    /// An edge (two ids in one `u64`): the product's high half folded into the low one, which
-    /// is all a table indexes by on a 32-bit target, so that both ids choose the bucket.
-    fn write_u64(&mut self, edge: u64) {
-        let h = edge.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = h ^ (h >> 32);
-    }
 }
 
 /// A hash map keyed by track id, with [`IdHasher`].
