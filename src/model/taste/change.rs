@@ -1,18 +1,19 @@
 //! What a change of taste sets going: most of what was learned fades at once, and the
 //! tracks skipped before it are looked at again.
 
-use super::parts::sorted;
-use super::{Answer, Evidence, Taste, TrackEntry, KEPT_AFTER_CHANGE, TRACK_PRIOR_WEIGHT};
 use std::cell::OnceCell;
 
+use super::parts::sorted;
+use super::{Answer, Evidence, Taste, TrackEntry, KEPT_AFTER_CHANGE, TRACK_PRIOR_WEIGHT};
 use crate::model::{Rng, TrackId};
 
 impl Taste {
     /// A track drawn uniformly from those last skipped before the latest change (`None` when
-    /// there are none). After a change of taste what was skipped before is where new favourites are
-    /// likeliest to hide, or least likely: the uniform draws from the catalogue rarely meet
-    /// them, and these draws let the prior of such tracks learn which. The list is found on
-    /// the first draw after a change (a history imported notices changes without drawing).
+    /// there are none). After a change of taste what was skipped before is where new
+    /// favourites are likeliest to hide, or least likely: the uniform draws from the catalogue
+    /// rarely meet them, and these draws let the prior of such tracks learn which. The list is
+    /// found on the first draw after a change (a history imported notices changes without
+    /// drawing).
     #[inline]
     pub fn draw_stale(&self, rng: &mut Rng) -> Option<TrackId> {
         if self.changed_at == 0 {
@@ -58,10 +59,25 @@ impl Taste {
         sorted(self.tracks.keys().filter(skipped)).collect()
     }
 
-    /// Keeps `id`'s place in the tracks skipped before the latest change true after its play
-    /// or answer moved it in or out: the list, once found, is always what
+    /// Changes `id`'s entry (created when absent) by `change`, keeping its place in the
+    /// tracks skipped before the latest change true: the list, once found, is always what
     /// [`Taste::last_skipped_before`] would find now, so a memory restored from its parts
-    /// draws exactly as the one saved.
+    /// draws exactly as the one saved. Only a change that moves the track in or out of it
+    /// touches the list.
+    pub(super) fn change_entry(&mut self, id: TrackId, change: impl FnOnce(&mut TrackEntry)) {
+        let at = self.changed_at;
+        let Some(t) = self.tracks.entry(id) else {
+            return;
+        };
+        let was = Self::skipped_before(t, at);
+        change(t);
+        if was != Self::skipped_before(t, at) {
+            self.sync_stale(id);
+        }
+    }
+
+    /// Puts `id` in the list of tracks skipped before the latest change, or out of it, as its
+    /// entry now says (nothing before the list is found).
     pub(super) fn sync_stale(&mut self, id: TrackId) {
         if self.stale_ids.get().is_none() {
             return;

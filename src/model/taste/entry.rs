@@ -8,24 +8,13 @@ use crate::model::TrackId;
 /// pick reads them in one lookup of one 32-byte slot. Aligned to its size, so a slot never
 /// straddles two cache lines (with the allocator's 16-byte alignment, half of them did: two
 /// cache misses for one lookup of a candidate).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 #[repr(align(32))]
 pub(super) struct TrackEntry {
     pub(super) evidence: Evidence,
     pub(super) played: u64,
     pub(super) id: TrackId,
     pub(super) last: Answer,
-}
-
-impl Default for TrackEntry {
-    fn default() -> Self {
-        Self {
-            evidence: Evidence::default(),
-            played: 0,
-            id: 0,
-            last: Answer::Skipped,
-        }
-    }
 }
 
 impl Keyed for TrackEntry {

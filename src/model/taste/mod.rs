@@ -109,8 +109,8 @@ impl Taste {
     }
 
     /// The track's answers in stored units (multiply by [`Taste::decay`] to read them as of
-    /// now: the hot path of a pick hoists that factor), the play it last played at, and
-    /// whether its last answer was "heard out", in one lookup.
+    /// now: the hot path of a pick hoists that factor), the play it last played at, and its
+    /// last answer, in one lookup.
     #[inline(always)]
     pub fn track_stored(&self, id: TrackId) -> (Evidence, Option<u64>, Answer) {
         // A `match`, not `map_or`: the size-optimised build calls `map_or` out of line, once
@@ -124,15 +124,7 @@ impl Taste {
     /// Notes that `id` played as play number `play` (1-based), as the recency record does.
     pub fn note_play(&mut self, id: TrackId, play: u64) {
         self.last_play = self.last_play.max(play);
-        let at = self.changed_at;
-        let Some(t) = self.tracks.entry(id) else {
-            return;
-        };
-        let was = Self::skipped_before(t, at);
-        t.played = play;
-        if was != Self::skipped_before(t, at) {
-            self.sync_stale(id);
-        }
+        self.change_entry(id, |t| t.played = play);
     }
 
     /// Notes the last play of many tracks at once (a memory restored: its parts do not keep
@@ -230,9 +222,9 @@ impl Taste {
     /// heard), among all but its `newest` entries when it holds more. An answer adds one entry
     /// at most, and most answers are to plays: the newest `window - 1` entries are mostly
     /// tracks the repeat window holds back, and passing over them keeps the draws for tracks
-    /// that can play (an entry passed over is drawn once newer ones came after it). A track answered otherwise
-    /// since stays in the ring until it ages out: its evidence, not the ring, decides what it
-    /// is worth.
+    /// that can play (an entry passed over is drawn once newer ones came after it). A track
+    /// answered otherwise since stays in the ring until it ages out: its evidence, not the
+    /// ring, decides what it is worth.
     #[inline]
     pub fn draw(&self, answer: Answer, newest: usize, rng: &mut Rng) -> Option<TrackId> {
         self.rings.draw(answer, newest, rng)
@@ -281,19 +273,14 @@ impl Taste {
             self.notice_change(to, v, track_blame);
         }
         let (heard, skipped) = (v * f, (1.0 - v) * track_blame * f);
-        let changed_at = self.changed_at;
-        if let Some(entry) = self.tracks.entry(to) {
+        self.change_entry(to, |entry| {
             if fresh {
                 entry.evidence = Evidence::default();
             }
             entry.evidence = entry.evidence.scaled(ITEM_MEMORY);
             entry.evidence.add(heard, skipped);
-            let was = Self::skipped_before(entry, changed_at);
             entry.last = answer;
-            if was != Self::skipped_before(entry, changed_at) {
-                self.sync_stale(to);
-            }
-        }
+        });
         self.rings.push(to, answer);
         let row = self.transitions.entry(from).or_default();
         match row.binary_search_by_key(&to, |(t, _)| *t) {

@@ -17,8 +17,8 @@ pub(crate) struct Priors {
 
 impl Priors {
     /// The prior of a track last played at play `played` (0: never), last answered `last`.
-    /// A track not heard since a change of taste is judged by how tracks answered as it was
-    /// fared since: once a few old favourites were skipped, the others wait behind unheard
+    /// A track not heard since a change of taste is judged by how the tracks last answered as
+    /// it was have fared since: once a few old favourites were skipped, the others wait behind unheard
     /// tracks instead of being skipped one by one, and if the tracks skipped before are now
     /// heard out, the others get their turn.
     #[inline(always)]
