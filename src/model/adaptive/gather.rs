@@ -1,7 +1,7 @@
 //! Gathering the candidates of an adaptive pick: a bounded set whatever the catalogue's size,
 //! each looked up once in the listener's taste.
 
-use super::{need_to_explore, Pick, START};
+use super::{Pick, START};
 use crate::model::taste::{Answer, Evidence, Taste};
 use crate::model::{Recency, Rng, RuntimeGraph, TrackId};
 
@@ -140,9 +140,7 @@ impl Gathering<'_> {
             }
         }
     }
-}
 
-impl Gathering<'_> {
     /// For [`STALE_PLAYS`] plays after a change of taste, tracks skipped before it and not
     /// played since: the catalogue draws rarely meet them, and without answers about them
     /// their prior (how such tracks fared since the change) learns nothing. By then the
@@ -168,8 +166,6 @@ pub(super) struct Gathered<'t> {
     pub(super) len: usize,
     pub(super) row_len: usize,
     pub(super) transitions: &'t [(TrackId, Evidence)],
-    /// [`need_to_explore`], read once.
-    pub(super) need: f64,
 }
 
 /// Collects the candidates (with their base weight in the row, 0 off it) into the first
@@ -203,7 +199,6 @@ pub(super) fn gather<'t>(
         }
     }
     g.rings(window_bound(build, taste), recency.plays(), rng);
-    let need = need_to_explore(taste);
     g.stale(taste.changed_at(), recency.plays(), rng);
     for _ in 0..SAMPLES {
         if let Some(id) = build.base().random_track(rng) {
@@ -214,7 +209,6 @@ pub(super) fn gather<'t>(
         len: g.len,
         row_len,
         transitions,
-        need,
     }
 }
 

@@ -35,8 +35,8 @@ pub struct AdaptiveConfig {
 }
 
 /// A candidate while a pick is made: its id, its edge's weight in the row (0 off the row), and
-/// its answers in stored units, its last play (0: never) and whether its last answer was
-/// "heard out", as read in the one lookup made while gathering.
+/// its answers in stored units, its last play (0: never) and its last answer, as read in the
+/// one lookup made while gathering.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Pick {
     id: TrackId,
@@ -82,7 +82,7 @@ fn score(
     let decay = taste.decay();
     let transitions = gathered.transitions;
     let plays = recency.plays();
-    let exploration = config.exploration * gathered.need;
+    let exploration = config.exploration * need_to_explore(taste);
     for (i, c) in candidates.iter().enumerate() {
         let track = c.track.scaled(decay);
         let liked = track.mean(priors.of(c.played, c.last), TRACK_PRIOR_WEIGHT);
@@ -328,4 +328,29 @@ pub fn explain_adaptive(draw: Draw<'_>, rng: &Rng) -> Vec<(Scored, f64)> {
         .into_iter()
         .filter_map(|at| scored.get(at).map(|s| (*s, s.weight / total)))
         .collect()
+}
+
+// Tests only: their inputs are fixed; no caller input reaches them.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::taste::Replay;
+
+    #[test]
+    fn exploration_falls_from_full_to_its_least_as_tracks_are_heard_out() {
+        let mut taste = Taste::new(200.0, 8);
+        assert_eq!(taste.window(), 8);
+        assert_eq!(need_to_explore(&taste), 1.0, "nothing heard out yet");
+        let hear = |taste: &mut Taste, ids: std::ops::RangeInclusive<TrackId>| {
+            for id in ids {
+                taste.record(START, id, Answer::Heard, Replay::First);
+            }
+        };
+        hear(&mut taste, 1..=8);
+        assert_eq!(need_to_explore(&taste), 0.5, "one window of two");
+        hear(&mut taste, 9..=16);
+        assert_eq!(need_to_explore(&taste), LEAST_EXPLORATION, "two windows");
+        hear(&mut taste, 17..=40);
+        assert_eq!(need_to_explore(&taste), LEAST_EXPLORATION, "never less");
+    }
 }
