@@ -130,7 +130,7 @@ impl Check {
 
     /// The index of the first element of `part` this refuses. One loop per kind, the kind
     /// asked once: a bulk load checks millions of elements.
-    pub(crate) fn first_refused(self, part: &[f64]) -> Option<usize> {
+    fn first_refused(self, part: &[f64]) -> Option<usize> {
         match self {
             Check::Number => None,
             Check::Source => part.iter().position(|x| !is_id(*x, 0.0)),
@@ -157,6 +157,25 @@ pub(crate) fn read(v: &JsValue, name: &str, check: Check) -> Result<Vec<f64>, Js
 pub(crate) fn refused(name: &str, at: usize, check: Check, x: f64) -> JsValue {
     let what = check.refuses(x).unwrap_or_default();
     range_error(&format!("{name}[{at}] must be {what}"))
+}
+
+/// Checks `part`, the elements of column `name` from index `start` on: the error names the
+/// first one `check` refuses.
+pub(crate) fn check_part(
+    name: &str,
+    start: usize,
+    part: &[f64],
+    check: Check,
+) -> Result<(), JsValue> {
+    match check.first_refused(part) {
+        Some(i) => Err(refused(
+            name,
+            start + i,
+            check,
+            part.get(i).copied().unwrap_or_default(),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Calls `f(start, chunk)` for the elements of a column in order, a chunk at a time, each
@@ -190,10 +209,7 @@ pub(crate) fn each(
             return Err(type_error(&[name, " changed while it was read"].concat()));
         }
         chunk.copy_to(part);
-        if let Some(i) = check.first_refused(part) {
-            let x = part.get(i).copied().unwrap_or_default();
-            return Err(refused(name, start as usize + i, check, x));
-        }
+        check_part(name, start as usize, part, check)?;
         f(start as usize, part);
         start = end;
     }

@@ -80,10 +80,7 @@ impl BaseGraph {
             return Err(arrays::refused("to", at, Check::Target, 0.0));
         }
         if let Some(a) = amounts {
-            if let Some(at) = Check::Amount.first_refused(a) {
-                let x = a.get(at).copied().unwrap_or_default();
-                return Err(arrays::refused("amounts", at, Check::Amount, x));
-            }
+            arrays::check_part("amounts", 0, a, Check::Amount)?;
         }
         let edges: Vec<(TrackId, TrackId, f64)> = match amounts {
             Some(a) => (from.iter().zip(to).zip(a))
