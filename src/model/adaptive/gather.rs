@@ -19,7 +19,7 @@ const SAMPLES: usize = 4;
 /// Tracks drawn each pick, after a change of taste, from those skipped before it.
 const STALE_PICKS: usize = 2;
 /// For this many plays after a change of taste.
-const STALE_PLAYS: u64 = 500;
+pub(super) const STALE_PLAYS: u64 = 500;
 
 /// A 256-bit filter of the candidate ids gathered so far: most ids are new, and a clear bit
 /// says so without comparing them with every candidate.

@@ -330,27 +330,6 @@ pub fn explain_adaptive(draw: Draw<'_>, rng: &Rng) -> Vec<(Scored, f64)> {
         .collect()
 }
 
-// Tests only: their inputs are fixed; no caller input reaches them.
+// Tests only: their unwraps assert on fixed inputs; no caller input reaches them.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::taste::Replay;
-
-    #[test]
-    fn exploration_falls_from_full_to_its_least_as_tracks_are_heard_out() {
-        let mut taste = Taste::new(200.0, 8);
-        assert_eq!(taste.window(), 8);
-        assert_eq!(need_to_explore(&taste), 1.0, "nothing heard out yet");
-        let hear = |taste: &mut Taste, ids: std::ops::RangeInclusive<TrackId>| {
-            for id in ids {
-                taste.record(START, id, Answer::Heard, Replay::First);
-            }
-        };
-        hear(&mut taste, 1..=8);
-        assert_eq!(need_to_explore(&taste), 0.5, "one window of two");
-        hear(&mut taste, 9..=16);
-        assert_eq!(need_to_explore(&taste), LEAST_EXPLORATION, "two windows");
-        hear(&mut taste, 17..=40);
-        assert_eq!(need_to_explore(&taste), LEAST_EXPLORATION, "never less");
-    }
-}
+mod tests;

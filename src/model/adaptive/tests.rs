@@ -1,0 +1,86 @@
+//! The adaptive pick's unit tests (compiled for `cargo test` only).
+
+use super::*;
+use crate::model::taste::Replay;
+use crate::model::BaseGraph;
+
+#[test]
+fn exploration_falls_from_full_to_its_least_as_tracks_are_heard_out() {
+    let mut taste = Taste::new(200.0, 8);
+    assert_eq!(taste.window(), 8);
+    assert_eq!(need_to_explore(&taste), 1.0, "nothing heard out yet");
+    let hear = |taste: &mut Taste, ids: std::ops::RangeInclusive<TrackId>| {
+        for id in ids {
+            taste.record(START, id, Answer::Heard, Replay::First);
+        }
+    };
+    hear(&mut taste, 1..=8);
+    assert_eq!(need_to_explore(&taste), 0.5, "one window of two");
+    hear(&mut taste, 9..=16);
+    assert_eq!(need_to_explore(&taste), LEAST_EXPLORATION, "two windows");
+    hear(&mut taste, 17..=40);
+    assert_eq!(need_to_explore(&taste), LEAST_EXPLORATION, "never less");
+}
+
+/// A listener who heard 1..=10 out and skipped 11..=20 for 200 plays, then skipped the
+/// favourites until a change of taste was noticed.
+fn after_a_change() -> (Taste, Recency) {
+    let (mut taste, mut recency) = (Taste::new(200.0, 8), Recency::new());
+    let answer = |taste: &mut Taste, recency: &mut Recency, id: TrackId, a: Answer| {
+        let replay = recency
+            .record(id)
+            .map_or(Replay::First, |at| Replay::After(recency.plays() - at));
+        taste.note_play(id, recency.plays());
+        taste.record(START, id, a, replay);
+    };
+    for _ in 0..10 {
+        for id in 1..=20 {
+            let a = if id <= 10 {
+                Answer::Heard
+            } else {
+                Answer::Skipped
+            };
+            answer(&mut taste, &mut recency, id, a);
+        }
+    }
+    for id in 1..=10 {
+        answer(&mut taste, &mut recency, id, Answer::Skipped);
+    }
+    assert!(taste.changed_at() > 200, "a change was noticed");
+    (taste, recency)
+}
+
+#[test]
+fn tracks_skipped_before_a_change_are_drawn_for_a_while_after_it() {
+    let (taste, mut recency) = after_a_change();
+    let mut base = BaseGraph::new();
+    for id in 1..=200 {
+        base.reinforce(START, id, 1.0).unwrap();
+    }
+    let build = RuntimeGraph::new(base, 1, "test", 0.0);
+    // From the start row, with both rings empty since the change, a pick gathers the draws
+    // of tracks skipped before the change first, then the catalogue's.
+    let first_gathered = |recency: &Recency, seed: u64| {
+        let mut scratch = Vec::new();
+        let g = gather(
+            &build,
+            START,
+            &taste,
+            recency,
+            &mut Rng::new(seed),
+            &mut scratch,
+        );
+        scratch.get(..g.len).and_then(|c| c.first()).map(|c| c.id)
+    };
+    let played_before = |id: Option<TrackId>| id.is_some_and(|id| id <= 20);
+    assert!((0..50).all(|seed| played_before(first_gathered(&recency, seed))));
+    // 500 plays later (of a track outside the catalogue), only the catalogue's draws are
+    // left: a track played before the change comes first about once in ten.
+    for _ in 0..=gather::STALE_PLAYS {
+        recency.record(1_000);
+    }
+    let before = (0..50)
+        .filter(|seed| played_before(first_gathered(&recency, *seed)))
+        .count();
+    assert!(before < 20, "{before} of 50");
+}
