@@ -21,8 +21,12 @@ impl Priors {
     /// it was have fared since: once a few old favourites were skipped, the others wait behind unheard
     /// tracks instead of being skipped one by one, and if the tracks skipped before are now
     /// heard out, the others get their turn.
+    ///
+    /// By reference: called once per candidate, and `stale` indexed by a runtime value must be
+    /// in memory; taken by value, the size-optimised wasm copied all 40 bytes first with a
+    /// `memory.copy`, which V8 runs as a call out of the compiled code (12 % of a pick).
     #[inline(always)]
-    pub(crate) fn of(self, played: u64, last: Answer) -> f64 {
+    pub(crate) fn of(&self, played: u64, last: Answer) -> f64 {
         if played > 0 && played < self.changed_at {
             self.stale.get(last.index()).copied().unwrap_or(self.first)
         } else {
