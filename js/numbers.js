@@ -33,6 +33,27 @@ for (const [C, name, arity] of [
   Object.defineProperty(C.prototype, name, { value: method, writable: true, configurable: true, enumerable: false });
 }
 
+// playNext returns an id or undefined, which crosses from wasm as three values (V8 hands them
+// to JS as a new array at every call); `__playNext` returns one number: the id, -1 for none,
+// NaN when playNext would throw, having done nothing (the object was freed): the checked
+// export is then called, and throws its error.
+{
+  const checked = Orchestrator.prototype.playNext;
+  const fast = Orchestrator.prototype.__playNext;
+  const playNext = function () {
+    const id = fast.call(this);
+    if (id >= 0) return id;
+    return id === -1 ? undefined : checked.call(this);
+  };
+  Object.defineProperty(playNext, "name", { value: "playNext" });
+  Object.defineProperty(Orchestrator.prototype, "playNext", {
+    value: playNext,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+}
+
 // reinforceMany with typed columns: `from` and `to` exactly Uint32Arrays (not a subclass, whose
 // length could say otherwise) and `amounts` absent or exactly a Float64Array cross into wasm
 // memory in one copy each, by the glue; anything else takes the checked export, which reads

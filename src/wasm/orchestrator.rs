@@ -203,6 +203,17 @@ impl Orchestrator {
         Ok(self.engine()?.play_next())
     }
 
+    /// `playNext` as one number (see `js/numbers.js`): the id, -1 when no track is known, NaN
+    /// when `playNext` would throw (then nothing was done). A `Result<Option<u32>>` crosses as
+    /// three values, which V8 hands to JS as a new array at every call.
+    #[wasm_bindgen(js_name = __playNext, skip_typescript)]
+    pub fn play_next_number(&self) -> f64 {
+        match self.slot.get() {
+            Some(engine) => engine.play_next().map_or(-1.0, f64::from),
+            None => f64::NAN,
+        }
+    }
+
     /// The previous track, or `undefined` when there is none.
     #[wasm_bindgen(js_name = playBack)]
     pub fn play_back(&self) -> Result<Option<u32>, JsValue> {

@@ -88,6 +88,32 @@ test("good calls learn and return undefined; after free() every call says it was
   refuses(() => o.learn(1, 0), RangeError, "toId");
 });
 
+test("playNext through one number: the track that plays, undefined when none is known, the freed error", () => {
+  const o = engine();
+  const played = [];
+  o.on("play", (e) => played.push(e.id));
+  assert.equal(Orchestrator.prototype.playNext.name, "playNext");
+  for (let i = 0; i < 200; i++) {
+    const id = o.playNext();
+    assert.ok(Number.isInteger(id) && id >= 1 && id <= 4, `pick ${i}: ${id}`);
+    assert.equal(o.playbackChain().current, id);
+    assert.equal(played.at(-1), id);
+    if (i % 3 === 0) o.feedback(0, id, 10, 200);
+  }
+  assert.equal(played.length, 200);
+  // Back, then next: the forward stack's track, returned by the same path.
+  const last = o.playbackChain().current;
+  assert.notEqual(o.playBack(), undefined);
+  assert.equal(o.playNext(), last);
+  const empty = new Orchestrator({ seed: 1 });
+  assert.equal(empty.playNext(), undefined);
+  assert.equal(empty.__playNext(), -1);
+  o.free();
+  assert.ok(Number.isNaN(o.__playNext()));
+  assert.throws(() => o.playNext(), { name: "Error", message: "this Orchestrator was freed" });
+  empty.free();
+});
+
 test("reinforceMany: typed columns and plain arrays load the same graph and refuse the same", () => {
   const from = [1, 1, 2, 3, 7];
   const to = [2, 3, 3, 1, 1];
