@@ -248,6 +248,10 @@ fn bad_snapshots_are_refused_saying_what_is_wrong() {
     assert_eq!(refused(&s).part, "recency");
 
     let mut s = good.clone();
+    s.last_played = vec![(0, 1), (1, 3)];
+    assert_eq!(refused(&s).part, "recency.last");
+
+    let mut s = good.clone();
     s.options.top_k = 0;
     assert_eq!(refused(&s).part, "options");
 

@@ -144,6 +144,9 @@ impl Snapshot {
         {
             return refuse("recency.last", "tracks are out of order or duplicated");
         }
+        if self.last_played.iter().any(|(id, _)| *id == START) {
+            return refuse("recency.last", "the start node 0 is not a track");
+        }
         Recency::restore(self.plays, self.last_played.iter().copied()).ok_or(SnapshotError {
             part: "recency",
             problem: "a last play lies outside 1..=plays".into(),

@@ -1,39 +1,32 @@
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use super::table::{IdTable, Keyed};
+use super::{TrackId, START};
 
-use super::TrackId;
+/// A track and the play (1-based) it last played at: a slot of the recency record's table.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct LastPlay {
+    id: TrackId,
+    at: u64,
+}
 
-/// A hasher for track ids: one multiplication (Fibonacci hashing) spreads sequential ids over
-/// the high bits the table uses. The default SipHash guards against hash flooding, which a
-/// listener's own play history cannot mount, and cost most of a pick's time.
-#[derive(Default)]
-pub(crate) struct IdHasher(u64);
+impl Keyed for LastPlay {
+    type Key = TrackId;
 
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
+    fn key(&self) -> TrackId {
+        self.id
     }
 
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_u32(&mut self, id: u32) {
-        self.0 = u64::from(id).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    fn set_key(&mut self, id: TrackId) {
+        self.id = id;
     }
 }
 
-/// A hash map keyed by track id, with [`IdHasher`].
-pub(crate) type IdMap<V> = HashMap<TrackId, V, BuildHasherDefault<IdHasher>>;
-
 /// When each track last played, counted in plays, for the repeat window and for "least recently
-/// played". Only looked up by id, never iterated, so hash order cannot leak into a pick.
+/// played". Only looked up by id, and iterated only to be sorted for saving, so slot order
+/// cannot leak into a pick. Tracks only: the start node (0) is never played.
 #[derive(Clone, Debug, Default)]
 pub struct Recency {
     plays: u64,
-    last: IdMap<u64>,
+    last: IdTable<LastPlay>,
     /// The track of each of the last [`RING`] plays, at `play % RING` (0: none). The usual
     /// repeat window is small, and scanning it beats a hash lookup per candidate.
     ring: [TrackId; RING],
@@ -56,9 +49,14 @@ impl Recency {
 
     /// Records a play of `id`, and returns the play it last played at before (`None`: never):
     /// one search of the map where asking [`Recency::last_played`] first would be two.
+    /// The start node is no track: recording it counts a play and remembers nothing.
     pub fn record(&mut self, id: TrackId) -> Option<u64> {
         self.plays += 1;
-        let before = self.last.insert(id, self.plays);
+        let before = self.last.upsert(id).and_then(|(slot, inserted)| {
+            let before = (!inserted).then_some(slot.at);
+            slot.at = self.plays;
+            before
+        });
         if let Some(slot) = self.ring.get_mut(self.plays as usize % RING) {
             *slot = id;
         }
@@ -67,7 +65,7 @@ impl Recency {
 
     /// The play number (1-based) of the last play of `id`.
     pub fn last_played(&self, id: TrackId) -> Option<u64> {
-        self.last.get(&id).copied()
+        self.last.get(id).map(|l| l.at)
     }
 
     /// True when `id` is among the last `window` plays (the current track counts).
@@ -100,23 +98,24 @@ impl Recency {
 
     /// Every (track, last play) pair in id order, for saving.
     pub fn entries(&self) -> Vec<(TrackId, u64)> {
-        let mut out: Vec<_> = self.last.iter().map(|(id, at)| (*id, *at)).collect();
+        let mut out: Vec<_> = self.last.iter().map(|l| (l.id, l.at)).collect();
         super::sort_pairs(&mut out);
         out
     }
 
-    /// Rebuilt from saved parts. Returns `None` when a last play lies after `plays`.
+    /// Rebuilt from saved parts. Returns `None` when a last play lies after `plays`, or a
+    /// track is the start node (0), which the table cannot hold.
     pub fn restore(plays: u64, last: impl IntoIterator<Item = (TrackId, u64)>) -> Option<Self> {
         let mut r = Self {
             plays,
-            last: HashMap::default(),
+            last: IdTable::default(),
             ring: [0; RING],
         };
         for (id, at) in last {
-            if at == 0 || at > plays {
+            if id == START || at == 0 || at > plays {
                 return None;
             }
-            r.last.insert(id, at);
+            r.last.insert(LastPlay { id, at });
             if at + RING as u64 > plays {
                 if let Some(slot) = r.ring.get_mut(at as usize % RING) {
                     *slot = id;
@@ -127,7 +126,7 @@ impl Recency {
     }
 
     pub fn forget(&mut self, id: TrackId) {
-        self.last.remove(&id);
+        self.last.remove(id);
         for slot in &mut self.ring {
             if *slot == id {
                 *slot = 0;
@@ -153,6 +152,10 @@ mod tests {
         assert!(!r.is_recent(1, 2));
         assert!(!r.is_recent(9, 8));
         assert!(!r.is_recent(3, 0));
+        assert_eq!(r.record(START), None);
+        assert_eq!(r.record(1), Some(1));
+        assert_eq!(r.entries(), [(1, 5), (2, 2), (3, 3)]);
+        assert!(Recency::restore(5, [(START, 4)]).is_none());
     }
 
     #[test]
@@ -165,6 +168,8 @@ mod tests {
                 r.forget(1 + rng.below(30) as TrackId);
             }
             let restored = Recency::restore(r.plays(), r.entries()).unwrap();
+            // Filled in id order, its table places the tracks otherwise: equal all the same.
+            assert_eq!(restored, r);
             for window in [0, 1, 5, 8, 16, 17, 40] {
                 for id in 1..=30 {
                     let by_map = r

@@ -3,6 +3,10 @@
 //! edge up in (keyed by edge). A lookup is one multiplication, one or two probes and no call,
 //! and reads one slot (the key is kept in the value, so a slot is no larger than the value).
 //! Key 0 (the start node; the edge from it to itself) marks an empty slot.
+//!
+//! It is the crate's only hash table (the recency record, the taste's transitions and a bulk
+//! load's sums over the start row use it too), so the wasm carries no second one (std's
+//! `HashMap`, that is hashbrown).
 
 use crate::model::TrackId;
 
@@ -50,6 +54,14 @@ pub(crate) struct IdTable<V> {
 impl<V: Keyed> Default for IdTable<V> {
     fn default() -> Self {
         Self::with_bits(MIN_BITS)
+    }
+}
+
+/// Equal when they hold the same entries, whatever their slots (two tables that took the
+/// same entries in another order, or with removals between, place them differently).
+impl<V: Keyed + PartialEq> PartialEq for IdTable<V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.iter().all(|v| other.get(v.key()) == Some(v))
     }
 }
 
@@ -152,13 +164,22 @@ impl<V: Keyed> IdTable<V> {
     }
 
     fn grow(&mut self) {
-        let old = std::mem::replace(self, Self::with_bits(self.bits + 1));
-        for v in old
-            .slots
-            .into_iter()
-            .filter(|v| v.key() != V::Key::default())
-        {
-            self.insert(v);
+        self.rebuild(self.bits + 1, |_| true);
+    }
+
+    /// Keeps only the entries for which `keep` (which may change them) returns true.
+    /// The table is rebuilt at its size: O(slots), as a scan of them is.
+    pub(crate) fn retain(&mut self, keep: impl FnMut(&mut V) -> bool) {
+        self.rebuild(self.bits, keep);
+    }
+
+    /// Moves the entries that `keep` keeps into a new table of `1 << bits` slots.
+    fn rebuild(&mut self, bits: u32, mut keep: impl FnMut(&mut V) -> bool) {
+        let old = std::mem::replace(self, Self::with_bits(bits));
+        for mut v in old.slots {
+            if v.key() != V::Key::default() && keep(&mut v) {
+                self.insert(v);
+            }
         }
     }
 
@@ -201,12 +222,15 @@ impl<V: Keyed> IdTable<V> {
         self.len == 0
     }
 
-    /// The keys, in slot order (callers that need an order sort them).
+    /// The entries, in slot order, which depends on the order of insertion (callers that
+    /// need an order sort them).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &V> + '_ {
+        self.slots.iter().filter(|v| v.key() != V::Key::default())
+    }
+
+    /// The keys, in slot order (see [`IdTable::iter`]).
     pub(crate) fn keys(&self) -> impl Iterator<Item = V::Key> + '_ {
-        self.slots
-            .iter()
-            .map(V::key)
-            .filter(|k| *k != V::Key::default())
+        self.iter().map(V::key)
     }
 
     pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut V> + '_ {
@@ -259,5 +283,53 @@ mod tests {
         let mut keys: Vec<_> = table.keys().collect();
         keys.sort_unstable();
         assert_eq!(keys, model.keys().copied().collect::<Vec<_>>());
+    }
+
+    /// The entries in key order, whatever the slots.
+    fn sorted(table: &IdTable<Entry>) -> Vec<(TrackId, u64)> {
+        let mut v: Vec<_> = table.iter().map(|e| (e.0, e.1)).collect();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn retain_iter_and_equality_agree_with_a_btree_map() {
+        let mut rng = Rng::new(7);
+        let mut table: IdTable<Entry> = IdTable::default();
+        let mut model = BTreeMap::new();
+        for step in 0..5_000u64 {
+            let id = 1 + rng.below(200) as TrackId;
+            table.insert(Entry(id, step));
+            model.insert(id, step);
+            if rng.below(50) == 0 {
+                // Keeps a third, and changes what it keeps, as the taste's rows are.
+                let third = rng.below(3) as u64;
+                table.retain(|e| {
+                    e.1 += 1;
+                    u64::from(e.0) % 3 == third
+                });
+                model.retain(|id, at| {
+                    *at += 1;
+                    u64::from(*id) % 3 == third
+                });
+            }
+            assert_eq!(table.len(), model.len());
+            let want: Vec<_> = model.iter().map(|(id, at)| (*id, *at)).collect();
+            assert_eq!(sorted(&table), want);
+            // Every entry is still found: no probe run was cut by a removal.
+            for (id, at) in &want {
+                assert_eq!(table.get(*id).map(|e| e.1), Some(*at));
+            }
+            // The same entries inserted in the other order sit in other slots, and are equal.
+            let mut reversed: IdTable<Entry> = IdTable::default();
+            for (id, at) in want.iter().rev() {
+                reversed.insert(Entry(*id, *at));
+            }
+            assert!(reversed == table);
+            if let Some((id, _)) = want.first() {
+                reversed.insert(Entry(*id, u64::MAX));
+                assert!(reversed != table);
+            }
+        }
     }
 }

@@ -5,8 +5,8 @@ use std::rc::Rc;
 
 use super::{BaseGraph, Growth, Room};
 use crate::model::error::check_edge;
-use crate::model::recency::IdMap;
 use crate::model::row::add;
+use crate::model::table::{IdTable, Keyed};
 use crate::model::{sort_pairs, ModelError, TrackId, START};
 
 /// The buffers [`BaseGraph::reinforce_many`] reuses from one run of equal sources to the next.
@@ -16,6 +16,25 @@ struct RunScratch {
     run: Vec<(TrackId, u64)>,
     /// (target, new weight), ascending.
     updates: Vec<(TrackId, f64)>,
+}
+
+/// A target of the start row and its new weight's bits, while a bulk load sums them.
+#[derive(Default)]
+struct Arrival {
+    to: TrackId,
+    bits: u64,
+}
+
+impl Keyed for Arrival {
+    type Key = TrackId;
+
+    fn key(&self) -> TrackId {
+        self.to
+    }
+
+    fn set_key(&mut self, to: TrackId) {
+        self.to = to;
+    }
 }
 
 impl BaseGraph {
@@ -158,14 +177,19 @@ impl BaseGraph {
                 .filter_map(|(w, to)| Some((to, w?.to_bits())))
                 .collect();
         }
-        let mut start: IdMap<u64> = IdMap::default();
+        // Targets were checked: none is the start node, the one key the table refuses.
+        let mut start: IdTable<Arrival> = IdTable::default();
         for (_, to, a) in edges {
-            start
-                .entry(*to)
-                .and_modify(|w| *w = add(f64::from_bits(*w), *a).to_bits())
-                .or_insert_with(|| add(before(*to), *a).to_bits());
+            if let Some((slot, new)) = start.upsert(*to) {
+                let w = if new {
+                    before(*to)
+                } else {
+                    f64::from_bits(slot.bits)
+                };
+                slot.bits = add(w, *a).to_bits();
+            }
         }
-        let mut arrivals: Vec<(TrackId, u64)> = start.into_iter().collect();
+        let mut arrivals: Vec<(TrackId, u64)> = start.iter().map(|s| (s.to, s.bits)).collect();
         sort_pairs(&mut arrivals);
         arrivals
     }

@@ -1,4 +1,4 @@
-//! One track's slot in the taste's table.
+//! The slots of the taste's tables: a track's, and a source track's row of transitions.
 
 use super::{Answer, Evidence};
 use crate::model::table::Keyed;
@@ -26,5 +26,25 @@ impl Keyed for TrackEntry {
 
     fn set_key(&mut self, id: TrackId) {
         self.id = id;
+    }
+}
+
+/// The transitions out of one track that have evidence, sorted by target. The start node's
+/// row is kept apart, in [`super::Taste`]: the table's key 0 marks an empty slot.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct TransitionRow {
+    pub(super) from: TrackId,
+    pub(super) to: Vec<(TrackId, Evidence)>,
+}
+
+impl Keyed for TransitionRow {
+    type Key = TrackId;
+
+    fn key(&self) -> TrackId {
+        self.from
+    }
+
+    fn set_key(&mut self, from: TrackId) {
+        self.from = from;
     }
 }

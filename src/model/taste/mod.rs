@@ -16,10 +16,9 @@ mod rings;
 mod surprise;
 
 use std::cell::OnceCell;
-use std::collections::HashMap;
 
 use decay::Decay;
-use entry::TrackEntry;
+use entry::{TrackEntry, TransitionRow};
 pub use evidence::{Answer, Evidence, Replay};
 use gaps::Gaps;
 pub use gaps::{gap_bucket, GAP_BOUNDS};
@@ -28,9 +27,8 @@ pub(crate) use priors::Priors;
 use rings::Rings;
 use surprise::Surprise;
 
-use super::recency::IdMap;
 use super::table::IdTable;
-use super::{Rng, TrackId};
+use super::{Rng, TrackId, START};
 
 /// The weight of a track's prior, in answers: one, so that a track heard out once already
 /// stands apart from the unheard ones (with two, new favourites found after a change of taste
@@ -51,9 +49,11 @@ const KEPT_AFTER_CHANGE: f64 = 0.2;
 pub struct Taste {
     decay: Decay,
     tracks: IdTable<TrackEntry>,
-    /// Per source track (the start node included), the transitions that have evidence,
-    /// sorted by target.
-    transitions: IdMap<Vec<(TrackId, Evidence)>>,
+    /// Per source track, the transitions that have evidence, sorted by target.
+    transitions: IdTable<TransitionRow>,
+    /// The start node's row, kept apart because the table's key 0 marks an empty slot: plainer
+    /// than keying every row by its source plus one (and checking that for the largest id).
+    from_start: Vec<(TrackId, Evidence)>,
     gaps: Gaps,
     /// Answers to tracks heard for the first time: the prior of every unheard track.
     first: Evidence,
@@ -79,7 +79,8 @@ impl Taste {
         Self {
             decay: Decay::new(half_life),
             tracks: IdTable::default(),
-            transitions: HashMap::default(),
+            transitions: IdTable::default(),
+            from_start: Vec::new(),
             gaps: Gaps::new(half_life, start_window),
             first: Evidence::default(),
             rings: Rings::default(),
@@ -149,7 +150,8 @@ impl Taste {
         for t in self.tracks.values_mut() {
             t.evidence = t.evidence.scaled(by);
         }
-        for row in self.transitions.values_mut() {
+        let rows = self.transitions.values_mut().map(|row| &mut row.to);
+        for row in rows.chain([&mut self.from_start]) {
             for (_, e) in row.iter_mut() {
                 *e = e.scaled(by);
             }
@@ -179,7 +181,21 @@ impl Taste {
     /// The transitions out of `from` that have evidence, sorted by target, in stored units
     /// (see [`Taste::decay`]).
     pub fn transitions_from(&self, from: TrackId) -> &[(TrackId, Evidence)] {
-        self.transitions.get(&from).map_or(&[], Vec::as_slice)
+        if from == START {
+            return &self.from_start;
+        }
+        self.transitions.get(from).map_or(&[], |row| &row.to)
+    }
+
+    /// The row of transitions out of `from`, made empty when it has none.
+    fn row_mut(&mut self, from: TrackId) -> &mut Vec<(TrackId, Evidence)> {
+        // The table answers `None` for key 0 only: the start node, whose row is a field.
+        // `upsert` is inlined where `entry` is a call: 0.1 KB more wasm gzipped, and 2.6 %
+        // fewer instructions per `feedback` (callgrind, 600 000 of them).
+        match self.transitions.upsert(from) {
+            Some((row, _)) => &mut row.to,
+            None => &mut self.from_start,
+        }
     }
 
     /// The transition's answers, decayed to now.
@@ -282,7 +298,7 @@ impl Taste {
             entry.last = answer;
         });
         self.rings.push(to, answer);
-        let row = self.transitions.entry(from).or_default();
+        let row = self.row_mut(from);
         match row.binary_search_by_key(&to, |(t, _)| *t) {
             Ok(at) => {
                 if let Some((_, e)) = row.get_mut(at) {
@@ -343,11 +359,16 @@ impl Taste {
         self.tracks.remove(id);
         self.rings.forget(id);
         self.sync_stale(id);
-        self.transitions.remove(&id);
-        for row in self.transitions.values_mut() {
-            row.retain(|(to, _)| *to != id);
+        self.transitions.remove(id);
+        if id == START {
+            // The row out of `id` goes, even the start node's (which the table cannot hold).
+            self.from_start.clear();
         }
-        self.transitions.retain(|_, row| !row.is_empty());
+        self.transitions.retain(|row| {
+            row.to.retain(|(to, _)| *to != id);
+            !row.to.is_empty()
+        });
+        self.from_start.retain(|(to, _)| *to != id);
     }
 }
 

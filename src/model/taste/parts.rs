@@ -5,7 +5,7 @@ use super::gaps::Gaps;
 use super::rings::Rings;
 use super::surprise::Surprise;
 use super::{Answer, Evidence, Taste, TrackEntry};
-use crate::model::TrackId;
+use crate::model::{TrackId, START};
 
 /// Everything a [`Taste`] holds, as plain data, for saving.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,7 +47,9 @@ impl Taste {
             // An entry that only notes a play is restored from the recency record.
             .filter(|(_, e, last)| e.weight() > 0.0 || *last != Answer::Skipped)
             .collect();
-        let transitions = sorted(self.transitions.keys().copied())
+        // The start node's row first: its id, 0, is the least.
+        let transitions = std::iter::once(START)
+            .chain(sorted(self.transitions.keys()))
             .flat_map(|from| {
                 self.transitions_from(from)
                     .iter()
@@ -121,7 +123,7 @@ impl Taste {
                 return Err("transitions");
             }
             last = Some((*from, *to));
-            taste.transitions.entry(*from).or_default().push((*to, *e));
+            taste.row_mut(*from).push((*to, *e));
         }
         Ok(taste)
     }

@@ -4,6 +4,8 @@
 //! Compiled for `cargo test` only (`#[cfg(test)] mod tests` in `mod.rs`): its `unwrap`s assert
 //! on the fixed inputs written here, and no caller's input reaches them.
 
+use std::collections::HashMap;
+
 use super::*;
 
 #[test]
@@ -112,6 +114,39 @@ fn a_fade_weighs_every_item_less_but_keeps_the_first_plays_prior() {
         assert!(close(t.prior_mean(), prior));
         assert!(t.decay.factor <= decay::RESCALE_AT);
     }
+}
+
+#[test]
+fn the_start_nodes_row_is_faded_saved_and_forgotten_as_any_other() {
+    use crate::model::START;
+    let mut t = Taste::new(50.0, 8);
+    for (from, to) in [(START, 2), (START, 1), (1, 2), (2, 1), (START, 3)] {
+        t.record(from, to, Answer::Heard, Replay::First);
+    }
+    let targets = |t: &Taste, from| -> Vec<TrackId> {
+        t.transitions_from(from).iter().map(|(to, _)| *to).collect()
+    };
+    let pairs = |t: &Taste| -> Vec<(TrackId, TrackId)> {
+        t.parts()
+            .transitions
+            .iter()
+            .map(|(f, to, _)| (*f, *to))
+            .collect()
+    };
+    assert_eq!(targets(&t, START), [1, 2, 3]);
+    assert_eq!(pairs(&t), [(0, 1), (0, 2), (0, 3), (1, 2), (2, 1)]);
+    assert_eq!(Taste::restore(&t.parts(), 50.0, 8).unwrap(), t);
+
+    let heard = t.transition(START, 1).heard;
+    t.fade_items(KEPT_AFTER_CHANGE);
+    assert!((t.transition(START, 1).heard - heard * KEPT_AFTER_CHANGE).abs() < 1e-12);
+
+    // Forgetting 2 takes its own row, and the rows of 1 (left empty) and the start node.
+    t.forget(2);
+    assert_eq!(targets(&t, START), [1, 3]);
+    assert_eq!(pairs(&t), [(0, 1), (0, 3)]);
+    t.forget(START);
+    assert_eq!(pairs(&t), []);
 }
 
 /// A listener's plays, each answered: the play numbers and replay gaps as the engine keeps them.
