@@ -43,6 +43,7 @@ impl From<f64> for Arg<'_> {
 const NOT_A_NUMBER: f64 = -1.234_567_890_123_456_7e-300;
 
 /// A number argument, or a `TypeError` naming it.
+#[inline(always)]
 pub(crate) fn number<'a>(value: impl Into<Arg<'a>>, name: &str) -> Result<f64, JsValue> {
     match value.into() {
         Arg::Number(n) => Ok(n),
@@ -73,6 +74,7 @@ pub(crate) fn string(value: &JsValue, name: &str) -> Result<String, JsValue> {
 /// An integer from `min` to `max`, or a `TypeError`/`RangeError` naming it.
 ///
 /// Messages never format a float: float formatting would add kilobytes to the wasm.
+#[inline(always)]
 pub(crate) fn integer<'a>(
     value: impl Into<Arg<'a>>,
     name: &str,
@@ -82,28 +84,36 @@ pub(crate) fn integer<'a>(
     in_range(number(value, name)?, name, min, max)
 }
 
+#[inline(always)]
 fn in_range(n: f64, name: &str, min: u64, max: u64) -> Result<f64, JsValue> {
     if n.fract() == 0.0 && n >= min as f64 && n <= max as f64 {
         Ok(n)
     } else {
-        Err(range_error(&format!(
-            "{name} must be an integer from {min} to {max}"
-        )))
+        Err(out_of_range(name, min, max))
     }
 }
 
+#[cold]
+#[inline(never)]
+fn out_of_range(name: &str, min: u64, max: u64) -> JsValue {
+    range_error(&format!("{name} must be an integer from {min} to {max}"))
+}
+
 /// A track id as a target: 1 to 2^32 - 1.
+#[inline(always)]
 pub(crate) fn target_id<'a>(value: impl Into<Arg<'a>>, name: &str) -> Result<TrackId, JsValue> {
     Ok(integer(value, name, 1, u32::MAX.into())? as TrackId)
 }
 
 /// A track id as a source: 0 (the start node) to 2^32 - 1.
+#[inline(always)]
 pub(crate) fn source_id<'a>(value: impl Into<Arg<'a>>, name: &str) -> Result<TrackId, JsValue> {
     Ok(integer(value, name, 0, u32::MAX.into())? as TrackId)
 }
 
 /// An edge's two ends, read in that order: a source id `from` and a target id `to`, each
 /// refusal naming its argument as `names` spell them.
+#[inline(always)]
 pub(crate) fn edge<'a>(
     from: impl Into<Arg<'a>>,
     to: impl Into<Arg<'a>>,
