@@ -5,8 +5,8 @@ use std::rc::Rc;
 
 use super::{Build, EngineError, Event, LearnKind, Options, Orchestrator};
 use crate::model::{
-    check_edge, check_target, Answer, BaseGraph, Growth, ModelError, Replay, Room, RuntimeGraph,
-    TrackId, MAX_EDGES, MAX_TRACKS,
+    at_most, check_edge, check_target, Answer, BaseGraph, Growth, ModelError, Replay, Room,
+    RuntimeGraph, TrackId, MAX_EDGES, MAX_TRACKS,
 };
 
 /// What the graph may still grow by: the limits, less the live base and what the current
@@ -160,7 +160,7 @@ pub(super) fn judge(
     if !(duration_secs.is_finite() && duration_secs > 0.0) {
         return Err(EngineError::InvalidDuration);
     }
-    let progress = (listened_secs / duration_secs).min(1.0);
+    let progress = at_most(listened_secs / duration_secs, 1.0);
     Ok(if progress >= o.reinforce_threshold {
         (LearnKind::Reinforce, o.reinforce_amount, 0)
     } else if progress < o.skip_threshold {

@@ -179,8 +179,12 @@ impl Orchestrator {
         #[wasm_bindgen(js_name = durationSeconds, unchecked_param_type = "number")]
         duration: JsValue,
     ) -> Result<(), JsValue> {
-        let args = [&from_id, &to_id, &listened, &duration];
-        self.feedback_args(args.map(Arg::Value))
+        self.feedback_args([
+            Arg::Value(&from_id),
+            Arg::Value(&to_id),
+            Arg::Value(&listened),
+            Arg::Value(&duration),
+        ])
     }
 
     /// `feedback` with numbers (see `js/numbers.js`): the error, or `undefined`.
@@ -192,8 +196,13 @@ impl Orchestrator {
         listened: f64,
         duration: f64,
     ) -> JsValue {
-        let args = [from_id, to_id, listened, duration];
-        js::outcome(self.feedback_args(args.map(Arg::Number)))
+        let args = [
+            Arg::Number(from_id),
+            Arg::Number(to_id),
+            Arg::Number(listened),
+            Arg::Number(duration),
+        ];
+        js::outcome(self.feedback_args(args))
     }
 
     /// The next track (the forward stack first, then the queue, then a generated pick), or

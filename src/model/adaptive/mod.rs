@@ -21,6 +21,7 @@ mod gather;
 use gather::{gather, Gathered};
 
 use super::next::most_likely_first;
+use super::num::{at_least, at_most};
 use super::taste::{Answer, Evidence, Taste, TRACK_PRIOR_WEIGHT, TRANSITION_PRIOR_WEIGHT};
 use super::{Draw, Recency, Rng, RuntimeGraph, TrackId, START};
 
@@ -131,27 +132,6 @@ fn answered(transitions: &[(TrackId, Evidence)], to: TrackId) -> Option<&Evidenc
     }
     let at = transitions.binary_search_by_key(&to, |(t, _)| *t).ok()?;
     transitions.get(at).map(|(_, e)| e)
-}
-
-/// `x.min(hi)` by one comparison, NaN giving `hi` as `f64::min` does: in wasm `f64::min`
-/// is a call (to libm's `fmin`; wasm's own `min` treats NaN otherwise), once per candidate.
-#[inline(always)]
-fn at_most(x: f64, hi: f64) -> f64 {
-    if x < hi {
-        x
-    } else {
-        hi
-    }
-}
-
-/// `x.max(lo)` by one comparison, NaN giving `lo` as `f64::max` does (see [`at_most`]).
-#[inline(always)]
-fn at_least(x: f64, lo: f64) -> f64 {
-    if x > lo {
-        x
-    } else {
-        lo
-    }
 }
 
 /// `worth^8`, by squaring: how strongly the draw prefers the best candidates. A track worth

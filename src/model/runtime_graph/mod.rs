@@ -3,7 +3,7 @@
 
 use super::base_graph::Growth;
 use super::error::{check_edge, check_target};
-use super::{sort_pairs, BaseGraph, ModelError, TrackId, MAX_WEIGHT, START};
+use super::{at_most, sort_pairs, BaseGraph, ModelError, TrackId, MAX_WEIGHT, START};
 
 mod edges;
 mod lessons;
@@ -113,7 +113,9 @@ impl RuntimeGraph {
     /// [`MAX_WEIGHT`].
     pub fn reinforce(&mut self, from: TrackId, to: TrackId, amount: f64) -> Result<(), ModelError> {
         check_edge(to, amount)?;
-        self.mirror(from, to, &|l| l.bonus = (l.bonus + amount).min(MAX_WEIGHT));
+        self.mirror(from, to, &|l| {
+            l.bonus = at_most(l.bonus + amount, MAX_WEIGHT)
+        });
         self.diffs += 1;
         Ok(())
     }
@@ -134,7 +136,7 @@ impl RuntimeGraph {
         plays: u32,
     ) -> Result<(), ModelError> {
         check_edge(to, amount)?;
-        let penalty = |l: &mut Learned| l.penalty = (l.penalty + amount).min(MAX_WEIGHT);
+        let penalty = |l: &mut Learned| l.penalty = at_most(l.penalty + amount, MAX_WEIGHT);
         self.change(from, to, &|l| {
             penalty(l);
             l.cooldown = l.cooldown.max(plays);
