@@ -103,11 +103,16 @@ impl Row {
     }
 
     /// The `i`-th edge in target order (a walk over the chunks of a long row, whatever their
-    /// split).
-    pub fn nth(&self, mut i: usize) -> Option<(TrackId, f64)> {
-        if let Repr::Flat { targets, weights } = &self.0 {
-            return Some((*targets.get(i)?, *weights.get(i)?));
+    /// split). Inlined: a pick draws eight edges of a row, almost always a flat one.
+    #[inline(always)]
+    pub fn nth(&self, i: usize) -> Option<(TrackId, f64)> {
+        match &self.0 {
+            Repr::Flat { targets, weights } => Some((*targets.get(i)?, *weights.get(i)?)),
+            Repr::Chunked(_) => self.nth_in_chunks(i),
         }
+    }
+
+    fn nth_in_chunks(&self, mut i: usize) -> Option<(TrackId, f64)> {
         for (targets, weights) in self.segments() {
             if i < targets.len() {
                 return Some((*targets.get(i)?, *weights.get(i)?));

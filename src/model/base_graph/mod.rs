@@ -205,11 +205,14 @@ impl BaseGraph {
 
     /// A known track drawn uniformly, without scanning the graph; `None` when none is known.
     pub fn random_track(&self, rng: &mut Rng) -> Option<TrackId> {
-        // The start node is a key too: drawn (rarely), it is drawn again.
-        (0..4)
-            .filter_map(|_| self.rows.random_key(rng))
-            .find(|id| *id != START)
-            .or_else(|| self.ids().next())
+        // The start node is a key too: drawn (rarely), it is drawn again. A loop, not an
+        // iterator chain, which the size-optimised wasm ran through three calls per draw.
+        for _ in 0..4 {
+            if let Some(id) = self.rows.random_key(rng).filter(|id| *id != START) {
+                return Some(id);
+            }
+        }
+        self.ids().next()
     }
 
     /// True when the track has appeared in the graph (even at weight 0) and was not forgotten.

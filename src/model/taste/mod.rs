@@ -169,7 +169,10 @@ impl Taste {
         let stale = if self.changed_at == 0 {
             [first; 3]
         } else {
-            self.stale.map(|e| self.now(e).mean(first, 2.0))
+            // Written out: `array::map` is a `try_map` with copies in the size-optimised wasm.
+            let mean = |e| self.now(e).mean(first, 2.0);
+            let [heard, partly, skipped] = self.stale;
+            [mean(heard), mean(partly), mean(skipped)]
         };
         Priors {
             first,
