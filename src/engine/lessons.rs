@@ -85,23 +85,23 @@ impl Orchestrator {
     ) -> Result<Option<LearnKind>, EngineError> {
         let (kind, amount, cooldown) = judge(&self.inner.options, listened_secs, duration_secs)?;
         check_target(to)?;
-        if self.inner.state.borrow().chain.learning_frozen() {
-            return Ok(None);
-        }
-        if cooldown > 0 {
-            // Steps still pending belong to plays made before this cooldown: apply them first,
-            // or they would shorten it (a cooldown of 3 plays lasting 2).
-            self.apply_pending_cooldowns();
-        }
         {
-            let state = self.inner.state.borrow();
-            let mut build = state.build.borrow_mut();
-            lesson_fits(&state.base, &mut build, from, to)?;
-            teach(&mut build, from, to, kind, amount, cooldown)?;
-        }
-        {
+            // One borrow of the state and one of the build for the whole lesson (each borrow is
+            // a call in the size-optimised wasm).
             let mut state = self.inner.state.borrow_mut();
             let state = &mut *state;
+            if state.chain.learning_frozen() {
+                return Ok(None);
+            }
+            let mut build = state.build.borrow_mut();
+            if cooldown > 0 {
+                // Steps still pending belong to plays made before this cooldown: apply them
+                // first, or they would shorten it (a cooldown of 3 plays lasting 2).
+                self.apply_pending_cooldowns_to(&mut build);
+            }
+            lesson_fits(&state.base, &mut build, from, to)?;
+            teach(&mut build, from, to, kind, amount, cooldown)?;
+            drop(build);
             // Only the answer to the track playing knows when it played before; a second
             // answer to the same play teaches nothing more about gaps.
             let replay = if state.chain.current() == Some(to) {

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use super::lifecycle::Lifecycle;
 use super::{managers, EngineError, Event, Orchestrator, Stopped};
+use crate::model::RuntimeGraph;
 
 impl Orchestrator {
     /// Spawns the three managers. Idempotent: starting twice never runs six.
@@ -98,15 +99,18 @@ impl Orchestrator {
     /// snapshot's `pendingCooldownSteps` and the cooldowns), so it counts as a change: a saver
     /// that compares `changes()` must see it, or what it stored would differ from `snapshot()`.
     pub(crate) fn apply_pending_cooldowns(&self) {
+        if self.inner.pending_steps.get() > 0 {
+            let state = self.inner.state.borrow();
+            self.apply_pending_cooldowns_to(&mut state.build.borrow_mut());
+        }
+    }
+
+    /// [`Orchestrator::apply_pending_cooldowns`] to the current build, already borrowed.
+    pub(crate) fn apply_pending_cooldowns_to(&self, build: &mut RuntimeGraph) {
         let steps = self.inner.pending_steps.replace(0);
         if steps > 0 {
             self.changed();
-            self.inner
-                .state
-                .borrow()
-                .build
-                .borrow_mut()
-                .reduce_cooldowns(steps);
+            build.reduce_cooldowns(steps);
         }
     }
 
