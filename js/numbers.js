@@ -8,6 +8,12 @@
 // array). Both run the same checks on the numbers (ranges, integers, finiteness) in the same
 // Rust code; only the test "is it a number" is made here, and anything else takes the checked
 // export, so every refusal, its class, its message and their order stay the same.
+/** Puts `method` on `C.prototype` as `name`, as the glue's own methods are (not enumerable). */
+function install(C, name, method) {
+  Object.defineProperty(method, "name", { value: name });
+  Object.defineProperty(C.prototype, name, { value: method, writable: true, configurable: true, enumerable: false });
+}
+
 const fastWhenNumbers = {
   2: (checked, fast) =>
     function (a, b) {
@@ -28,9 +34,7 @@ for (const [C, name, arity] of [
   [Orchestrator, "learn", 2],
   [Orchestrator, "feedback", 4],
 ]) {
-  const method = fastWhenNumbers[arity](C.prototype[name], C.prototype[`__${name}`]);
-  Object.defineProperty(method, "name", { value: name });
-  Object.defineProperty(C.prototype, name, { value: method, writable: true, configurable: true, enumerable: false });
+  install(C, name, fastWhenNumbers[arity](C.prototype[name], C.prototype[`__${name}`]));
 }
 
 // playNext returns an id or undefined, which crosses from wasm as three values (V8 hands them
@@ -40,17 +44,10 @@ for (const [C, name, arity] of [
 {
   const checked = Orchestrator.prototype.playNext;
   const fast = Orchestrator.prototype.__playNext;
-  const playNext = function () {
+  install(Orchestrator, "playNext", function () {
     const id = fast.call(this);
     if (id >= 0) return id;
     return id === -1 ? undefined : checked.call(this);
-  };
-  Object.defineProperty(playNext, "name", { value: "playNext" });
-  Object.defineProperty(Orchestrator.prototype, "playNext", {
-    value: playNext,
-    writable: true,
-    configurable: true,
-    enumerable: false,
   });
 }
 
@@ -63,18 +60,11 @@ for (const [C, name, arity] of [
   const typed = BaseGraph.prototype.__reinforceManyTyped;
   const none = new Float64Array(0);
   const exactly = (x, C) => x !== null && typeof x === "object" && Object.getPrototypeOf(x) === C.prototype;
-  const reinforceMany = function (from, to, amounts) {
+  install(BaseGraph, "reinforceMany", function (from, to, amounts) {
     const fast =
       exactly(from, Uint32Array) && exactly(to, Uint32Array) && (amounts === undefined || exactly(amounts, Float64Array));
     if (!fast) return checked.call(this, from, to, amounts);
     const error = typed.call(this, from, to, amounts !== undefined, amounts ?? none);
     if (error !== undefined) throw error;
-  };
-  Object.defineProperty(reinforceMany, "name", { value: "reinforceMany" });
-  Object.defineProperty(BaseGraph.prototype, "reinforceMany", {
-    value: reinforceMany,
-    writable: true,
-    configurable: true,
-    enumerable: false,
   });
 }

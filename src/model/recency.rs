@@ -1,4 +1,4 @@
-use super::table::{IdTable, Keyed};
+use super::table::{keyed_by, IdTable};
 use super::{TrackId, START};
 
 /// A track and the play (1-based) it last played at: a slot of the recency record's table.
@@ -8,17 +8,7 @@ struct LastPlay {
     at: u64,
 }
 
-impl Keyed for LastPlay {
-    type Key = TrackId;
-
-    fn key(&self) -> TrackId {
-        self.id
-    }
-
-    fn set_key(&mut self, id: TrackId) {
-        self.id = id;
-    }
-}
+keyed_by!(LastPlay, id: TrackId);
 
 /// When each track last played, counted in plays, for the repeat window and for "least recently
 /// played". Only looked up by id, and iterated only to be sorted for saving, so slot order

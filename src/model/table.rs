@@ -42,6 +42,27 @@ pub(crate) trait Keyed: Default {
     fn set_key(&mut self, key: Self::Key);
 }
 
+/// Implements [`Keyed`] for a slot type whose key is one of its fields:
+/// `keyed_by!(Slot, key: u64)`.
+macro_rules! keyed_by {
+    ($slot:ty, $field:tt: $key:ty) => {
+        impl $crate::model::table::Keyed for $slot {
+            type Key = $key;
+
+            #[inline(always)]
+            fn key(&self) -> $key {
+                self.$field
+            }
+
+            #[inline(always)]
+            fn set_key(&mut self, key: $key) {
+                self.$field = key;
+            }
+        }
+    };
+}
+pub(crate) use keyed_by;
+
 /// An open-addressing (linear probing) map keyed by non-zero keys.
 #[derive(Clone, Debug)]
 pub(crate) struct IdTable<V> {
@@ -250,15 +271,7 @@ mod tests {
     #[derive(Clone, Copy, Debug, Default, PartialEq)]
     struct Entry(TrackId, u64);
 
-    impl Keyed for Entry {
-        type Key = TrackId;
-        fn key(&self) -> TrackId {
-            self.0
-        }
-        fn set_key(&mut self, id: TrackId) {
-            self.0 = id;
-        }
-    }
+    keyed_by!(Entry, 0: TrackId);
 
     #[test]
     fn agrees_with_a_btree_map_through_inserts_and_removals() {

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use super::{BaseGraph, Growth, Room};
 use crate::model::error::check_edge;
 use crate::model::row::add;
-use crate::model::table::{IdTable, Keyed};
+use crate::model::table::{keyed_by, IdTable};
 use crate::model::{sort_pairs, ModelError, TrackId, START};
 
 /// The buffers [`BaseGraph::reinforce_many`] reuses from one run of equal sources to the next.
@@ -25,17 +25,7 @@ struct Arrival {
     bits: u64,
 }
 
-impl Keyed for Arrival {
-    type Key = TrackId;
-
-    fn key(&self) -> TrackId {
-        self.to
-    }
-
-    fn set_key(&mut self, to: TrackId) {
-        self.to = to;
-    }
-}
+keyed_by!(Arrival, to: TrackId);
 
 impl BaseGraph {
     /// Reinforces every edge `(from, to, amount)` of `edges`, as one [`BaseGraph::reinforce`]

@@ -2,7 +2,7 @@
 
 use super::Learned;
 use crate::model::chunked_map::ChunkedMap;
-use crate::model::table::{IdTable, Keyed};
+use crate::model::table::{keyed_by, IdTable};
 
 /// Lessons keyed by their edge (see [`super::key`]: a source's edges sort together, by
 /// target).
@@ -117,19 +117,7 @@ struct Slot {
     learned: Learned,
 }
 
-impl Keyed for Slot {
-    type Key = u64;
-
-    #[inline(always)]
-    fn key(&self) -> u64 {
-        self.key
-    }
-
-    #[inline(always)]
-    fn set_key(&mut self, key: u64) {
-        self.key = key;
-    }
-}
+keyed_by!(Slot, key: u64);
 
 // Tests only: their unwraps assert on fixed inputs; no caller input reaches them.
 #[cfg(test)]

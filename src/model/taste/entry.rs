@@ -1,7 +1,7 @@
 //! The slots of the taste's tables: a track's, and a source track's row of transitions.
 
 use super::{Answer, Evidence};
-use crate::model::table::Keyed;
+use crate::model::table::keyed_by;
 use crate::model::TrackId;
 
 /// The evidence on one track, the play it last played at (0: never) and its last answer: a
@@ -17,17 +17,7 @@ pub(super) struct TrackEntry {
     pub(super) last: Answer,
 }
 
-impl Keyed for TrackEntry {
-    type Key = TrackId;
-
-    fn key(&self) -> TrackId {
-        self.id
-    }
-
-    fn set_key(&mut self, id: TrackId) {
-        self.id = id;
-    }
-}
+keyed_by!(TrackEntry, id: TrackId);
 
 /// The transitions out of one track that have evidence, sorted by target. The start node's
 /// row is kept apart, in [`super::Taste`]: the table's key 0 marks an empty slot.
@@ -37,14 +27,4 @@ pub(super) struct TransitionRow {
     pub(super) to: Vec<(TrackId, Evidence)>,
 }
 
-impl Keyed for TransitionRow {
-    type Key = TrackId;
-
-    fn key(&self) -> TrackId {
-        self.from
-    }
-
-    fn set_key(&mut self, from: TrackId) {
-        self.from = from;
-    }
-}
+keyed_by!(TransitionRow, from: TrackId);
