@@ -78,7 +78,11 @@ fn score(
 ) {
     let candidates = scratch.get(..gathered.len).unwrap_or_default();
     let row_len = gathered.row_len;
-    let row_total: f64 = candidates.iter().take(row_len).map(|c| c.base).sum();
+    // Sums by plain loops: `Iterator::sum` is a call per use in the size-optimised wasm.
+    let mut row_total = 0.0;
+    for c in candidates.get(..row_len).unwrap_or(candidates) {
+        row_total += c.base;
+    }
     let priors = taste.priors();
     let decay = taste.decay();
     let transitions = gathered.transitions;
@@ -127,11 +131,22 @@ fn score(
 /// target). Most rows have none: no search then.
 #[inline(always)]
 fn answered(transitions: &[(TrackId, Evidence)], to: TrackId) -> Option<&Evidence> {
-    if transitions.is_empty() {
-        return None;
+    // A binary search written out: `binary_search_by_key` is a call per candidate in the
+    // size-optimised wasm.
+    let (mut lo, mut hi) = (0, transitions.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let (t, e) = transitions.get(mid)?;
+        if *t == to {
+            return Some(e);
+        }
+        if *t < to {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
     }
-    let at = transitions.binary_search_by_key(&to, |(t, _)| *t).ok()?;
-    transitions.get(at).map(|(_, e)| e)
+    None
 }
 
 /// `worth^8`, by squaring: how strongly the draw prefers the best candidates. A track worth
@@ -245,7 +260,10 @@ pub fn choose_adaptive(draw: Draw<'_>, rng: &mut Rng, scratch: &mut Vec<Pick>) -
         top.offer(s.weight, i)
     });
     let top = top.in_candidate_order();
-    let total: f64 = top.iter().map(|t| t.0).sum();
+    let mut total = 0.0;
+    for (weight, _) in top {
+        total += weight;
+    }
     if total <= 0.0 {
         // No candidate at all (a catalogue known only through lessons not yet folded): the
         // least recently played known track, so a pick never stalls.
