@@ -403,6 +403,7 @@ async function sideOps(impl) {
       return side.batch;
     },
     sample: () => side.sample(),
+    rewarm: () => side.rewarm?.(),
     end: () => side.end?.(),
   };
 }
@@ -442,6 +443,7 @@ class SideThread {
         this.batch = side.call("start");
       },
       sample: () => side.call("sample"),
+      rewarm: () => side.call("rewarm"),
       end: () => side.call("end"),
     };
   }
