@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // memory-player benchmark: the engine (wasm, through its public JS API) against a plain-JS
 // implementation of the same rules (bench/plain.js), in one Node process, on synthetic graphs
-// made with a fixed seed. See bench/README.md for the method.
+// made with a fixed seed: each implementation in a worker thread of its own, the two timed in
+// turn, sample by sample. See bench/README.md for the method.
 //
 //   node bench/run.mjs                 # full run (expects the built package: bash scripts/build.sh)
 //   node bench/run.mjs --plain-only    # only the plain-JS side (no package needed)
@@ -13,6 +14,7 @@
 // between workloads) and a larger heap.
 
 import { spawn, spawnSync } from "node:child_process";
+import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { existsSync, readFileSync, readdirSync, writeFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -20,7 +22,7 @@ import { gzipSync } from "node:zlib";
 import os from "node:os";
 
 import { mulberry32, PlainOrchestrator } from "./plain.js";
-import { makeHistory } from "./workloads.mjs";
+import { alternate, makeHistory } from "./workloads.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -297,6 +299,209 @@ function crossCheck(mod) {
   return { rows, edges: b.baseGraph().edgeCount, lessons: 2600 };
 }
 
+// ---------------------------------------------------------------- timing, in one worker per side
+
+const log = (s) => process.stderr.write(`${s}\n`);
+
+/**
+ * The workloads both implementations run, in the order each engine goes through them (so each
+ * carries what the ones before left), and how one is prepared on an engine: its side.
+ */
+const PAIRED = {
+  probabilities: ({ W, o, q }) => W.probabilities(o, q, RUNS),
+  probabilitiesCached: ({ W, o, q }) => W.probabilitiesCached(o, q, RUNS),
+  playNext: ({ W, o }) => W.playNext(o, RUNS),
+  rebuild50: ({ W, o, q }) => W.rebuildAfter50(o, q, RUNS),
+  learn: ({ W, o, q }) => W.learn(o, q, RUNS),
+  feedback: ({ W, o, q }) => W.feedback(o, q, RUNS),
+  learnPileUp: ({ W, o, q }) => W.learnPileUp(o, q, RUNS),
+  hub: ({ W, o, n }) => W.hub(o, n, RUNS, HUB_DEGREE),
+  buildMany: ({ W, create, g }) => W.buildMany(create, g),
+  feedbackPileUp: ({ W, o, q }) => W.feedbackPileUp(o, q, Math.min(RUNS, 5)),
+  playTrack: ({ W, o, q }) => W.playTrack(o, q, RUNS),
+  queue: ({ W, o, q }) => W.queue(o, q, RUNS),
+  learnHistory: ({ W, create, n }) => W.learnHistory(create, makeHistory(HISTORY_PLAYS, n, GRAPH_SEED)),
+};
+
+/**
+ * The default (adaptive) policy has no plain-JS twin: its picks are timed alone, on an engine of
+ * its own that has answered 3 000 plays, so that it has evidence, rings and a window to work with.
+ */
+const ADAPTIVE = {
+  playNextAdaptive: ({ W, o }) => W.playNext(o, RUNS),
+  explainAdaptive: ({ W, o }) => W.explainNext(o, RUNS),
+};
+
+/**
+ * Runs in a worker thread: one implementation's engines and workloads, driven one call at a
+ * time by the main thread. Each implementation gets a JS heap of its own, as when each ran in
+ * its own stretch of the run: wasm memory grows in steps as an engine fills, and V8 counts each
+ * step as new external memory and marks the JS heap; beside plain JS's graph in one heap, that
+ * marking took seconds of wasm's samples (30 s for one sample of buildMany at 100k).
+ */
+async function sideWorker({ impl, port, flag: done }) {
+  let ops = null;
+  let failed;
+  try {
+    ops = await sideOps(impl);
+  } catch (e) {
+    failed = String(e?.message ?? e);
+  }
+  port.on("message", ({ op, args }) => {
+    let reply;
+    try {
+      reply = ops ? { value: ops[op](...args) } : { error: failed };
+    } catch (e) {
+      reply = { error: String(e?.message ?? e) };
+    }
+    port.postMessage(reply);
+    Atomics.store(done, 0, 1);
+    Atomics.notify(done, 0);
+  });
+}
+
+/** What a side's worker does when asked, by name. */
+async function sideOps(impl) {
+  const W = await import(`./workloads.mjs?impl=${impl}`);
+  const { mod, error } = impl === "wasm" ? await loadEngine() : {};
+  if (error) throw error;
+  // The comparison with bench/plain.js runs the rules it implements: the seed rules, unless
+  // --policy=adaptive asks what the default policy's extra bookkeeping costs.
+  const create =
+    impl === "wasm" ? () => new mod.Orchestrator({ seed: ENGINE_SEED, policy: POLICY }) : () => new PlainOrchestrator({ seed: ENGINE_SEED });
+  let at = null; // what the workloads of one size work on: { W, o, create, n, g, q }
+  let side = null;
+  return {
+    gc,
+    /** Builds the size's engine; returns the per-edge build's timing, if it was built so. */
+    setup(n) {
+      const g = makeGraph(n, DEGREE, GRAPH_SEED);
+      const o = create();
+      at = { W, o, create, n, g, q: makeQueries(g, GRAPH_SEED + 1) };
+      if (wanted("build")) return W.build(o, g);
+      o.baseGraph().reinforceMany(g.from, g.to, g.w);
+      o.rebuildRuntime("catalogue loaded");
+      return null;
+    },
+    /** Swaps the size's engine for one under the default policy that has answered 3 000 plays. */
+    setupAdaptive() {
+      at.o.free?.();
+      at.o = new mod.Orchestrator({ seed: ENGINE_SEED });
+      W.build(at.o, at.g);
+      W.listen(at.o, 3000);
+    },
+    teardown() {
+      at.o.free?.();
+      at = null;
+    },
+    prepare(workload) {
+      side = (PAIRED[workload] ?? ADAPTIVE[workload])(at);
+      return { runs: side.runs, warmups: side.warmups, batch: side.batch };
+    },
+    start() {
+      side.start?.();
+      return side.batch;
+    },
+    sample: () => side.sample(),
+    rewarm: () => side.rewarm?.(),
+    end: () => side.end?.(),
+  };
+}
+
+/**
+ * The main thread's handle on one side's worker. `call` blocks until the worker answers: the
+ * main thread runs one side at a time, so the two sides never run at once.
+ */
+class SideThread {
+  constructor(impl) {
+    const { port1, port2 } = new MessageChannel();
+    this.impl = impl;
+    this.port = port1;
+    this.done = new Int32Array(new SharedArrayBuffer(4));
+    this.worker = new Worker(self, { argv, workerData: { impl, port: port2, flag: this.done }, transferList: [port2] });
+  }
+
+  call(op, ...args) {
+    Atomics.store(this.done, 0, 0);
+    this.port.postMessage({ op, args });
+    if (Atomics.wait(this.done, 0, 0, 30 * 60_000) === "timed-out") throw new Error(`${this.impl} worker: no answer to ${op}`);
+    const reply = receiveMessageOnPort(this.port)?.message;
+    if (reply === undefined) throw new Error(`${this.impl} worker: no answer to ${op}`);
+    if (reply.error !== undefined) throw new Error(reply.error);
+    return reply.value;
+  }
+
+  /** The worker's side of `workload`, prepared, as `alternate` takes it. */
+  prepare(workload) {
+    const { runs, warmups, batch } = this.call("prepare", workload);
+    const side = this;
+    return {
+      runs,
+      warmups,
+      batch,
+      start() {
+        this.batch = side.call("start");
+      },
+      sample: () => side.call("sample"),
+      rewarm: () => side.call("rewarm"),
+      end: () => side.call("end"),
+    };
+  }
+}
+
+/**
+ * Prepares one workload on each side and times the sides in alternation; records and logs each
+ * implementation's result or error.
+ */
+function timeWorkload(out, sides, workload, n) {
+  const ready = [];
+  for (const side of sides) {
+    try {
+      side.call("gc");
+      ready.push({ impl: side.impl, side: side.prepare(workload) });
+    } catch (e) {
+      out.timings.push({ workload, n, impl: side.impl, error: String(e?.message ?? e) });
+      log(`[${side.impl} ${sizeLabel(n)}] ${workload}: FAILED: ${e?.message ?? e}`);
+    }
+  }
+  if (ready.length === 0) return;
+  alternate(ready.map((r) => r.side)).forEach((r, k) => {
+    const impl = ready[k].impl;
+    out.timings.push({ workload, n, impl, ...r });
+    if (r.error) log(`[${impl} ${sizeLabel(n)}] ${workload}: FAILED: ${r.error}`);
+    else log(`[${impl} ${sizeLabel(n)}] ${workload}: ${fmtNs(r.medianNs)} (batch ${r.batch})`);
+  });
+}
+
+/**
+ * Every workload at every size: per size, each side builds its engine (wasm's first, then plain
+ * JS's, one right after the other), then each workload that both run is timed on both in
+ * alternation (`alternate` in workloads.mjs), so the machine's drift over minutes slows both
+ * alike; then the adaptive policy's workloads, on wasm alone.
+ */
+function timeAll(out, sides) {
+  for (const n of SIZES) {
+    for (const side of sides) {
+      side.call("gc");
+      const b = side.call("setup", n);
+      if (b === null) continue;
+      out.builds.push({ impl: side.impl, n, ...b, perCallNs: b.buildNs / b.calls });
+      log(`[${side.impl} ${sizeLabel(n)}] built ${b.edgeCount} edges in ${fmtNs(b.buildNs)} (${fmtNs(b.buildNs / b.calls)}/reinforce)`);
+    }
+    for (const workload of Object.keys(PAIRED)) {
+      if (wanted(workload) && (!AT_10K.has(workload) || n === 10000)) timeWorkload(out, sides, workload, n);
+    }
+    const wasm = sides.find((side) => side.impl === "wasm");
+    for (const side of sides) if (side !== wasm) side.call("teardown");
+    if (wasm) {
+      wasm.call("gc");
+      wasm.call("setupAdaptive");
+      for (const workload of Object.keys(ADAPTIVE)) timeWorkload(out, [wasm], workload, n);
+      wasm.call("teardown");
+    }
+  }
+}
+
 // ---------------------------------------------------------------- main
 
 async function main() {
@@ -309,11 +514,7 @@ async function main() {
   }
   const mod = engine?.mod;
 
-  const impls = [];
-  // The comparison with bench/plain.js runs the rules it implements: the seed rules, unless
-  // --policy=adaptive asks what the default policy's extra bookkeeping costs.
-  if (mod) impls.push({ name: "wasm", create: (o) => new mod.Orchestrator({ ...o, policy: POLICY }), W: await import("./workloads.mjs?impl=wasm") });
-  impls.push({ name: "plain", create: (o) => new PlainOrchestrator(o), W: await import("./workloads.mjs?impl=plain") });
+  const impls = mod ? ["wasm", "plain"] : ["plain"];
 
   const meta = {
     date: new Date().toISOString(),
@@ -333,7 +534,6 @@ async function main() {
     engineSeed: ENGINE_SEED,
     policy: POLICY,
   };
-  const log = (s) => process.stderr.write(`${s}\n`);
   if (meta.loadAvgAtStart[0] > meta.cores / 2) {
     log(`warning: load average ${meta.loadAvgAtStart[0]} on ${meta.cores} cores: other work is running, timings will be noisy`);
   }
@@ -350,79 +550,17 @@ async function main() {
     }
   }
 
-  const memory = flag("no-memory") || ONLY !== null ? [] : await measureMemory(impls.map((i) => i.name));
+  const memory = flag("no-memory") || ONLY !== null ? [] : await measureMemory(impls);
   if (memory.length) log(`memory: measured in ${memory.length} fresh processes`);
 
-  const timings = []; // { workload, n, impl, ...measure }
-  const builds = [];
-  for (const n of SIZES) {
-    const g = makeGraph(n, DEGREE, GRAPH_SEED);
-    const q = makeQueries(g, GRAPH_SEED + 1);
-    for (const impl of impls) {
-      gc();
-      const W = impl.W;
-      const o = impl.create({ seed: ENGINE_SEED });
-      if (wanted("build")) {
-        const b = W.build(o, g);
-        builds.push({ impl: impl.name, n, ...b, perCallNs: b.buildNs / b.calls });
-        log(`[${impl.name} ${sizeLabel(n)}] built ${b.edgeCount} edges in ${fmtNs(b.buildNs)} (${fmtNs(b.buildNs / b.calls)}/reinforce)`);
-      } else {
-        o.baseGraph().reinforceMany(g.from, g.to, g.w);
-        o.rebuildRuntime("catalogue loaded");
-      }
-      const steps = [
-        ["probabilities", () => W.probabilities(o, q, RUNS)],
-        ["probabilitiesCached", () => W.probabilitiesCached(o, q, RUNS)],
-        ["playNext", () => W.playNext(o, RUNS)],
-        ["rebuild50", () => W.rebuildAfter50(o, q, RUNS)],
-        ["learn", () => W.learn(o, q, RUNS)],
-        ["feedback", () => W.feedback(o, q, RUNS)],
-        ["learnPileUp", () => W.learnPileUp(o, q, RUNS)],
-        ["hub", () => W.hub(o, n, RUNS, HUB_DEGREE)],
-        ["buildMany", () => W.buildMany(() => impl.create({ seed: ENGINE_SEED }), g)],
-        ["feedbackPileUp", () => W.feedbackPileUp(o, q, Math.min(RUNS, 5))],
-        ["playTrack", () => W.playTrack(o, q, RUNS)],
-        ["queue", () => W.queue(o, q, RUNS)],
-        [
-          "learnHistory",
-          () => W.learnHistory(() => impl.create({ seed: ENGINE_SEED }), makeHistory(HISTORY_PLAYS, n, GRAPH_SEED)),
-        ],
-      ].filter(([workload]) => wanted(workload) && (!AT_10K.has(workload) || n === 10000));
-      for (const [workload, run] of steps) {
-        gc();
-        try {
-          const r = run();
-          timings.push({ workload, n, impl: impl.name, ...r });
-          log(`[${impl.name} ${sizeLabel(n)}] ${workload}: ${fmtNs(r.medianNs)} (batch ${r.batch})`);
-        } catch (e) {
-          timings.push({ workload, n, impl: impl.name, error: String(e?.message ?? e) });
-          log(`[${impl.name} ${sizeLabel(n)}] ${workload}: FAILED: ${e?.message ?? e}`);
-        }
-      }
-      o.free?.();
-    }
-    if (mod) {
-      // The default (adaptive) policy has no plain-JS twin: its picks are timed alone, after
-      // 3 000 answered plays so that it has evidence, rings and a window to work with.
-      gc();
-      const W = impls[0].W;
-      const o = new mod.Orchestrator({ seed: ENGINE_SEED });
-      W.build(o, g);
-      W.listen(o, 3000);
-      const alone = (workload, run) => {
-        try {
-          const r = run();
-          timings.push({ workload, n, impl: "wasm", ...r });
-          log(`[wasm ${sizeLabel(n)}] ${workload}: ${fmtNs(r.medianNs)} (batch ${r.batch})`);
-        } catch (e) {
-          timings.push({ workload, n, impl: "wasm", error: String(e?.message ?? e) });
-        }
-      };
-      alone("playNextAdaptive", () => W.playNext(o, RUNS));
-      alone("explainAdaptive", () => W.explainNext(o, RUNS));
-      o.free();
-    }
+  const out = { timings: [], builds: [] };
+  const sides = impls.map((impl) => new SideThread(impl));
+  try {
+    timeAll(out, sides);
+  } finally {
+    await Promise.all(sides.map((side) => side.worker.terminate()));
   }
+  const { timings, builds } = out;
 
   const download = mod ? downloadSize() : { plainGzipBytes: gz(join(here, "plain.js")) };
   meta.loadAvgAtEnd = os.loadavg().map((x) => +x.toFixed(2));
@@ -602,7 +740,9 @@ function buildReport(meta, timings, builds, memory, download, cross, haveWasm) {
 // ---------------------------------------------------------------- entry
 
 const child = opt("child", null);
-if (child === "memory") {
+if (!isMainThread) {
+  await sideWorker(workerData);
+} else if (child === "memory") {
   await memoryChild(opt("impl", "plain"), Number(opt("size", "1000")));
 } else {
   await main();

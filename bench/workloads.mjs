@@ -4,6 +4,10 @@
 // run.mjs imports this module once per implementation (with a different query string), so
 // each implementation gets its own copy of these functions and so its own, monomorphic inline
 // caches: neither side pays for the other's classes going through the same call sites.
+//
+// A timed workload prepares its engine (untimed) and returns a side: how to take one sample.
+// run.mjs gives both implementations' sides of a workload to `alternate`, which takes their
+// samples in turn.
 
 import { mulberry32 } from "./plain.js";
 
@@ -18,35 +22,96 @@ function summarize(samples, batch) {
 }
 
 /**
- * Times `fn(n)`, which performs n calls. If `fn` returns a number it is taken as the elapsed
- * nanoseconds of the timed part (for workloads with untimed preparation), else the wall time of
- * the whole call counts. The batch is calibrated so one sample lasts about `sampleMs`, then one
- * warm-up sample and `runs` measured samples follow. Returns per-call nanoseconds.
+ * One implementation's side of a timed workload. A workload does its untimed preparation when
+ * called and returns its side; `alternate` then takes the samples.
+ *
+ * @typedef {object} Side
+ * @property {number} runs how many samples are measured
+ * @property {number} warmups how many samples are taken and dropped first
+ * @property {number} batch calls per sample (set by `start` when it calibrates)
+ * @property {() => void} [start] untimed: finds the batch size
+ * @property {() => number} sample one sample: nanoseconds per call
+ * @property {() => void} [rewarm] untimed: a short run of the work, to warm the caches again
+ * @property {() => object | void} [end] untimed: checks that the work was done; fields to report
  */
-export function measure(fn, { runs = 7, sampleMs = 25, maxBatch = 5_000_000, startBatch = 4 } = {}) {
+
+/**
+ * Times one workload on every side (one side per implementation) in alternation: each side's
+ * `start`, then the warm-up samples and the measured ones, one side's after the other's, round
+ * after round. This machine's speed drifts by up to 2x over minutes: timed side by side, both
+ * implementations run at the same speeds, so their ratio holds where timing one side's samples
+ * and then the other's would not. A side that throws leaves the rotation, reported as an error;
+ * the others go on. Returns, per side in order, the median, min and max of its own samples (per
+ * call) with every sample and the fields its `end` returns, or `{ error }`.
+ */
+export function alternate(sides) {
+  const state = sides.map((side) => ({ side, samples: [], extra: undefined, error: undefined }));
+  const each = (step) => {
+    for (const s of state) {
+      if (s.error !== undefined) continue;
+      try {
+        step(s);
+      } catch (e) {
+        s.error = String(e?.message ?? e);
+      }
+    }
+  };
+  const { runs, warmups } = sides[0];
+  // Each measured sample follows the other side's, which leaves the caches cold: wasm's
+  // lessons (400 timed calls a sample) measured 1.3-1.4x slower after a 64 MB sweep, plain
+  // JS's no slower. A side's `rewarm` first warms them again, as its own last sample did when
+  // its samples ran back to back.
+  const rewarm = sides.length > 1;
+  each((s) => s.side.start?.());
+  for (let w = 0; w < warmups; w++) each((s) => s.side.sample());
+  for (let r = 0; r < runs; r++) {
+    each((s) => {
+      if (rewarm) s.side.rewarm?.();
+      s.samples.push(s.side.sample());
+    });
+  }
+  each((s) => (s.extra = s.side.end?.()));
+  return state.map((s) => (s.error !== undefined ? { error: s.error } : { ...summarize(s.samples, s.side.batch), ...s.extra }));
+}
+
+/**
+ * A side that times `fn(n)`, which performs n calls. If `fn` returns a number it is taken as the
+ * elapsed nanoseconds of the timed part (for workloads with untimed preparation), else the wall
+ * time of the whole call counts. `start` calibrates the batch so one sample lasts about
+ * `sampleMs`; one warm-up sample and `runs` measured samples follow. `end` is the side's check.
+ */
+function calibrated(fn, { runs = 7, sampleMs = 25, maxBatch = 5_000_000, startBatch = 4, end } = {}) {
   const timed = (n) => {
     const t0 = now();
     const inner = fn(n);
     const wall = Number(now() - t0);
     return typeof inner === "number" ? inner : wall;
   };
-  const target = sampleMs * 1e6;
-  let n = startBatch;
-  timed(n); // first calls: compilation, cold caches
-  timed(n);
-  // Grow the batch until one sample lasts at least half the target, then size it to the target.
-  for (let i = 0; i < 40; i++) {
-    const t = Math.max(timed(n), 1);
-    if (t >= target / 2 || n >= maxBatch) {
-      n = Math.max(1, Math.min(maxBatch, Math.round((n * target) / t)));
-      break;
-    }
-    n = Math.min(maxBatch, Math.max(n * 2, Math.ceil((n * target) / t / 2)));
-  }
-  timed(n); // warm-up at the final batch size
-  const samples = [];
-  for (let r = 0; r < runs; r++) samples.push(timed(n) / n);
-  return summarize(samples, n);
+  const side = {
+    runs,
+    warmups: 1,
+    batch: startBatch,
+    start() {
+      const target = sampleMs * 1e6;
+      let n = startBatch;
+      timed(n); // first calls: compilation, cold caches
+      timed(n);
+      // Grow the batch until one sample lasts at least half the target, then size it to the target.
+      for (let i = 0; i < 40; i++) {
+        const t = Math.max(timed(n), 1);
+        if (t >= target / 2 || n >= maxBatch) {
+          n = Math.max(1, Math.min(maxBatch, Math.round((n * target) / t)));
+          break;
+        }
+        n = Math.min(maxBatch, Math.max(n * 2, Math.ceil((n * target) / t / 2)));
+      }
+      side.batch = n;
+    },
+    sample: () => timed(side.batch) / side.batch,
+    rewarm: () => void timed(Math.max(1, Math.round(side.batch / 8))),
+    end,
+  };
+  return side;
 }
 
 /** Teaches the synthetic graph through baseGraph().reinforce, one call per edge. */
@@ -72,14 +137,17 @@ function eachId(q, runs, step, ok, failure) {
   const mask = ids.length - 1;
   let i = 0;
   let sink = 0;
-  const r = measure(
+  return calibrated(
     (n) => {
       for (let k = 0; k < n; k++) sink += step(ids[i++ & mask]);
     },
-    { runs },
+    {
+      runs,
+      end: () => {
+        if (!ok(sink)) throw new Error(failure);
+      },
+    },
   );
-  if (!ok(sink)) throw new Error(failure);
-  return r;
 }
 
 const positive = (sink) => sink > 0;
@@ -99,14 +167,17 @@ export function probabilitiesCached(o, q, runs) {
 /** Generated picks, repeat window on (default 8), managers not started. */
 export function playNext(o, runs) {
   let sink = 0;
-  const r = measure(
+  return calibrated(
     (n) => {
       for (let k = 0; k < n; k++) sink += o.playNext();
     },
-    { runs },
+    {
+      runs,
+      end: () => {
+        if (!Number.isFinite(sink)) throw new Error("playNext returned undefined");
+      },
+    },
   );
-  if (!Number.isFinite(sink)) throw new Error("playNext returned undefined");
-  return r;
 }
 
 /**
@@ -129,14 +200,17 @@ export function listen(o, plays) {
 /** explainNext() with its default limit. */
 export function explainNext(o, runs) {
   let sink = 0;
-  const r = measure(
+  return calibrated(
     (n) => {
       for (let k = 0; k < n; k++) sink += o.explainNext().candidates.length;
     },
-    { runs },
+    {
+      runs,
+      end: () => {
+        if (!(sink > 0)) throw new Error("explainNext listed nothing");
+      },
+    },
   );
-  if (!(sink > 0)) throw new Error("explainNext listed nothing");
-  return r;
 }
 
 /**
@@ -145,28 +219,26 @@ export function explainNext(o, runs) {
  * calls are timed; between groups (untimed) 3 generated plays wear off the cooldowns feedback
  * set, and a rebuild starts a fresh build, as the managers would.
  */
-function lessons(o, q, runs, group, units = 8) {
+function lessons(o, runs, group, units = 8) {
   o.rebuildRuntime("bench: start clean");
   // Fixed size samples (units x 50 calls): every unit costs an untimed rebuild, which is slow
-  // for big plain-JS graphs, so no calibration here.
+  // for big plain-JS graphs, so no calibration here; two warm-up samples instead.
+  const unit = () => {
+    const t0 = now();
+    group();
+    const ns = now() - t0;
+    o.playNext();
+    o.playNext();
+    o.playNext();
+    o.rebuildRuntime("bench");
+    return ns;
+  };
   const sample = () => {
     let total = 0n;
-    for (let r = 0; r < units; r++) {
-      const t0 = now();
-      group();
-      total += now() - t0;
-      o.playNext();
-      o.playNext();
-      o.playNext();
-      o.rebuildRuntime("bench");
-    }
+    for (let r = 0; r < units; r++) total += unit();
     return Number(total) / (units * 50);
   };
-  sample(); // warm-up
-  sample();
-  const samples = [];
-  for (let r = 0; r < runs; r++) samples.push(sample());
-  return summarize(samples, units * 50);
+  return { runs, warmups: 2, batch: units * 50, sample, rewarm: unit };
 }
 
 /** learn(from, to) on random edges of the graph, at most 50 lessons per build. */
@@ -174,7 +246,7 @@ export function learn(o, q, runs) {
   const { from, to } = q;
   const mask = from.length - 1;
   let i = 0;
-  return lessons(o, q, runs, () => {
+  return lessons(o, runs, () => {
     for (let c = 0; c < 50; c++, i++) o.learn(from[i & mask], to[i & mask]);
   });
 }
@@ -185,7 +257,7 @@ export function feedback(o, q, runs) {
   const mask = from.length - 1;
   const listened = [200, 60, 10]; // progress 1, 0.3, 0.05
   let i = 0;
-  return lessons(o, q, runs, () => {
+  return lessons(o, runs, () => {
     for (let c = 0; c < 50; c++, i++) o.feedback(from[i & mask], to[i & mask], listened[i % 3], 200);
   });
 }
@@ -201,17 +273,20 @@ export function learnPileUp(o, q, runs) {
   const batch = 5000;
   let i = 0;
   o.rebuildRuntime("bench: start clean");
-  const timed = () => {
-    const t0 = now();
-    for (let k = 0; k < batch; k++, i++) o.learn(from[i & mask], to[i & mask]);
-    return Number(now() - t0) / batch;
+  return {
+    runs,
+    warmups: 1,
+    batch,
+    sample: () => {
+      const t0 = now();
+      for (let k = 0; k < batch; k++, i++) o.learn(from[i & mask], to[i & mask]);
+      return Number(now() - t0) / batch;
+    },
+    end: () => {
+      o.rebuildRuntime("bench: fold the pile");
+      return { lessons: batch * (runs + 1) };
+    },
   };
-  timed();
-  const samples = [];
-  for (let r = 0; r < runs; r++) samples.push(timed());
-  const r = summarize(samples, batch);
-  o.rebuildRuntime("bench: fold the pile");
-  return { ...r, lessons: batch * (runs + 1) };
 }
 
 /** rebuildRuntime right after 50 changes (learn calls, untimed); only the rebuild is timed. */
@@ -220,7 +295,7 @@ export function rebuildAfter50(o, q, runs) {
   const mask = from.length - 1;
   let i = 0;
   o.rebuildRuntime("bench: start clean");
-  return measure(
+  return calibrated(
     (n) => {
       let total = 0n;
       for (let r = 0; r < n; r++) {
@@ -270,35 +345,38 @@ export function hub(o, n, runs, hubDegree = 5000) {
     }
   };
   check(); // also wears off the cooldowns carried over from earlier workloads
-  const r = measure(
+  return calibrated(
     (k) => {
       for (let j = 0; j < k; j++) {
         o.playNext();
         o.playNext();
       }
     },
-    { runs, startBatch: 1 },
+    { runs, startBatch: 1, end: check },
   );
-  check();
-  return r;
 }
 
 // ---------------------------------------- bulk loading, the player API, history import
 
 /** Builds the synthetic graph in one reinforceMany call (+ the first rebuild), fresh engine. */
 export function buildMany(create, g, runs = 3) {
-  const samples = [];
   let edgeCount = 0;
-  for (let r = 0; r < runs; r++) {
-    const o = create();
-    const t0 = now();
-    o.baseGraph().reinforceMany(g.from, g.to, g.w);
-    o.rebuildRuntime("catalogue loaded");
-    samples.push(Number(now() - t0));
-    edgeCount = o.baseGraph().edgeCount;
-    o.free?.();
-  }
-  return { ...summarize(samples, 1), edgeCount };
+  return {
+    runs,
+    warmups: 0,
+    batch: 1,
+    sample: () => {
+      const o = create();
+      const t0 = now();
+      o.baseGraph().reinforceMany(g.from, g.to, g.w);
+      o.rebuildRuntime("catalogue loaded");
+      const ns = Number(now() - t0);
+      edgeCount = o.baseGraph().edgeCount;
+      o.free?.();
+      return ns;
+    },
+    end: () => ({ edgeCount }),
+  };
 }
 
 /**
@@ -309,16 +387,20 @@ export function feedbackPileUp(o, q, runs, calls = 100_000) {
   const { from, to } = q;
   const mask = from.length - 1;
   const listened = [200, 60, 10];
-  const samples = [];
-  for (let r = 0; r < runs + 1; r++) {
-    o.rebuildRuntime("bench: start clean");
-    const t0 = now();
-    for (let i = 0; i < calls; i++) o.feedback(from[i & mask], to[i & mask], listened[i % 3], 200);
-    const ns = Number(now() - t0) / calls;
-    if (r > 0) samples.push(ns); // the first is a warm-up
-  }
-  o.rebuildRuntime("bench: fold the pile");
-  return summarize(samples, calls);
+  return {
+    runs,
+    warmups: 1,
+    batch: calls,
+    sample: () => {
+      o.rebuildRuntime("bench: start clean");
+      const t0 = now();
+      for (let i = 0; i < calls; i++) o.feedback(from[i & mask], to[i & mask], listened[i % 3], 200);
+      return Number(now() - t0) / calls;
+    },
+    end: () => {
+      o.rebuildRuntime("bench: fold the pile");
+    },
+  };
 }
 
 /** playTrack(id) on random tracks: the listener's choice, a play and a lesson (≤ 50 per build). */
@@ -326,7 +408,7 @@ export function playTrack(o, q, runs) {
   const ids = q.ids;
   const mask = ids.length - 1;
   let i = 0;
-  return lessons(o, q, runs, () => {
+  return lessons(o, runs, () => {
     for (let c = 0; c < 50; c++, i++) o.playTrack(ids[i & mask]);
   });
 }
@@ -377,15 +459,22 @@ export function makeHistory(plays, tracks, seed) {
 
 /** learnHistory of a whole history in one call, into a fresh engine each run. */
 export function learnHistory(create, history, runs = 3) {
-  const samples = [];
   let report;
-  for (let r = 0; r < runs; r++) {
-    const o = create();
-    const t0 = now();
-    report = o.learnHistory(history);
-    samples.push(Number(now() - t0));
-    o.free?.();
-  }
-  if (report.plays !== history.id.length) throw new Error(`learnHistory learned ${report.plays} plays`);
-  return { ...summarize(samples, 1), sessions: report.sessions };
+  return {
+    runs,
+    warmups: 0,
+    batch: 1,
+    sample: () => {
+      const o = create();
+      const t0 = now();
+      report = o.learnHistory(history);
+      const ns = Number(now() - t0);
+      o.free?.();
+      return ns;
+    },
+    end: () => {
+      if (report.plays !== history.id.length) throw new Error(`learnHistory learned ${report.plays} plays`);
+      return { sessions: report.sessions };
+    },
+  };
 }
