@@ -46,8 +46,8 @@ function summarize(samples, batch) {
  */
 export function alternate(sides) {
   const state = sides.map((side) => ({ side, samples: [], extra: undefined, error: undefined }));
-  const each = (step) => {
-    for (const s of state) {
+  const each = (step, reversed = false) => {
+    for (const s of reversed ? state.toReversed() : state) {
       if (s.error !== undefined) continue;
       try {
         step(s);
@@ -64,11 +64,13 @@ export function alternate(sides) {
   const rewarm = sides.length > 1;
   each((s) => s.side.start?.());
   for (let w = 0; w < warmups; w++) each((s) => s.side.sample());
+  // In turn, the order reversed every other round (a, b, b, a, a, b, ...): a steady drift of the
+  // machine's speed then weighs on both sides alike, not on whichever always goes second.
   for (let r = 0; r < runs; r++) {
     each((s) => {
       if (rewarm) s.side.rewarm?.();
       s.samples.push(s.side.sample());
-    });
+    }, r % 2 === 1);
   }
   each((s) => (s.extra = s.side.end?.()));
   return state.map((s) => (s.error !== undefined ? { error: s.error } : { ...summarize(s.samples, s.side.batch), ...s.extra }));
