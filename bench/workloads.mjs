@@ -360,9 +360,11 @@ export function hub(o, n, runs, hubDegree = 5000) {
 
 // ---------------------------------------- bulk loading, the player API, history import
 
-/** Builds the synthetic graph in one reinforceMany call (+ the first rebuild), fresh engine. */
-export function buildMany(create, g, runs = 3) {
-  let edgeCount = 0;
+/**
+ * A side that times `timed(o)` on a fresh engine per sample, made before the clock starts;
+ * `after(o)` runs untimed, before the engine is freed. `end` is the side's check.
+ */
+function freshEach(create, runs, timed, after, end) {
   return {
     runs,
     warmups: 0,
@@ -370,15 +372,29 @@ export function buildMany(create, g, runs = 3) {
     sample: () => {
       const o = create();
       const t0 = now();
-      o.baseGraph().reinforceMany(g.from, g.to, g.w);
-      o.rebuildRuntime("catalogue loaded");
+      timed(o);
       const ns = Number(now() - t0);
-      edgeCount = o.baseGraph().edgeCount;
+      after?.(o);
       o.free?.();
       return ns;
     },
-    end: () => ({ edgeCount }),
+    end,
   };
+}
+
+/** Builds the synthetic graph in one reinforceMany call (+ the first rebuild), fresh engine. */
+export function buildMany(create, g, runs = 3) {
+  let edgeCount = 0;
+  return freshEach(
+    create,
+    runs,
+    (o) => {
+      o.baseGraph().reinforceMany(g.from, g.to, g.w);
+      o.rebuildRuntime("catalogue loaded");
+    },
+    (o) => (edgeCount = o.baseGraph().edgeCount),
+    () => ({ edgeCount }),
+  );
 }
 
 /**
@@ -462,21 +478,14 @@ export function makeHistory(plays, tracks, seed) {
 /** learnHistory of a whole history in one call, into a fresh engine each run. */
 export function learnHistory(create, history, runs = 3) {
   let report;
-  return {
+  return freshEach(
+    create,
     runs,
-    warmups: 0,
-    batch: 1,
-    sample: () => {
-      const o = create();
-      const t0 = now();
-      report = o.learnHistory(history);
-      const ns = Number(now() - t0);
-      o.free?.();
-      return ns;
-    },
-    end: () => {
+    (o) => (report = o.learnHistory(history)),
+    undefined,
+    () => {
       if (report.plays !== history.id.length) throw new Error(`learnHistory learned ${report.plays} plays`);
       return { sessions: report.sessions };
     },
-  };
+  );
 }

@@ -1,4 +1,5 @@
-//! The adaptive pick's unit tests (compiled for `cargo test` only).
+//! The adaptive pick's unit tests (compiled for `cargo test` only). Tests only: their unwraps
+//! assert on fixed inputs; no caller input reaches them.
 
 use super::*;
 use crate::model::taste::Replay;
