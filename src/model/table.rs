@@ -185,22 +185,26 @@ impl<V: Keyed> IdTable<V> {
     }
 
     fn grow(&mut self) {
-        self.rebuild(self.bits + 1, |_| true);
-    }
-
-    /// Keeps only the entries for which `keep` (which may change them) returns true.
-    /// The table is rebuilt at its size: O(slots), as a scan of them is.
-    pub(crate) fn retain(&mut self, keep: impl FnMut(&mut V) -> bool) {
-        self.rebuild(self.bits, keep);
-    }
-
-    /// Moves the entries that `keep` keeps into a new table of `1 << bits` slots.
-    fn rebuild(&mut self, bits: u32, mut keep: impl FnMut(&mut V) -> bool) {
-        let old = std::mem::replace(self, Self::with_bits(bits));
-        for mut v in old.slots {
-            if v.key() != V::Key::default() && keep(&mut v) {
+        let old = std::mem::replace(self, Self::with_bits(self.bits + 1));
+        for v in old.slots {
+            if v.key() != V::Key::default() {
                 self.insert(v);
             }
+        }
+    }
+
+    /// Keeps only the entries for which `keep` (which may change them) returns true: one scan
+    /// of the slots, then the others removed in place (no new table: forgetting a track calls
+    /// this on the taste's transitions, and seldom removes a row).
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&mut V) -> bool) {
+        let mut gone = Vec::new();
+        for v in self.values_mut() {
+            if !keep(v) {
+                gone.push(v.key());
+            }
+        }
+        for key in gone {
+            self.remove(key);
         }
     }
 
