@@ -350,3 +350,28 @@ fn same_seed_same_picks() {
 fn wasm_memory_is_reported() {
     assert!(memory_player::wasm::wasm_memory_bytes() >= 65536.0);
 }
+
+/// The allocator grows the wasm memory a quarter at a time (`src/wasm/alloc.rs`): each grow
+/// can make the JS engine mark the page's whole heap, and page-by-page growth took some 600
+/// grows for the 40 MB allocated here, one small block at a time as a graph is built.
+#[wasm_bindgen_test]
+fn wasm_memory_grows_in_few_large_steps() {
+    let pages = || core::arch::wasm32::memory_size::<0>();
+    let (start, mut last, mut grows) = (pages(), pages(), 0);
+    let mut blocks = Vec::new();
+    for i in 0..40_000u32 {
+        blocks.push(vec![i as u8; 1_000]);
+        if pages() != last {
+            grows += 1;
+            last = pages();
+        }
+    }
+    let grown_mib = (last - start) * 64 / 1024;
+    assert!(grown_mib >= 38, "grew {grown_mib} MiB for 40 MB of blocks");
+    assert!(grows <= 20, "{grows} grows for {grown_mib} MiB");
+    // Every block still holds what was written to it.
+    assert!(blocks
+        .iter()
+        .enumerate()
+        .all(|(i, b)| b.len() == 1_000 && b.iter().all(|x| *x == i as u8)));
+}
