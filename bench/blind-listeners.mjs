@@ -10,7 +10,7 @@
 // an oracle that reads the listener's hidden chances. The figure is the late skip rate: plays
 // heard under 10 %, over the last third of the session.
 //
-//   node bench/blind-listeners.mjs                  # every listener, seeds 1-3 (expects `bash scripts/build.sh`)
+//   node bench/blind-listeners.mjs                  # every listener, seeds 1-5 (expects `bash scripts/build.sh`)
 //   options: --seeds=5 --only=needle --out=bench/blind-results.json
 
 import { writeFileSync } from "node:fs";
@@ -25,7 +25,7 @@ const opt = (name, dflt) => {
   const arg = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`));
   return arg === undefined ? dflt : arg.slice(name.length + 3);
 };
-const SEEDS = Number(opt("seeds", "3"));
+const SEEDS = Number(opt("seeds", "5"));
 const ONLY = opt("only", "");
 const OUT = opt("out", join(here, "blind-results.json"));
 

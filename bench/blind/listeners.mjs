@@ -137,9 +137,13 @@ class ShareListener extends Ear {
   }
 }
 
-/** 4. Liking that falls off as a power of the track's rank; the app loads public play counts. */
+/**
+ * 4. Liking that falls off as a power of the track's rank, and is a chance at every play (a
+ * track liked half the time is skipped half the time, at any gap). The app may load public play
+ * counts, which the listener's own ranks follow loosely.
+ */
 class ZipfListener extends Ear {
-  constructor({ tracks, tiring, seed }) {
+  constructor({ tracks, tiring, seed, publicCounts }) {
     const rng = mulberry32(seed ^ 0x21bf);
     super(tracks, tiring, rng);
     const publicRank = shuffled(tracks, rng); // publicRank[r - 1] is the track of rank r
@@ -149,9 +153,10 @@ class ZipfListener extends Ear {
     personal.sort((x, y) => x.key - y.key);
     this.heard = new Float64Array(tracks + 1);
     personal.forEach(({ id }, r) => (this.heard[id] = Math.min(0.97, 3 / (r + 1) ** 0.6)));
+    this.publicCounts = publicCounts;
   }
   load(base) {
-    load(base, this.tracks, { amounts: this.counts });
+    load(base, this.tracks, this.publicCounts ? { amounts: this.counts } : {});
   }
   tasteSkip(id) {
     return 1 - this.heard[id];
@@ -208,7 +213,8 @@ export const LISTENERS = [
   { name: "1b latent factors, start row only", tracks: 2000, plays: 2400, make: (o) => new LatentListener({ ...o, tiring: fading(20), withEdges: false }) },
   { name: "2 needle: 3 % liked", tracks: 5000, plays: 3000, make: (o) => new ShareListener({ ...o, tiring: strict(40), share: 0.03 }) },
   { name: "3 easy: 70 % liked, albums", tracks: 500, plays: 1500, make: (o) => new ShareListener({ ...o, tiring: strict(25), share: 0.7, albums: true }) },
-  { name: "4 popularity (Zipf), public counts", tracks: 1000, plays: 2000, make: (o) => new ZipfListener({ ...o, tiring: fading(8) }) },
+  { name: "4 popularity (Zipf), public counts", tracks: 1000, plays: 2000, make: (o) => new ZipfListener({ ...o, tiring: fading(8), publicCounts: true }) },
+  { name: "4b popularity (Zipf), start row only", tracks: 1000, plays: 2000, make: (o) => new ZipfListener({ ...o, tiring: fading(8), publicCounts: false }) },
   { name: "5 lukewarm (ok = 30-60 % heard)", tracks: 800, plays: 2000, make: (o) => new LukewarmListener({ ...o, tiring: strict(30) }) },
   { name: "6 gradual drift (90° over the session)", tracks: 1500, plays: 3000, make: (o) => new DriftingListener({ ...o, tiring: fading(25), withEdges: true }) },
   { name: "7a tolerance per replay, 5-60 plays", tracks: 300, plays: 2000, make: (o) => new ShareListener({ ...o, tiring: moodyPlays(5, 60), share: 0.4 }) },
