@@ -10,7 +10,7 @@
 // an oracle that reads the listener's hidden chances. The figure is the late skip rate: plays
 // heard under 10 %, over the last third of the session.
 //
-//   node bench/blind-listeners.mjs                  # every listener, seeds 1-5 (expects `bash scripts/build.sh`)
+//   node bench/blind-listeners.mjs     # every listener, seeds 1-5 (expects `bash scripts/build.sh`)
 //   options: --seeds=5 --only=needle --out=bench/blind-results.json
 
 import { writeFileSync } from "node:fs";
@@ -58,29 +58,55 @@ async function run(spec) {
     lateRepeatChance: over("lateRepeatChance"),
     adaptiveBySeed: sessions.adaptive.map((s) => s.lateSkip),
     adaptiveWindow: sessions.adaptive.map((s) => s.window),
-    stalls: sessions.adaptive.reduce((n, s) => n + s.stalls, 0) + sessions.seed.reduce((n, s) => n + s.stalls, 0),
+    stalls: [...sessions.adaptive, ...sessions.seed].reduce((n, s) => n + s.stalls, 0),
   };
   row.flags = flags(row);
   return row;
 }
 
 const f = (x) => x.toFixed(3);
+const HEADER = [
+  "listener",
+  "tracks",
+  "plays",
+  "adaptive (default)",
+  "seed rules",
+  "shuffle",
+  "oracle",
+  "adaptive: skip chance, taste / repeat",
+  "adaptive: first plays",
+  "heard, adaptive / oracle",
+  "flags",
+];
+
+/** One table row: the late skip rates, then where the adaptive policy's skips come from. */
+function cells(row) {
+  const { lateSkip: s, lateHeard: heard } = row;
+  return [
+    row.listener,
+    row.tracks,
+    row.plays,
+    ...[s.adaptive, s.seed, s.shuffle, s.oracle].map(f),
+    `${f(row.lateTasteChance.adaptive)} / ${f(row.lateRepeatChance.adaptive)}`,
+    f(row.lateFirstPlays.adaptive),
+    `${f(heard.adaptive)} / ${f(heard.oracle)}`,
+    row.flags.length ? `**${row.flags.join("; ")}**` : "",
+  ];
+}
+
 const started = performance.now();
 const rows = [];
 console.log(`seeds 1-${SEEDS}; late skip rate (heard < 10 %, last third), mean over seeds\n`);
-console.log("| listener | tracks | plays | adaptive (default) | seed rules | shuffle | oracle | adaptive: skip chance, taste / repeat | adaptive: first plays | heard, adaptive / oracle | flags |");
-console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+console.log(`| ${HEADER.join(" | ")} |\n|${"---|".repeat(HEADER.length)}`);
 for (const spec of LISTENERS.filter((l) => l.name.includes(ONLY))) {
   const row = await run(spec);
   rows.push(row);
-  const s = row.lateSkip;
-  const cells = [row.listener, row.tracks, row.plays, f(s.adaptive), f(s.seed), f(s.shuffle), f(s.oracle)];
-  cells.push(`${f(row.lateTasteChance.adaptive)} / ${f(row.lateRepeatChance.adaptive)}`, f(row.lateFirstPlays.adaptive));
-  cells.push(`${f(row.lateHeard.adaptive)} / ${f(row.lateHeard.oracle)}`);
-  cells.push(row.flags.length ? `**${row.flags.join("; ")}**` : "");
-  console.log(`| ${cells.join(" | ")} |`);
+  console.log(`| ${cells(row).join(" | ")} |`);
 }
-const all = mean(rows.map((r) => r.lateSkip.adaptive));
+const meanAdaptive = mean(rows.map((r) => r.lateSkip.adaptive));
+const flagged = rows.filter((r) => r.flags.length).length;
 const stalls = rows.reduce((n, r) => n + r.stalls, 0);
-console.log(`\nmean adaptive late skip ${f(all)}; flagged ${rows.filter((r) => r.flags.length).length} of ${rows.length}; stalls ${stalls}; ${((performance.now() - started) / 1000).toFixed(0)} s`);
-writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), seeds: SEEDS, meanAdaptive: all, stalls, rows }, null, 2)}\n`);
+const seconds = ((performance.now() - started) / 1000).toFixed(0);
+console.log(`\nmean adaptive late skip ${f(meanAdaptive)}; flagged ${flagged} of ${rows.length}; stalls ${stalls}; ${seconds} s`);
+const results = { date: new Date().toISOString(), seeds: SEEDS, meanAdaptive, stalls, rows };
+writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);

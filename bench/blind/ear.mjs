@@ -24,26 +24,23 @@ export function shuffled(n, rng) {
   return ids;
 }
 
+/** The chance that a tolerance drawn uniformly from [lo, hi] is above `gap`. */
+const shareAbove = (gap, lo, hi) => Math.min(1, Math.max(0, (hi - gap) / (hi - lo)));
+
 // How a listener tires of a replay: each gives the chance that a replay after a gap of
 // `plays` plays (or `minutes` minutes) is skipped for being too soon, whatever the track.
 
 /** Tolerance fading smoothly: a replay after g plays is skipped with chance e^(-g/tau). */
-export const fading = (tau) => ({ describe: `fading, tau ${tau} plays`, skip: (plays) => Math.exp(-plays / tau) });
+export const fading = (tau) => ({ skip: (plays) => Math.exp(-plays / tau) });
 
 /** A hard limit: within `limit` plays almost always skipped, after it never for that reason. */
-export const strict = (limit) => ({ describe: `strict, ${limit} plays`, skip: (plays) => (plays <= limit ? 0.97 : 0) });
+export const strict = (limit) => ({ skip: (plays) => (plays <= limit ? 0.97 : 0) });
 
 /** A tolerance drawn anew for each replay, uniform in [lo, hi] plays (a mood of the moment). */
-export const moodyPlays = (lo, hi) => ({
-  describe: `drawn per replay, ${lo}-${hi} plays`,
-  skip: (plays) => 0.97 * Math.min(1, Math.max(0, (hi - plays) / (hi - lo))),
-});
+export const moodyPlays = (lo, hi) => ({ skip: (plays) => 0.97 * shareAbove(plays, lo, hi) });
 
 /** The same, counted in minutes of listening rather than in plays. */
-export const moodyMinutes = (lo, hi) => ({
-  describe: `drawn per replay, ${lo}-${hi} minutes`,
-  skip: (_plays, minutes) => 0.97 * Math.min(1, Math.max(0, (hi - minutes) / (hi - lo))),
-});
+export const moodyMinutes = (lo, hi) => ({ skip: (_plays, minutes) => 0.97 * shareAbove(minutes, lo, hi) });
 
 export class Ear {
   /**

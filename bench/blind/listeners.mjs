@@ -207,19 +207,22 @@ class ContextListener extends Ear {
   }
 }
 
+/** A listener of `tracks` tracks for sessions of `plays` plays; `make(options)` draws one. */
+const spec = (name, tracks, plays, make) => ({ name, tracks, plays, make });
+
 /** The listeners, each run over several seeds. */
 export const LISTENERS = [
-  { name: "1 latent factors, genre links", tracks: 2000, plays: 2400, make: (o) => new LatentListener({ ...o, tiring: fading(20), withEdges: true }) },
-  { name: "1b latent factors, start row only", tracks: 2000, plays: 2400, make: (o) => new LatentListener({ ...o, tiring: fading(20), withEdges: false }) },
-  { name: "2 needle: 3 % liked", tracks: 5000, plays: 3000, make: (o) => new ShareListener({ ...o, tiring: strict(40), share: 0.03 }) },
-  { name: "3 easy: 70 % liked, albums", tracks: 500, plays: 1500, make: (o) => new ShareListener({ ...o, tiring: strict(25), share: 0.7, albums: true }) },
-  { name: "4 popularity (Zipf), public counts", tracks: 1000, plays: 2000, make: (o) => new ZipfListener({ ...o, tiring: fading(8), publicCounts: true }) },
-  { name: "4b popularity (Zipf), start row only", tracks: 1000, plays: 2000, make: (o) => new ZipfListener({ ...o, tiring: fading(8), publicCounts: false }) },
-  { name: "5 lukewarm (ok = 30-60 % heard)", tracks: 800, plays: 2000, make: (o) => new LukewarmListener({ ...o, tiring: strict(30) }) },
-  { name: "6 gradual drift (90° over the session)", tracks: 1500, plays: 3000, make: (o) => new DriftingListener({ ...o, tiring: fading(25), withEdges: true }) },
-  { name: "7a tolerance per replay, 5-60 plays", tracks: 300, plays: 2000, make: (o) => new ShareListener({ ...o, tiring: moodyPlays(5, 60), share: 0.4 }) },
-  { name: "7b tolerance per replay, 30-240 min", tracks: 300, plays: 2000, make: (o) => new ShareListener({ ...o, tiring: moodyMinutes(30, 240), share: 0.4 }) },
-  { name: "8 context: genre jumps skipped, start row only", tracks: 600, plays: 2400, make: (o) => new ContextListener({ ...o, tiring: strict(15), withEdges: false }) },
-  { name: "8b context, genre links", tracks: 600, plays: 2400, make: (o) => new ContextListener({ ...o, tiring: strict(15), withEdges: true }) },
-  { name: "9 picks a favourite 1 in 10 plays", tracks: 1000, plays: 2000, make: (o) => new ChoosingListener({ ...o, tiring: fading(20), withEdges: true }) },
+  spec("1 latent factors, genre links", 2000, 2400, (o) => new LatentListener({ ...o, tiring: fading(20), withEdges: true })),
+  spec("1b latent factors, start row only", 2000, 2400, (o) => new LatentListener({ ...o, tiring: fading(20) })),
+  spec("2 needle: 3 % liked", 5000, 3000, (o) => new ShareListener({ ...o, tiring: strict(40), share: 0.03 })),
+  spec("3 easy: 70 % liked, albums", 500, 1500, (o) => new ShareListener({ ...o, tiring: strict(25), share: 0.7, albums: true })),
+  spec("4 popularity (Zipf), public counts", 1000, 2000, (o) => new ZipfListener({ ...o, tiring: fading(8), publicCounts: true })),
+  spec("4b popularity (Zipf), start row only", 1000, 2000, (o) => new ZipfListener({ ...o, tiring: fading(8) })),
+  spec("5 lukewarm (ok = 30-60 % heard)", 800, 2000, (o) => new LukewarmListener({ ...o, tiring: strict(30) })),
+  spec("6 gradual drift (90° over the session)", 1500, 3000, (o) => new DriftingListener({ ...o, tiring: fading(25), withEdges: true })),
+  spec("7a tolerance per replay, 5-60 plays", 300, 2000, (o) => new ShareListener({ ...o, tiring: moodyPlays(5, 60), share: 0.4 })),
+  spec("7b tolerance per replay, 30-240 min", 300, 2000, (o) => new ShareListener({ ...o, tiring: moodyMinutes(30, 240), share: 0.4 })),
+  spec("8 context: genre jumps skipped, start row only", 600, 2400, (o) => new ContextListener({ ...o, tiring: strict(15) })),
+  spec("8b context, genre links", 600, 2400, (o) => new ContextListener({ ...o, tiring: strict(15), withEdges: true })),
+  spec("9 picks a favourite 1 in 10 plays", 1000, 2000, (o) => new ChoosingListener({ ...o, tiring: fading(20), withEdges: true })),
 ];
