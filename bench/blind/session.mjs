@@ -16,7 +16,6 @@ function engine(policy, listener, seed) {
   o.rebuildRuntime("catalogue loaded");
   o.start();
   return {
-    o,
     next: () => o.playNext(),
     chosen: (id) => o.playTrack(id),
     told: (prev, id, seconds, duration) => o.feedback(prev, id, seconds, duration),
@@ -115,7 +114,7 @@ export async function session(spec, seed, picker) {
     }
     prev = id;
     // Lets the engine's managers (the rebuild after enough lessons) run, as a page would.
-    if (chooser.o) await null;
+    await null;
   }
   const share = (n) => n / Math.max(1, late.plays);
   return {
