@@ -235,7 +235,7 @@ impl Gaps {
             }
         }
         let top = blocks.last().map_or(1.0, |b| b.0).max(f64::MIN_POSITIVE);
-        self.window = self.change_point();
+        self.window = self.change_point(best_welcome(&blocks));
         self.horizon = 1;
         for (b, (factor, m)) in self.factors.iter_mut().zip(means).enumerate() {
             let bound = GAP_BOUNDS.get(b).copied().unwrap_or(1);
@@ -251,18 +251,24 @@ impl Gaps {
         }
     }
 
-    /// The repeat window: the gap that best splits the replays, skipped below and heard out
-    /// from it on (the fewest answers on the wrong side; the narrower window on a tie). The
-    /// starting guess counts as half an answer each side of it, so with no evidence the window
-    /// is the starting guess; each skip of a replay at a gap at or past the window pulls it
-    /// wider, each replay heard out inside it pulls it narrower.
-    fn change_point(&self) -> u64 {
+    /// The repeat window: the gap that best splits the replays, welcome below half as often
+    /// as the best-welcomed ones (`best`, see [`best_welcome`]) and at least that often from
+    /// it on (the fewest answers on the wrong side, a skip weighing `best` and an answer heard
+    /// out `2 - best`; the narrower window on a tie). The split is relative because a listener
+    /// who likes a track only some of the time skips its replays at every gap: against an
+    /// absolute one half, those skips would push the window past every gap, where the least
+    /// recently played tracks, the disliked ones, win. For a listener who hears out the
+    /// replays of favourites at long gaps (`best` near 1) it is the absolute one half. The
+    /// starting guess counts as half an answer each side of it, so with no evidence the
+    /// window is the starting guess; each skip of a replay at a gap at or past the window
+    /// pulls it wider, each replay heard out inside it pulls it narrower.
+    fn change_point(&self, best: f64) -> u64 {
         let start = gap_bucket(self.start_window);
         let answers = |b: usize| {
             let e = self.fitted(b);
             let skipped = e.skipped + if b + 1 == start { 0.5 } else { 0.0 };
             let heard = e.heard + if b == start { 0.5 } else { 0.0 };
-            (heard, skipped)
+            (heard * (2.0 - best), skipped * best)
         };
         // Threshold at bucket 0: every answer is "at or past the window"; the wrong ones are skips.
         let mut cost: f64 = (0..BUCKETS).map(|b| answers(b).1).sum();
@@ -279,5 +285,29 @@ impl Gaps {
             .get(best)
             .copied()
             .unwrap_or(GAP_BOUNDS.last().map_or(1, |b| b + 1))
+    }
+}
+
+/// The welcome of the best-welcomed replays: the mean of the fitted curve's highest blocks
+/// (`(mean, weight, buckets)`, non-decreasing) that together hold a third of the weight. A
+/// third, not the top block alone: a sparse bucket at a long gap (a prior and an answer or
+/// two) would make the level noisy.
+fn best_welcome(blocks: &[(f64, f64, usize)]) -> f64 {
+    let mut total = 0.0;
+    for (_, w, _) in blocks {
+        total += w;
+    }
+    let (mut sum, mut weight) = (0.0, 0.0);
+    for (m, w, _) in blocks.iter().rev() {
+        if weight >= total / 3.0 {
+            break;
+        }
+        sum += m * w;
+        weight += w;
+    }
+    if weight > 0.0 {
+        (sum / weight).clamp(0.05, 1.0)
+    } else {
+        1.0
     }
 }

@@ -58,6 +58,33 @@ fn skipped_replays_widen_the_window_and_heard_ones_narrow_it() {
     assert!(t.window() <= 3, "{}", t.window());
 }
 
+/// Answers `heard` replays heard out and `skipped` skipped, after `gap` plays.
+fn answer_gaps(gaps: &mut Gaps, gap: u64, heard: usize, skipped: usize) {
+    for _ in 0..heard {
+        gaps.answer(gap, 1.0);
+    }
+    for _ in 0..skipped {
+        gaps.answer(gap, 0.0);
+    }
+}
+
+#[test]
+fn replays_skipped_as_often_at_every_gap_do_not_widen_the_window() {
+    // Heard out 40 % of the time at every gap: the listener's liking, not the gap.
+    let mut gaps = Gaps::new(1000.0, 8);
+    for gap in [3, 20, 100, 400] {
+        answer_gaps(&mut gaps, gap, 10, 15);
+    }
+    assert!(gaps.window() <= 8, "{}", gaps.window());
+    // The same listener, with replays after 3 plays welcome a fifth as often: too soon.
+    let mut gaps = Gaps::new(1000.0, 8);
+    answer_gaps(&mut gaps, 3, 2, 23);
+    for gap in [20, 100, 400] {
+        answer_gaps(&mut gaps, gap, 10, 15);
+    }
+    assert!((4..=20).contains(&gaps.window()), "{}", gaps.window());
+}
+
 #[test]
 fn a_long_memory_without_answers_about_gaps_still_restores() {
     // A half-life of 1 lesson folds the decay factors back many times over.
