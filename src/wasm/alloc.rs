@@ -12,8 +12,8 @@
 //! page, a 100 000-track catalogue (5.1 million edges, 90 MB) took some 1 400 grows: 1.7-4 s to
 //! load with `reinforceMany` in an empty Node process, but 149-275 s beside a 700 MB JS heap. A
 //! quarter at a time it takes about twenty: 0.6-0.7 s, and 2.2 s beside that heap (an eighth at
-//! a time: 4 s). The test `wasm_memory_grows_in_few_large_steps` counts the grows (605 page by
-//! page for its 39 MiB). At most a quarter of the memory is unused, and pages never written
+//! a time: 4 s; `bench/heap-load.mjs` repeats it). The test `wasm_memory_grows_in_few_large_steps`
+//! counts the grows (605 page by page for its 39 MiB). At most a quarter of the memory is unused, and pages never written
 //! cost address space, not memory; the benchmark's bytes per edge went from 17.4-18.0 to
 //! 18.0-20.6.
 
