@@ -12,7 +12,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-import { mulberry32 } from "./plain.js";
+import { randomColumns } from "./columns.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (name, otherwise) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? otherwise);
@@ -30,15 +30,7 @@ for (let i = 0; i < MAPS; i++) {
   heap.push(m);
 }
 
-const rnd = mulberry32(20240601);
-const from = new Uint32Array(TRACKS * SUCCESSORS);
-const to = new Uint32Array(TRACKS * SUCCESSORS);
-const weights = new Float64Array(TRACKS * SUCCESSORS);
-for (let i = 0; i < from.length; i++) {
-  from[i] = 1 + Math.floor(i / SUCCESSORS);
-  to[i] = 1 + Math.floor(rnd() * TRACKS);
-  weights[i] = 1 + Math.floor(rnd() * 20);
-}
+const { from, to, weights } = randomColumns(TRACKS, SUCCESSORS);
 
 const o = new Orchestrator({ seed: 7 });
 const t0 = performance.now();

@@ -16,7 +16,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
 
-import { mulberry32 } from "./plain.js";
+import { randomColumns } from "./columns.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (name, otherwise) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? otherwise;
@@ -39,15 +39,7 @@ if (arg("child")) {
 /** Runs `workload` `calls` times after its set-up: what valgrind counts. */
 async function child(workload, calls) {
   const { Orchestrator } = await import(pathToFileURL(join(here, "..", "pkg", "inline", "memory_player.js")).href);
-  const rnd = mulberry32(20240601);
-  const from = new Uint32Array(TRACKS * SUCCESSORS);
-  const to = new Uint32Array(TRACKS * SUCCESSORS);
-  const weights = new Float64Array(TRACKS * SUCCESSORS);
-  for (let i = 0; i < from.length; i++) {
-    from[i] = 1 + Math.floor(i / SUCCESSORS);
-    to[i] = 1 + Math.floor(rnd() * TRACKS);
-    weights[i] = 1 + Math.floor(rnd() * 20);
-  }
+  const { from, to, weights, rnd } = randomColumns(TRACKS, SUCCESSORS);
   const o = new Orchestrator({ seed: 7 });
   o.baseGraph().reinforceMany(from, to, weights);
   o.rebuildRuntime("catalogue loaded");
