@@ -112,6 +112,7 @@ impl Row {
         }
     }
 
+    /// [`Row::nth`] for a long row: a walk over its chunks, kept out of line.
     fn nth_in_chunks(&self, mut i: usize) -> Option<(TrackId, f64)> {
         for (targets, weights) in self.segments() {
             if i < targets.len() {

@@ -37,6 +37,10 @@ const PAGE: usize = 64 * 1024;
 /// The least a grow adds: 16 pages (1 MiB).
 const LEAST_PAGES: usize = 16;
 
+/// Bytes a grow adds beyond an allocation's size and alignment, for talc's bookkeeping: its
+/// chunk tag and the heap's ends take a few of its 16-byte units; this leaves room to spare.
+const OVERHEAD: usize = 256;
+
 /// Grows the wasm memory when talc runs out, by a quarter of its size (at least
 /// [`LEAST_PAGES`], and at least what the allocation needs), and extends talc's heap when the
 /// new pages follow it, as they do unless something else grew the memory.
@@ -51,14 +55,14 @@ struct Growing {
 // owns them.
 unsafe impl Source for Growing {
     fn acquire<B: Binning>(talc: &mut Talc<Self, B>, layout: Layout) -> Result<(), ()> {
-        // What the allocation needs, with room for talc's bookkeeping and the alignment.
+        // What the allocation needs, with its alignment and talc's bookkeeping.
         let needed = layout
             .size()
             .saturating_add(layout.align())
-            .saturating_add(256)
+            .saturating_add(OVERHEAD)
             .div_ceil(PAGE);
         let wanted = needed.max(memory_size::<0>() / 4).max(LEAST_PAGES);
-        // Near the memory's limit an eighth may not fit where the allocation still does.
+        // Near the memory's limit a quarter may not fit where the allocation still does.
         let (old_pages, pages) = match memory_grow::<0>(wanted) {
             usize::MAX => match memory_grow::<0>(needed) {
                 usize::MAX => return Err(()),

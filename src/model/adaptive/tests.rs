@@ -56,6 +56,7 @@ fn tracks_skipped_before_a_change_are_drawn_for_a_while_after_it() {
     let (taste, mut recency) = after_a_change();
     let mut base = BaseGraph::new();
     for id in 1..=200 {
+        // A fixed edge out of the start node, valid by construction: this unwrap cannot fail.
         base.reinforce(START, id, 1.0).unwrap();
     }
     let build = RuntimeGraph::new(base, 1, "test", 0.0);
