@@ -14,7 +14,8 @@ const LIKED_PICKS: usize = 8;
 const PARTLY_PICKS: usize = 2;
 /// Draws from a ring beyond the candidates wanted from it, for those the window holds back.
 const RING_SPARE_DRAWS: usize = 2;
-/// Tracks drawn from the whole catalogue each pick, so every track keeps a chance.
+/// Tracks drawn from the whole catalogue each pick, so every track keeps a chance (every
+/// other one by its start-row weight).
 const SAMPLES: usize = 4;
 /// Tracks drawn each pick, after a change of taste, from those skipped before it.
 const STALE_PICKS: usize = 2;
@@ -200,7 +201,18 @@ pub(super) fn gather<'t>(
     }
     g.rings(window_bound(build, taste), recency.plays(), rng);
     g.stale(taste.changed_at(), recency.plays(), rng);
-    for _ in 0..SAMPLES {
+    // Every other catalogue draw weighs tracks by their start-row weight (the app's prior, such
+    // as public play counts) and keeps a track only if it never played: the listener's own
+    // plays, mirrored onto the start row, must not crowd out the unheard. Otherwise, and when
+    // the weights are all equal, the draw is uniform.
+    for k in 0..SAMPLES {
+        let unheard = (k % 2 == 1)
+            .then(|| build.draw_by_start_weight(rng))
+            .flatten()
+            .is_some_and(|id| g.add(id, 0.0, |played| played == 0));
+        if unheard {
+            continue;
+        }
         if let Some(id) = build.base().random_track(rng) {
             g.add(id, 0.0, |_| true);
         }

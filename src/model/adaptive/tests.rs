@@ -86,3 +86,39 @@ fn tracks_skipped_before_a_change_are_drawn_for_a_while_after_it() {
         .count();
     assert!(before < 20, "{before} of 50");
 }
+
+/// How many of 200 picks' gathered candidates (from the start row, nothing heard) hold `id`.
+fn gathered_with(build: &RuntimeGraph, taste: &Taste, recency: &Recency, id: TrackId) -> usize {
+    (0..200)
+        .filter(|seed| {
+            let mut scratch = Vec::new();
+            let mut rng = Rng::new(*seed);
+            let g = gather(build, START, taste, recency, &mut rng, &mut scratch);
+            scratch
+                .get(..g.len)
+                .is_some_and(|c| c.iter().any(|c| c.id == id))
+        })
+        .count()
+}
+
+#[test]
+fn the_start_rows_weights_lead_exploration_to_unheard_popular_tracks() {
+    // 1 000 tracks of weight 1, and track 7 with the weight of all the others together.
+    let mut base = BaseGraph::new();
+    for id in 1..=1_000 {
+        let weight = if id == 7 { 1_000.0 } else { 1.0 };
+        // Fixed edges out of the start node, valid by construction: this unwrap cannot fail.
+        base.reinforce(START, id, weight).unwrap();
+    }
+    let build = RuntimeGraph::new(base, 1, "test", 0.0);
+    let (mut taste, mut recency) = (Taste::new(200.0, 8), Recency::new());
+    // Unheard, it is among the candidates of most picks (two weighted draws, each a half).
+    let unheard = gathered_with(&build, &taste, &recency, 7);
+    assert!(unheard > 120, "{unheard} of 200");
+    // Played (and skipped) once, the weighted draws pass it over: uniform draws only.
+    recency.record(7);
+    taste.note_play(7, recency.plays());
+    taste.record(START, 7, Answer::Skipped, Replay::First);
+    let played = gathered_with(&build, &taste, &recency, 7);
+    assert!(played < 10, "{played} of 200");
+}

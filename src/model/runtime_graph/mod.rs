@@ -7,9 +7,11 @@ use super::{at_most, sort_pairs, BaseGraph, ModelError, TrackId, MAX_WEIGHT, STA
 
 mod edges;
 mod lessons;
+mod start_draw;
 
 pub use edges::EdgeView;
 use lessons::Lessons;
+use start_draw::StartDrawCell;
 
 /// What one build learned about one edge since it was built.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -65,6 +67,9 @@ pub struct RuntimeGraph {
     watched: Vec<(TrackId, u64)>,
     /// What folding this build into the graph it was built from would add at most.
     grown: Growth,
+    /// The start row as a table of weighted draws, made on first use (forgetting a track
+    /// clears it).
+    start_draw: StartDrawCell,
     build_version: u64,
     build_reason: String,
     built_at: f64,
@@ -79,6 +84,7 @@ impl RuntimeGraph {
             learned: Lessons::default(),
             watched: Vec::new(),
             grown: Growth::default(),
+            start_draw: StartDrawCell::new(),
             build_version,
             build_reason: build_reason.to_owned(),
             built_at,
@@ -385,6 +391,7 @@ impl RuntimeGraph {
             return false;
         }
         let known = self.base.forget(id);
+        self.start_draw = StartDrawCell::new();
         let gone: Vec<u64> = (self.learned.iter())
             .filter(|(k, l)| source(*k) == id || l.to == id)
             .map(|(k, _)| k)
