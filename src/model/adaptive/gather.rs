@@ -201,21 +201,22 @@ pub(super) fn gather<'t>(
     }
     g.rings(window_bound(build, taste), recency.plays(), rng);
     g.stale(taste.changed_at(), recency.plays(), rng);
-    // Every other catalogue draw weighs tracks by their start-row weight (the app's prior, such
-    // as public play counts) and keeps a track only if it never played: the listener's own
-    // plays, mirrored onto the start row, must not crowd out the unheard. Otherwise, and when
-    // the weights are all equal, the draw is uniform.
+    // Every other catalogue draw that lands on a track never played trades it for one drawn
+    // by start-row weight (the app's prior, such as public play counts), if that one never
+    // played either: as many unheard tracks are tried as by uniform draws, and the app's
+    // weights choose which. (The listener's own plays are mirrored onto the start row: they
+    // do not count.) With equal weights, or none, the draws stay uniform.
     for k in 0..SAMPLES {
-        let unheard = (k % 2 == 1)
-            .then(|| build.draw_by_start_weight(rng))
-            .flatten()
-            .is_some_and(|id| g.add(id, 0.0, |played| played == 0));
-        if unheard {
+        let Some(mut id) = build.base().random_track(rng) else {
             continue;
+        };
+        let unheard = |id: TrackId| taste.track_stored(id).1.is_none();
+        if k % 2 == 1 && unheard(id) {
+            if let Some(by_weight) = build.draw_by_start_weight(rng).filter(|w| unheard(*w)) {
+                id = by_weight;
+            }
         }
-        if let Some(id) = build.base().random_track(rng) {
-            g.add(id, 0.0, |_| true);
-        }
+        g.add(id, 0.0, |_| true);
     }
     Gathered {
         len: g.len,
