@@ -14,7 +14,9 @@
 //! Candidates are bounded whatever the catalogue's size: the current track's row, the
 //! transitions out of it that have answers, tracks the listener last heard out (and a few last
 //! partly heard) outside the repeat window, after a change of taste a few tracks skipped before
-//! it, and a few tracks drawn uniformly from the catalogue for exploration.
+//! it, and a few tracks drawn from the catalogue for exploration (of the unheard ones drawn,
+//! every other one traded for an unheard track drawn by the start row's weights: the app's
+//! prior, such as public play counts, chooses which unheard tracks are tried).
 
 mod gather;
 

@@ -3,8 +3,20 @@
 use super::Learned;
 use crate::model::chunked_map::ChunkedMap;
 use crate::model::table::{keyed_by, IdTable};
+use crate::model::TrackId;
 
-/// Lessons keyed by their edge (see [`super::key`]: a source's edges sort together, by
+/// An edge as one key, `from` in the high half: edges sort by source, then by target, so a
+/// source's edges are one run of the map.
+pub(super) fn key(from: TrackId, to: TrackId) -> u64 {
+    u64::from(from) << 32 | u64::from(to)
+}
+
+/// The source of an edge's key.
+pub(super) fn source(key: u64) -> TrackId {
+    (key >> 32) as TrackId
+}
+
+/// Lessons keyed by their edge (see [`key`]: a source's edges sort together, by
 /// target).
 ///
 /// A lesson is found by hashing, so that one on an edge already taught (most of them, however

@@ -10,7 +10,7 @@ mod lessons;
 mod start_draw;
 
 pub use edges::EdgeView;
-use lessons::Lessons;
+use lessons::{key, source, Lessons};
 use start_draw::StartDrawCell;
 
 /// What one build learned about one edge since it was built.
@@ -37,17 +37,6 @@ impl Learned {
     }
 }
 
-/// An edge as one key, `from` in the high half: edges sort by source, then by target, so a
-/// source's edges are one run of the map.
-fn key(from: TrackId, to: TrackId) -> u64 {
-    u64::from(from) << 32 | u64::from(to)
-}
-
-/// The source of an edge's key.
-fn source(key: u64) -> TrackId {
-    (key >> 32) as TrackId
-}
-
 /// One build of the short-term view: a snapshot of the base weights plus the bonuses, penalties
 /// and cooldowns learned since the build.
 ///
@@ -67,8 +56,7 @@ pub struct RuntimeGraph {
     watched: Vec<(TrackId, u64)>,
     /// What folding this build into the graph it was built from would add at most.
     grown: Growth,
-    /// The start row as a table of weighted draws, made on first use (forgetting a track
-    /// clears it).
+    /// The start row as a table of weighted draws, made on first use; forgetting clears it.
     start_draw: StartDrawCell,
     build_version: u64,
     build_reason: String,
