@@ -86,6 +86,26 @@ fn replays_skipped_as_often_at_every_gap_do_not_widen_the_window() {
 }
 
 #[test]
+fn gaps_answered_inside_the_window_are_judged_by_their_answers_not_the_first_guess() {
+    // A strict listener: every replay within 40 plays skipped, every one after it heard out.
+    // Replays at the gaps 33 to 41 (the few known favourites cycling), two skips each; the
+    // gaps below were never tried, so only the starting guess speaks for them.
+    let mut gaps = Gaps::new(1000.0, 8);
+    for gap in 33..=41 {
+        answer_gaps(&mut gaps, gap, 0, 2);
+    }
+    for gap in [45, 60, 90, 150] {
+        answer_gaps(&mut gaps, gap, 5, 0);
+    }
+    assert!(gaps.window() > 40, "{}", gaps.window());
+    // A replay after 35 plays is as good as a skip: an unheard track liked one time in ten
+    // must outrank a favourite replayed there. (With the starting guess weighing 0.3 answers a
+    // bucket, the untried gaps 16 to 32, guessed welcome, pulled it up to 0.23.)
+    let welcome = gaps.factor(35);
+    assert!(welcome < 0.1, "{welcome}");
+}
+
+#[test]
 fn a_long_memory_without_answers_about_gaps_still_restores() {
     // A half-life of 1 lesson folds the decay factors back many times over.
     let mut t = Taste::new(1.0, 8);
