@@ -52,8 +52,9 @@ impl StartDraw {
 }
 
 impl RuntimeGraph {
-    /// A known track drawn with a chance in proportion to its weight in the build's start row,
-    /// or `None` when those weights are all equal (draw uniformly then: it is the same draw).
+    /// A known track drawn with a chance in proportion to its weight in the start row of the
+    /// build's base snapshot (the lessons since the build do not move it), or `None` when those
+    /// weights are all equal (draw uniformly then: it is the same draw).
     pub fn draw_by_start_weight(&self, rng: &mut Rng) -> Option<TrackId> {
         let table = self
             .start_draw
