@@ -109,8 +109,9 @@ fn json_row(json: &mut String, p: &listeners::Profile, s: &[Session], more: bool
     );
 }
 
-/// The table's cell for a recovery from a change of taste (empty without a change); the
-/// target is judged on the median over [`RECOVERY_SEEDS`] (plays, `usize::MAX` for never).
+/// Runs a listener with a change of taste over [`RECOVERY_SEEDS`] and judges the recovery
+/// target on the median (the lower of the middle two) of those sessions' recoveries, noted in
+/// `tally`; returns the table's cell, the seed-7 session's recovery (empty without a change).
 fn recovery_cell(p: &listeners::Profile, a: &Session, tally: &mut Tally) -> String {
     if p.change_at.is_none() {
         return String::new();
@@ -129,9 +130,9 @@ fn recovery_cell(p: &listeners::Profile, a: &Session, tally: &mut Tally) -> Stri
         .unwrap_or(usize::MAX);
     let within = plays.iter().filter(|k| **k <= 300).count();
     let slowest = plays.last().copied().unwrap_or(usize::MAX);
-    let shown = |k: usize| {
+    let shown = |k: usize, never: &str| {
         if k == usize::MAX {
-            "never".to_string()
+            never.to_string()
         } else {
             k.to_string()
         }
@@ -140,20 +141,14 @@ fn recovery_cell(p: &listeners::Profile, a: &Session, tally: &mut Tally) -> Stri
     tally.recoveries.push(format!(
         "{} tracks: median {}, {within} of {} within 300, slowest {}",
         p.tracks,
-        shown(median),
+        shown(median, "never"),
         plays.len(),
-        shown(slowest)
+        shown(slowest, "never")
     ));
-    tally.recovery_json.push(format!(
-        "\"{}\": [{}]",
-        p.tracks,
-        plays
-            .iter()
-            .map(|k| shown(*k))
-            .collect::<Vec<_>>()
-            .join(", ")
-            .replace("never", "null")
-    ));
+    let json: Vec<String> = plays.iter().map(|k| shown(*k, "null")).collect();
+    tally
+        .recovery_json
+        .push(format!("\"{}\": [{}]", p.tracks, json.join(", ")));
     a.recovered_after
         .map_or_else(|| "never".to_string(), |k| format!("{k} plays"))
 }

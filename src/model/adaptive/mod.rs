@@ -330,6 +330,6 @@ pub fn explain_adaptive(draw: Draw<'_>, rng: &Rng) -> Vec<(Scored, f64)> {
         .collect()
 }
 
-// Tests only: their unwraps assert on fixed inputs; no caller input reaches them.
+// Tests only (`cargo test`).
 #[cfg(test)]
 mod tests;

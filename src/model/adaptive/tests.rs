@@ -1,9 +1,9 @@
-//! The adaptive pick's unit tests (compiled for `cargo test` only). Tests only: their unwraps
-//! assert on fixed inputs; no caller input reaches them.
+//! The adaptive pick's unit tests (compiled for `cargo test` only). Their graphs are built
+//! with `?`: a test that cannot build its fixed catalogue fails with the model's error.
 
 use super::*;
 use crate::model::taste::Replay;
-use crate::model::BaseGraph;
+use crate::model::{BaseGraph, ModelError};
 
 #[test]
 fn exploration_falls_from_full_to_its_least_as_tracks_are_heard_out() {
@@ -52,12 +52,11 @@ fn after_a_change() -> (Taste, Recency) {
 }
 
 #[test]
-fn tracks_skipped_before_a_change_are_drawn_for_a_while_after_it() {
+fn tracks_skipped_before_a_change_are_drawn_for_a_while_after_it() -> Result<(), ModelError> {
     let (taste, mut recency) = after_a_change();
     let mut base = BaseGraph::new();
     for id in 1..=200 {
-        // A fixed edge out of the start node, valid by construction: this unwrap cannot fail.
-        base.reinforce(START, id, 1.0).unwrap();
+        base.reinforce(START, id, 1.0)?;
     }
     let build = RuntimeGraph::new(base, 1, "test", 0.0);
     // From the start row, with both rings empty since the change, a pick gathers the draws
@@ -85,6 +84,7 @@ fn tracks_skipped_before_a_change_are_drawn_for_a_while_after_it() {
         .filter(|seed| played_before(first_gathered(&recency, *seed)))
         .count();
     assert!(before < 20, "{before} of 50");
+    Ok(())
 }
 
 /// How many of 200 picks' gathered candidates (from the start row, nothing heard) hold `id`.
@@ -102,13 +102,12 @@ fn gathered_with(build: &RuntimeGraph, taste: &Taste, recency: &Recency, id: Tra
 }
 
 #[test]
-fn the_start_rows_weights_lead_exploration_to_unheard_popular_tracks() {
+fn the_start_rows_weights_lead_exploration_to_unheard_popular_tracks() -> Result<(), ModelError> {
     // 1 000 tracks of weight 1, and track 7 with the weight of all the others together.
     let mut base = BaseGraph::new();
     for id in 1..=1_000 {
         let weight = if id == 7 { 1_000.0 } else { 1.0 };
-        // Fixed edges out of the start node, valid by construction: this unwrap cannot fail.
-        base.reinforce(START, id, weight).unwrap();
+        base.reinforce(START, id, weight)?;
     }
     let build = RuntimeGraph::new(base, 1, "test", 0.0);
     let (mut taste, mut recency) = (Taste::new(200.0, 8), Recency::new());
@@ -121,4 +120,5 @@ fn the_start_rows_weights_lead_exploration_to_unheard_popular_tracks() {
     taste.record(START, 7, Answer::Skipped, Replay::First);
     let played = gathered_with(&build, &taste, &recency, 7);
     assert!(played < 10, "{played} of 200");
+    Ok(())
 }
