@@ -7,9 +7,9 @@
 
 mod common;
 
-use common::Harness;
+use common::{bonus, Harness};
 use futures::executor::LocalPool;
-use memory_player::engine::{ManualClock, Options, Orchestrator};
+use memory_player::engine::{HistoryPlay, ManualClock, Options, Orchestrator, Policy};
 use memory_player::model::{Explained, TrackId, START};
 use proptest::prelude::*;
 
@@ -340,4 +340,39 @@ fn a_restored_engine_draws_and_picks_exactly_as_the_original() {
     for _ in 0..200 {
         assert_eq!(r.play_next(), h.o.play_next());
     }
+}
+
+#[test]
+fn the_seed_rules_keep_no_taste_and_save_a_restored_one_as_it_was() {
+    // Under the default policy an answer reaches the taste at once.
+    let h = catalogue(5);
+    heard(&h.o, START, 1);
+    let taste = h.o.snapshot().taste.unwrap();
+    assert_eq!(taste.transitions.len(), 1);
+
+    // Resumed under the seed rules, which never read it: no play or lesson of any kind
+    // changes it, and it is saved as it was restored.
+    let mut s = h.o.snapshot();
+    s.options.policy = Policy::Seed;
+    let o = Orchestrator::restore(&s, LocalPool::new().spawner(), ManualClock::new(0.0)).unwrap();
+    let id = o.play_next().unwrap();
+    heard(&o, START, id);
+    partly(&o, 1, 2);
+    skipped(&o, 2, 3);
+    o.learn(3, 4).unwrap();
+    o.play_track(5).unwrap();
+    let history = [(4, 0.0), (2, 400_000.0)].map(|(id, at_ms)| {
+        Ok(HistoryPlay {
+            id,
+            listened_secs: 200.0,
+            duration_secs: 200.0,
+            at_ms,
+        })
+    });
+    assert_eq!(o.learn_history(history).transitions, 1);
+    assert_eq!(o.snapshot().taste, Some(taste));
+    // The builds learned all of it, as under either policy.
+    assert_eq!(bonus(&o, 3, 4), 1.0);
+    assert_eq!(bonus(&o, 4, 2), 1.0);
+    assert!(o.runtime_graph().borrow().learned_edge(2, 3).is_some());
 }

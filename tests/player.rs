@@ -90,8 +90,8 @@ fn a_chosen_track_is_played_like_a_generated_pick_and_learned_as_a_choice() {
     assert_eq!(bonus(&h.o, first, 5), 1.0);
     assert_eq!(bonus(&h.o, START, 5), 1.0);
     assert_eq!(h.diffs(), 1);
-    // For the listener's taste, an answer "heard" on that transition.
-    assert!(transition(&h.o, first, 5).heard > 0.9);
+    // The seed rules keep no taste (the default policy's is tested below).
+    assert_eq!(transition(&h.o, first, 5), Evidence::default());
     // The repeat window counts it: 5 is held back from the next generated pick.
     assert!(h
         .o
@@ -104,6 +104,16 @@ fn a_chosen_track_is_played_like_a_generated_pick_and_learned_as_a_choice() {
         h.o.feedback(5, 6, 100.0, 100.0),
         Ok(Some(LearnKind::Reinforce))
     );
+}
+
+#[test]
+fn under_the_default_policy_a_choice_is_an_answer_heard_out_for_the_taste() {
+    let h = ring(Options::default(), 6);
+    let first = h.o.play_next().unwrap();
+    let chosen = if first == 3 { 4 } else { 3 };
+    assert_eq!(h.o.play_track(chosen), Ok(true));
+    assert!(transition(&h.o, first, chosen).heard > 0.9);
+    assert_eq!(transition(&h.o, first, chosen).skipped, 0.0);
 }
 
 #[test]

@@ -109,7 +109,9 @@ impl Orchestrator {
                 report.plays += 1;
             }
             state.history = import.last.map(|(h, _)| h);
-            state.taste.finish_bulk();
+            if state.keeps_taste {
+                state.taste.finish_bulk();
+            }
         }
         if report.plays > 0 {
             self.signal_diffs();
@@ -156,7 +158,7 @@ impl Import<'_> {
         }
         state.record_play(p.id);
         let replay = std::mem::replace(&mut state.replay, Replay::Unknown);
-        state.taste.record_bulk(from, p.id, answer(kind), replay);
+        state.record_answer(from, p.id, answer(kind), replay, true);
         self.last = Some((
             HistoryEnd {
                 id: p.id,

@@ -58,11 +58,13 @@ impl Orchestrator {
             lesson_fits(&state.base, &mut build, from, to)?;
             build.reinforce(from, to, 1.0)?;
         }
-        self.inner
-            .state
-            .borrow_mut()
-            .taste
-            .record(from, to, Answer::Heard, Replay::Unknown);
+        self.inner.state.borrow_mut().record_answer(
+            from,
+            to,
+            Answer::Heard,
+            Replay::Unknown,
+            false,
+        );
         self.signal_diffs();
         self.emit(Event::Learn {
             from,
@@ -109,7 +111,7 @@ impl Orchestrator {
             } else {
                 Replay::Unknown
             };
-            state.taste.record(from, to, answer(kind), replay);
+            state.record_answer(from, to, answer(kind), replay, false);
         }
         self.signal_diffs();
         self.emit(Event::Learn { from, to, kind });

@@ -13,10 +13,10 @@ use futures::task::LocalSpawn;
 use super::events::EventHub;
 use super::lifecycle::Lifecycle;
 use super::snapshot::HistoryEnd;
-use super::{Clock, Event, OptionError, Options, Subscription};
+use super::{Clock, Event, OptionError, Options, Policy, Subscription};
 use crate::model::{
-    BaseGraph, Candidate, Pick, PlaybackChain, Recency, Replay, Rng, Rules, RuntimeGraph, Taste,
-    TrackId,
+    Answer, BaseGraph, Candidate, Pick, PlaybackChain, Recency, Replay, Rng, Rules, RuntimeGraph,
+    Taste, TrackId,
 };
 
 /// One build of the runtime graph, shared: whoever holds a build keeps a consistent view of it
@@ -71,8 +71,11 @@ pub(super) struct State {
     pub(super) chain: PlaybackChain,
     pub(super) recency: Recency,
     pub(super) rng: Rng,
-    /// What the listener's answers taught (the adaptive policy's memory; kept under both).
+    /// What the listener's answers taught: the adaptive policy's memory.
     pub(super) taste: Taste,
+    /// Whether plays and answers reach `taste`: only under the adaptive policy, the only one
+    /// that reads it. Under the seed rules it stays as it was made or restored, and is saved so.
+    pub(super) keeps_taste: bool,
     /// How the current track's play relates to its previous one, for the answer to it.
     pub(super) replay: Replay,
     /// Reused by every pick so the hot path allocates nothing.
@@ -93,7 +96,26 @@ impl State {
             None => Replay::First,
             Some(at) => Replay::After(play - at),
         };
-        self.taste.note_play(id, play);
+        if self.keeps_taste {
+            self.taste.note_play(id, play);
+        }
+    }
+
+    /// Records an answer to `to`, played after `from`, in the taste, when it is kept. `bulk`
+    /// for a history import, which refits the replay gaps once at its end.
+    pub(super) fn record_answer(
+        &mut self,
+        from: TrackId,
+        to: TrackId,
+        answer: Answer,
+        replay: Replay,
+        bulk: bool,
+    ) {
+        match (self.keeps_taste, bulk) {
+            (false, _) => {}
+            (true, false) => self.taste.record(from, to, answer, replay),
+            (true, true) => self.taste.record_bulk(from, to, answer, replay),
+        }
     }
 }
 
@@ -132,6 +154,7 @@ impl Orchestrator {
             recency: Recency::new(),
             rng: Rng::new(options.seed),
             taste: Taste::new(options.memory_half_life, options.repeat_window as u64),
+            keeps_taste: options.policy == Policy::Adaptive,
             replay: Replay::Unknown,
             scratch: Vec::new(),
             picks: Vec::new(),

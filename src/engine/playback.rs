@@ -69,7 +69,7 @@ impl Orchestrator {
             if learned {
                 // A choice says the listener wanted this track after that one; how long they
                 // listen is the answer `feedback` gives, with what it says about replay gaps.
-                state.taste.record(from, id, Answer::Heard, Replay::Unknown);
+                state.record_answer(from, id, Answer::Heard, Replay::Unknown, false);
             }
             learned.then_some(from)
         };
