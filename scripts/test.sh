@@ -12,7 +12,7 @@ export CHROMEDRIVER=/usr/bin/chromedriver
 # the long randomized test in an unoptimized build).
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}"
 
-STEPS=13
+STEPS=14
 FROM=1
 if [ "${1:-}" = --from ]; then FROM=${2:?--from needs a step number}; fi
 n=0
@@ -61,6 +61,7 @@ step "cargo fmt --check" cargo fmt --all --check
 step "cargo clippy (native)" cargo clippy --all-targets -- -D warnings
 step "cargo test (native)" cargo test
 step "cargo clippy (wasm32)" cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+step "cargo doc (a broken or private link is an error)" env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --document-private-items
 step "wasm-pack test --node" wasm-pack test --node
 step "wasm-pack test --headless --chrome" wasm_test_chrome
 step "npm run build (release package)" env MEMORY_PLAYER_SETUP_DONE=1 bash scripts/build.sh

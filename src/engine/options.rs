@@ -1,4 +1,4 @@
-//! Every option of the engine, written once: the table in [`options!`] gives each its field,
+//! Every option of the engine, written once: the table in `options!` (below) gives each its field,
 //! type, default, public name, range and doc. The struct, its defaults, the list the binding
 //! reads and writes by name ([`OPTIONS`], [`Options::get`], [`Options::set`]) and the checks
 //! all come from it; `tests/options_table.rs` checks the TypeScript declaration, the README and

@@ -8,8 +8,8 @@ const FLAT_LIMIT: usize = 1024;
 /// is in id order.
 ///
 /// Most rows are short and flat: targets and weights in two parallel vectors (12 bytes an edge,
-/// no padding), read in one sweep. A row that grows past [`FLAT_LIMIT`] (the start row holds one
-/// edge per known track) becomes a [`ChunkedMap`], so that copying it on write, as every
+/// no padding), read in one sweep. A row that grows past `FLAT_LIMIT` (the start row holds one
+/// edge per known track) becomes a chunked map, so that copying it on write, as every
 /// rebuild does for the rows it changes, costs one chunk, not the whole row.
 #[derive(Clone, Debug)]
 pub struct Row(Repr);

@@ -225,7 +225,7 @@ pub(super) fn gather<'t>(
     }
 }
 
-/// [`repeat_window`] for the hot path: bounded by the graph's keys (the tracks and the start
+/// [`repeat_window`](super::repeat_window) for the hot path: bounded by the graph's keys (the tracks and the start
 /// node, one more than the tracks; the same bound to within one play) without a lookup.
 fn window_bound(build: &RuntimeGraph, taste: &Taste) -> u64 {
     taste.window().min(build.base().key_count().max(1) as u64)

@@ -37,7 +37,7 @@ impl Growth {
 /// Every known track has an entry in `rows`, with an empty row when it has no successor, so the
 /// map's keys are also the set of known tracks (one persistent map instead of two).
 ///
-/// Cloning is O(1): rows are shared (`Rc`) and the map is persistent ([`ChunkedMap`]), so a runtime build takes
+/// Cloning is O(1): rows are shared (`Rc`) and the map is persistent (a chunked map), so a runtime build takes
 /// a snapshot of the base for free, and a later change copies only the row it touches. That is
 /// what lets a rebuild cost what changed rather than the size of the graph.
 #[derive(Clone, Debug, Default)]

@@ -256,7 +256,7 @@ impl Taste {
     }
 
     /// Records one answer of a long run of them (a history imported): as [`Taste::record`],
-    /// except that the fit of the replay gaps is refreshed once every [`gaps::BULK_REFIT`]
+    /// except that the fit of the replay gaps is refreshed once every `gaps::BULK_REFIT`
     /// answers about gaps rather than after each (a fit costs more than the rest of a lesson).
     /// [`Taste::finish_bulk`] refits at the end of the run.
     pub fn record_bulk(&mut self, from: TrackId, to: TrackId, answer: Answer, replay: Replay) {

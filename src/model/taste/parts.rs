@@ -25,7 +25,7 @@ pub struct TasteParts {
     pub partly: Vec<TrackId>,
     pub surprise: f64,
     /// The play at which the latest change of taste was noticed (0: none), and the answers
-    /// since to tracks last played before it, by their last answer then ([`Answer::index`]).
+    /// since to tracks last played before it, by their last answer then (`Answer::index`).
     pub changed_at: u64,
     pub stale: [Evidence; 3],
 }
