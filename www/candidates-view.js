@@ -34,7 +34,8 @@ function renderHead(head, ex, current, count, pickable) {
     h("span", { class: "fact", "data-testid": "explain-window", "data-window": ex.repeatWindow },
       "Repeat window ", h("strong", {}, `${ex.repeatWindow} play${ex.repeatWindow === 1 ? "" : "s"}`),
       ex.policy === "adaptive" ? " (learned)" : " (fixed)"),
-    h("span", { class: "fact", "data-testid": "explain-policy", "data-policy": ex.policy }, "Policy ", h("strong", {}, ex.policy)),
+    h("span", { class: "fact", "data-testid": "explain-policy", "data-policy": ex.policy }, "Policy ", h("strong", {}, ex.policy),
+      ex.policy === "seed" ? " (keeps no taste: the answers shown are as they were)" : null),
     h("span", { class: "fact muted", "data-testid": "explain-count" },
       count === 0 ? "No candidates: the engine knows no track yet." : `${pickable} of ${count} candidates can be picked`));
 }

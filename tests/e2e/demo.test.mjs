@@ -205,6 +205,7 @@ test("the demo plays, steers, learns, explains and rebuilds", async (t) => {
     await page.click(tid("options-apply"));
     await page.waitForFunction((sel) => document.querySelector(sel).dataset.policy === "seed", tid("explain-policy"));
     assert.match(await page.textContent(tid("explain-window")), /Repeat window 8 plays \(fixed\)/);
+    assert.match(await page.textContent(tid("explain-policy")), /keeps no taste/);
     assert.match(await page.textContent(tid("resolved-options")), /policyseed/);
     await page.selectOption(tid("opt-policy"), "adaptive");
     await page.click(tid("options-apply"));
