@@ -109,8 +109,8 @@ impl Orchestrator {
                 report.plays += 1;
             }
             state.history = import.last.map(|(h, _)| h);
-            if state.keeps_taste {
-                state.taste.finish_bulk();
+            if let Some(taste) = state.kept_taste() {
+                taste.finish_bulk();
             }
         }
         if report.plays > 0 {
@@ -158,7 +158,9 @@ impl Import<'_> {
         }
         state.record_play(p.id);
         let replay = std::mem::replace(&mut state.replay, Replay::Unknown);
-        state.record_answer(from, p.id, answer(kind), replay, true);
+        if let Some(taste) = state.kept_taste() {
+            taste.record_bulk(from, p.id, answer(kind), replay);
+        }
         self.last = Some((
             HistoryEnd {
                 id: p.id,

@@ -58,13 +58,9 @@ impl Orchestrator {
             lesson_fits(&state.base, &mut build, from, to)?;
             build.reinforce(from, to, 1.0)?;
         }
-        self.inner.state.borrow_mut().record_answer(
-            from,
-            to,
-            Answer::Heard,
-            Replay::Unknown,
-            false,
-        );
+        if let Some(taste) = self.inner.state.borrow_mut().kept_taste() {
+            taste.record(from, to, Answer::Heard, Replay::Unknown);
+        }
         self.signal_diffs();
         self.emit(Event::Learn {
             from,
@@ -111,7 +107,9 @@ impl Orchestrator {
             } else {
                 Replay::Unknown
             };
-            state.record_answer(from, to, answer(kind), replay, false);
+            if let Some(taste) = state.kept_taste() {
+                taste.record(from, to, answer(kind), replay);
+            }
         }
         self.signal_diffs();
         self.emit(Event::Learn { from, to, kind });

@@ -15,8 +15,8 @@ use super::lifecycle::Lifecycle;
 use super::snapshot::HistoryEnd;
 use super::{Clock, Event, OptionError, Options, Policy, Subscription};
 use crate::model::{
-    Answer, BaseGraph, Candidate, Pick, PlaybackChain, Recency, Replay, Rng, Rules, RuntimeGraph,
-    Taste, TrackId,
+    BaseGraph, Candidate, Pick, PlaybackChain, Recency, Replay, Rng, Rules, RuntimeGraph, Taste,
+    TrackId,
 };
 
 /// One build of the runtime graph, shared: whoever holds a build keeps a consistent view of it
@@ -96,26 +96,14 @@ impl State {
             None => Replay::First,
             Some(at) => Replay::After(play - at),
         };
-        if self.keeps_taste {
-            self.taste.note_play(id, play);
+        if let Some(taste) = self.kept_taste() {
+            taste.note_play(id, play);
         }
     }
 
-    /// Records an answer to `to`, played after `from`, in the taste, when it is kept. `bulk`
-    /// for a history import, which refits the replay gaps once at its end.
-    pub(super) fn record_answer(
-        &mut self,
-        from: TrackId,
-        to: TrackId,
-        answer: Answer,
-        replay: Replay,
-        bulk: bool,
-    ) {
-        match (self.keeps_taste, bulk) {
-            (false, _) => {}
-            (true, false) => self.taste.record(from, to, answer, replay),
-            (true, true) => self.taste.record_bulk(from, to, answer, replay),
-        }
+    /// The taste, to record a play or an answer in, when this policy keeps it.
+    pub(super) fn kept_taste(&mut self) -> Option<&mut Taste> {
+        self.keeps_taste.then_some(&mut self.taste)
     }
 }
 

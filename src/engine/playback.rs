@@ -69,7 +69,9 @@ impl Orchestrator {
             if learned {
                 // A choice says the listener wanted this track after that one; how long they
                 // listen is the answer `feedback` gives, with what it says about replay gaps.
-                state.record_answer(from, id, Answer::Heard, Replay::Unknown, false);
+                if let Some(taste) = state.kept_taste() {
+                    taste.record(from, id, Answer::Heard, Replay::Unknown);
+                }
             }
             learned.then_some(from)
         };
