@@ -21,7 +21,9 @@ impl Orchestrator {
             state.recency.forget(id);
         } else if let Some(at) = state.recency.last_played(id) {
             // A playing track stays current: its last play is still known.
-            state.taste.note_play(id, at);
+            if let Some(taste) = state.kept_taste() {
+                taste.note_play(id, at);
+            }
         }
         known
     }

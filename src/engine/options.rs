@@ -37,6 +37,12 @@ impl Policy {
             _ => None,
         }
     }
+
+    /// Whether picks read the listener's taste, and so whether the engine keeps it: the seed
+    /// rules read only the builds.
+    pub fn reads_taste(self) -> bool {
+        self == Policy::Adaptive
+    }
 }
 
 /// What values an option takes.

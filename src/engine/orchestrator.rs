@@ -13,7 +13,7 @@ use futures::task::LocalSpawn;
 use super::events::EventHub;
 use super::lifecycle::Lifecycle;
 use super::snapshot::HistoryEnd;
-use super::{Clock, Event, OptionError, Options, Policy, Subscription};
+use super::{Clock, Event, OptionError, Options, Subscription};
 use crate::model::{
     BaseGraph, Candidate, Pick, PlaybackChain, Recency, Replay, Rng, Rules, RuntimeGraph, Taste,
     TrackId,
@@ -73,8 +73,9 @@ pub(super) struct State {
     pub(super) rng: Rng,
     /// What the listener's answers taught: the adaptive policy's memory.
     pub(super) taste: Taste,
-    /// Whether plays and answers reach `taste`: only under the adaptive policy, the only one
-    /// that reads it. Under the seed rules it stays as it was made or restored, and is saved so.
+    /// Whether plays and answers reach `taste` ([`Policy::reads_taste`](super::Policy::reads_taste)
+    /// of the engine's policy). When not, it stays as it was made or restored (forgetting a
+    /// track still removes it), and is saved so.
     pub(super) keeps_taste: bool,
     /// How the current track's play relates to its previous one, for the answer to it.
     pub(super) replay: Replay,
@@ -142,7 +143,7 @@ impl Orchestrator {
             recency: Recency::new(),
             rng: Rng::new(options.seed),
             taste: Taste::new(options.memory_half_life, options.repeat_window as u64),
-            keeps_taste: options.policy == Policy::Adaptive,
+            keeps_taste: options.policy.reads_taste(),
             replay: Replay::Unknown,
             scratch: Vec::new(),
             picks: Vec::new(),

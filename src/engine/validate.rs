@@ -9,7 +9,6 @@ use super::snapshot::{
     BuildSnapshot, ChainSnapshot, SavedRow, Snapshot, SnapshotError, MAX_QUEUE, TOO_MANY_EDGES,
     TOO_MANY_TRACKS,
 };
-use super::Policy;
 use crate::model::{
     BaseGraph, Learned, PlaybackChain, Recency, Replay, Rng, Row, RowError, RuntimeGraph, Taste,
     TrackId, MAX_EDGES, MAX_TRACKS, MAX_WEIGHT, START,
@@ -111,7 +110,7 @@ impl Snapshot {
             recency,
             rng: Rng::from_state(self.rng_state),
             taste,
-            keeps_taste: self.options.policy == Policy::Adaptive,
+            keeps_taste: self.options.policy.reads_taste(),
             replay: self.replay,
             scratch: Vec::new(),
             picks: Vec::new(),

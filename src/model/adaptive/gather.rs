@@ -206,11 +206,11 @@ pub(super) fn gather<'t>(
     // played either: as many unheard tracks are tried as by uniform draws, and the app's
     // weights choose which. (The listener's own plays are mirrored onto the start row: they
     // do not count.) With equal weights, or none, the draws stay uniform.
+    let unheard = |id: TrackId| taste.track_stored(id).1.is_none();
     for k in 0..SAMPLES {
         let Some(mut id) = build.base().random_track(rng) else {
             continue;
         };
-        let unheard = |id: TrackId| taste.track_stored(id).1.is_none();
         if k % 2 == 1 && unheard(id) {
             if let Some(by_weight) = build.draw_by_start_weight(rng).filter(|w| unheard(*w)) {
                 id = by_weight;
