@@ -296,6 +296,51 @@ fn the_latest_change_of_taste_travels_and_an_older_version_2_snapshot_has_none()
     );
 }
 
+#[wasm_bindgen_test]
+fn learned_affinities_travel_and_an_older_version_2_snapshot_has_none() {
+    let s = session().snapshot().unwrap();
+    let affinity = Array::from(&get(&get(&s, "taste"), "affinity"));
+    // [gain, then per track: id, bias, 8 numbers]; every track answered after another has some.
+    assert_eq!((affinity.length() - 1) % 10, 0);
+    assert!(affinity.length() > 1);
+    let affinity_of = |r: &Orchestrator| {
+        JSON::stringify(&get(&get(&r.snapshot().unwrap(), "taste"), "affinity")).unwrap()
+    };
+    let r = Orchestrator::from_snapshot(through_json(&s), undef()).unwrap();
+    assert_eq!(affinity_of(&r), JSON::stringify(&affinity).unwrap());
+    // A version 2 snapshot made before affinities were learned: none, and the gate shut.
+    let older = through_json(&s);
+    Reflect::delete_property(
+        get(&older, "taste").unchecked_ref::<Object>(),
+        &JsValue::from_str("affinity"),
+    )
+    .unwrap();
+    let r = Orchestrator::from_snapshot(older, undef()).unwrap();
+    assert_eq!(affinity_of(&r), JSON::stringify(&nums(&[0.0])).unwrap());
+    assert_eq!(
+        get(&r.explain_next(undef()).unwrap(), "context").as_f64(),
+        Some(0.0)
+    );
+    assert!(r.play_next().unwrap().is_some());
+    // A track's numbers cut short, and tracks out of order, are refused, naming the part.
+    let short = with(&s, &["taste", "affinity"], nums(&[0.0, 3.0, 0.5]));
+    assert_error(
+        Orchestrator::from_snapshot(short, undef()),
+        "RangeError",
+        "snapshot.taste.affinity",
+    );
+    let mut swapped: Vec<f64> = affinity.iter().map(|v| v.as_f64().unwrap()).collect();
+    if swapped.len() >= 21 {
+        let (a, b) = (swapped[1], swapped[11]);
+        (swapped[1], swapped[11]) = (b, a);
+        assert_error(
+            Orchestrator::from_snapshot(with(&s, &["taste", "affinity"], nums(&swapped)), undef()),
+            "RangeError",
+            "affinity",
+        );
+    }
+}
+
 /// A version 1 snapshot as the previous release wrote it: no taste, no replay, and options
 /// without the adaptive policy's.
 fn as_version_1(v2: &JsValue) -> JsValue {

@@ -2,7 +2,8 @@
 // (the current track's, or the start row), the repeat window's size now, and per candidate the
 // build's edge (base, bonus, penalty, cooldown), what the listener's answers say about the
 // transition and about the track, when it last played, whether the window holds it back, the
-// policy's score and the chance of being picked.
+// policy's score (with the shift its learned affinity after the row's track gives it, while
+// affinities are heeded) and the chance of being picked.
 
 import { h, replace, num, percent } from "./dom.js";
 import { colourOf } from "./catalogue.js";
@@ -11,7 +12,7 @@ import { colourOf } from "./catalogue.js";
 const one = (x) => (Number.isFinite(x) ? x.toFixed(1).replace(/\.0$/, "") : "–");
 
 /**
- * Draws the explanation `ex` ({ policy, row, repeatWindow, candidates }). `current`: the playing
+ * Draws the explanation `ex` ({ policy, row, repeatWindow, context, candidates }). `current`: the playing
  * track (undefined: nothing plays yet).
  */
 export function renderCandidates({ tbody, head }, { ex, catalogue, current }) {
@@ -36,6 +37,11 @@ function renderHead(head, ex, current, count, pickable) {
       ex.policy === "adaptive" ? " (learned)" : " (fixed)"),
     h("span", { class: "fact", "data-testid": "explain-policy", "data-policy": ex.policy }, "Policy ", h("strong", {}, ex.policy),
       ex.policy === "seed" ? " (keeps no taste: the answers shown are as they were)" : null),
+    ex.policy === "adaptive"
+      ? h("span", { class: "fact", "data-testid": "explain-context", "data-context": ex.context,
+          title: "how far picks heed the affinities learned between tracks: only once they predict the listener's answers better than the track and transition answers alone" },
+        "Affinities heeded ", h("strong", {}, percent(ex.context, 0)))
+      : null,
     h("span", { class: "fact muted", "data-testid": "explain-count" },
       count === 0 ? "No candidates: the engine knows no track yet." : `${pickable} of ${count} candidates can be picked`));
 }
@@ -53,11 +59,18 @@ function row(r, track, maxP) {
     h("td", { class: "n ago", "data-ago": r.playsAgo ?? "", "data-held": String(r.recent) },
       r.recent ? h("span", { class: "pill held", title: "played within the repeat window: held back" }, "held") : null,
       h("span", {}, r.playsAgo === undefined ? "never" : r.playsAgo === 0 ? "now" : r.playsAgo)),
-    h("td", { class: "n score", title: "what the policy weighs it by" }, num(r.score)),
+    h("td", { class: "n score", "data-affinity": r.affinity, title: scoreTitle(r) }, num(r.score),
+      r.affinity !== 0 ? h("span", { class: r.affinity > 0 ? "plus" : "minus" }, ` ${r.affinity > 0 ? "↑" : "↓"}`) : null),
     h("td", { class: "p", "data-p": r.probability },
       h("span", { class: "pbar" }, h("span", { style: { width: `${(100 * r.probability) / maxP}%` } })),
       h("span", { class: "pval" }, percent(r.probability, 0))),
   );
+}
+
+/** What the policy weighs a candidate by, and the affinity's part in it. */
+function scoreTitle(r) {
+  if (!r.affinity) return "what the policy weighs it by";
+  return `what the policy weighs it by; its learned affinity after the row's track shifts its mean by ${num(r.affinity)} on the logit scale`;
 }
 
 /** The build's edge from the row: its base weight, then what this build learned on it. */

@@ -216,6 +216,7 @@ fn adaptive_explanation(draw: Draw<'_>, rng: &Rng, limit: usize) -> Explanation 
     let build = draw.build;
     let row = draw.current.unwrap_or(START);
     let window = repeat_window(build, draw.taste);
+    let context = draw.taste.context(row).gate();
     let candidates = explain_adaptive(draw, rng)
         .into_iter()
         .take(limit)
@@ -229,6 +230,7 @@ fn adaptive_explanation(draw: Draw<'_>, rng: &Rng, limit: usize) -> Explanation 
                 cooldown: learned.cooldown,
                 transition: s.transition,
                 track: s.track,
+                affinity: s.affinity,
                 plays_ago: s.plays_ago,
                 recent: s.plays_ago.is_some_and(|ago| ago + 1 < window),
                 score: s.worth,
@@ -239,6 +241,7 @@ fn adaptive_explanation(draw: Draw<'_>, rng: &Rng, limit: usize) -> Explanation 
     Explanation {
         row,
         repeat_window: window,
+        context,
         candidates,
     }
 }

@@ -166,7 +166,7 @@ impl Snapshot {
                 Taste::restore(parts, half_life, window).map_err(|part| SnapshotError {
                     part: "taste",
                     problem: format!(
-                        "{part}: out of order, duplicated, or not finite numbers >= 0"
+                        "{part}: out of order, duplicated, not finite, or a negative weight"
                     ),
                 })?
             }

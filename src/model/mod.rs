@@ -35,7 +35,10 @@ pub use rng::Rng;
 pub use row::{Row, RowError};
 pub use runtime_graph::{EdgeView, Learned, RuntimeGraph};
 pub use selector::{gini, select, Candidate, SelectorConfig};
-pub use taste::{gap_bucket, Answer, Evidence, Replay, Taste, TasteParts, GAP_BOUNDS};
+pub use taste::{
+    gap_bucket, AffinityParts, Answer, Evidence, Replay, Taste, TasteParts, AFFINITY_DIM,
+    GAP_BOUNDS,
+};
 
 /// Sorts `(id, value)` pairs: every sort in the crate goes through this one instantiation, so
 /// the wasm carries one sort (each instantiation of the standard sorts weighs kilobytes).

@@ -136,6 +136,9 @@ pub struct Explained {
     /// The listener's answers to this transition and to this track, decayed to now.
     pub transition: Evidence,
     pub track: Evidence,
+    /// The shift of the track's mean by its learned affinity after the row's track, on the
+    /// logit scale (0 under the seed rules, or while the affinities are not heeded).
+    pub affinity: f64,
     /// Plays since it last played (0: it is playing), `None` when it never played.
     pub plays_ago: Option<u64>,
     /// Held back by the repeat window.
@@ -153,6 +156,9 @@ pub struct Explanation {
     pub row: TrackId,
     /// The repeat window now, in plays.
     pub repeat_window: u64,
+    /// How far picks heed the learned affinities between tracks, from 0 to 1 (0 under the
+    /// seed rules).
+    pub context: f64,
     /// The most likely candidates first, at most the limit asked for.
     pub candidates: Vec<Explained>,
 }
@@ -173,6 +179,7 @@ pub fn explain_next(draw: Draw<'_>, limit: usize) -> Explanation {
         cooldown: e.cooldown,
         transition: taste.transition(row, e.to),
         track: taste.track(e.to),
+        affinity: 0.0,
         plays_ago: plays_ago(e.to),
         recent: recency.is_recent(e.to, window),
         score: e.fined(),
@@ -182,6 +189,7 @@ pub fn explain_next(draw: Draw<'_>, limit: usize) -> Explanation {
     let mut out = Explanation {
         row: current.unwrap_or(START),
         repeat_window: window as u64,
+        context: 0.0,
         candidates: Vec::new(),
     };
     let from = match source(build, current, recency, &mut scratch) {

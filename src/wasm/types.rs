@@ -76,6 +76,8 @@ export interface ExplainedCandidate {
   transition: Evidence;
   /** The listener's answers to this track after any track, decayed to now. */
   track: Evidence;
+  /** The shift of the track's mean by its learned affinity after the row's track, on the logit scale (0 under the seed rules, or while `context` is 0). */
+  affinity: number;
   /** Plays since it last played (0: it is playing); undefined when it never played. */
   playsAgo: number | undefined;
   /** Held back by the repeat window. */
@@ -93,6 +95,8 @@ export interface Explanation {
   row: number;
   /** The repeat window now, in plays (learned under the adaptive policy). */
   repeatWindow: number;
+  /** How far picks heed the learned affinities between tracks, from 0 (not at all: the listener's answers do not depend on the track before in a way they capture) to 1. */
+  context: number;
   /** The most likely first, at most the limit asked for (default 50). */
   candidates: ExplainedCandidate[];
 }

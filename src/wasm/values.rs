@@ -75,6 +75,7 @@ struct ExplainedDef {
     transition: Evidence,
     #[serde(with = "EvidenceDef")]
     track: Evidence,
+    affinity: f64,
     plays_ago: Option<u64>,
     recent: bool,
     score: f64,
@@ -100,6 +101,7 @@ pub(crate) struct ExplanationJs<'a> {
     pub(crate) policy: &'static str,
     pub(crate) row: TrackId,
     pub(crate) repeat_window: u64,
+    pub(crate) context: f64,
     #[serde(serialize_with = "candidates")]
     pub(crate) candidates: &'a [Explained],
 }
@@ -110,6 +112,7 @@ impl<'a> ExplanationJs<'a> {
             policy: policy.name(),
             row: e.row,
             repeat_window: e.repeat_window,
+            context: e.context,
             candidates: &e.candidates,
         }
     }

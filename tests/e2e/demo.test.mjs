@@ -210,6 +210,8 @@ test("the demo plays, steers, learns, explains and rebuilds", async (t) => {
     await page.selectOption(tid("opt-policy"), "adaptive");
     await page.click(tid("options-apply"));
     await page.waitForFunction((sel) => document.querySelector(sel).dataset.policy === "adaptive", tid("explain-policy"));
+    // The default policy says how far it heeds the affinities between tracks (0 % to 100 %).
+    assert.match(await page.textContent(tid("explain-context")), /Affinities heeded \d+%/);
   });
 
   await t.test("Play plays the engine's current track; screenshot", async () => {

@@ -118,11 +118,13 @@ export async function usage(): Promise<void> {
   assertType<Equals<typeof explanation.policy, "adaptive" | "seed">>();
   assertType<Equals<typeof explanation.row, number>>();
   assertType<Equals<typeof explanation.repeatWindow, number>>();
+  assertType<Equals<typeof explanation.context, number>>();
   for (const row of o.explainNext().candidates) {
     assertType<Equals<typeof row.id, number>>();
     assertType<Equals<typeof row.transition.heard, number>>();
     assertType<Equals<typeof row.track.skipped, number>>();
     assertType<Equals<typeof row.playsAgo, number | undefined>>();
+    assertType<Equals<typeof row.affinity, number>>();
     assertType<Equals<typeof row.score, number>>();
     assertType<Equals<typeof row.base, number>>();
     assertType<Equals<typeof row.bonus, number>>();

@@ -161,12 +161,13 @@ impl Gathering<'_> {
 }
 
 /// What [`gather`] found: how many candidates (the first ones in the buffer), how many of
-/// them came from the row (those are first), and the transitions out of the row's track
-/// that have answers (the scoring looks each candidate up in them).
+/// them came from the row (those are first), the transitions out of the row's track that
+/// have answers (the scoring looks each candidate up in them), and the row's track.
 pub(super) struct Gathered<'t> {
     pub(super) len: usize,
     pub(super) row_len: usize,
     pub(super) transitions: &'t [(TrackId, Evidence)],
+    pub(super) from: TrackId,
 }
 
 /// Collects the candidates (with their base weight in the row, 0 off it) into the first
@@ -222,6 +223,7 @@ pub(super) fn gather<'t>(
         len: g.len,
         row_len,
         transitions,
+        from,
     }
 }
 

@@ -3,8 +3,11 @@
 //! Each candidate's worth is the chance the listener hears it out after the current track:
 //! the transition's own answers, with the track's answers (from any previous track) as their
 //! prior, and the track's own prior the listener's answers to first plays (or, for a track not
-//! heard since a change of taste, to such tracks since: [`Priors`](super::taste::Priors)). A sparse row
-//! borrows from the track level; a transition answered often decides by itself. The worth is
+//! heard since a change of taste, to such tracks since: [`Priors`]). A sparse row
+//! borrows from the track level; a transition answered often decides by itself. While the
+//! learned affinities between tracks are heeded, the track level's mean is first shifted by
+//! the candidate's affinity after the current track ([`Context`]): what the answers to other
+//! transitions say of one never answered. The worth is
 //! raised by its uncertainty (optimism: an unheard or long-unheard track gets its chance),
 //! multiplied by how welcome a replay after that many plays is ([`Taste::gap_factor`], the
 //! learned repeat window), and by the row's own preference for the edge (the base graph's
@@ -24,7 +27,9 @@ use gather::{gather, Gathered};
 
 use super::next::most_likely_first;
 use super::num::{at_least, at_most};
-use super::taste::{Answer, Evidence, Taste, TRACK_PRIOR_WEIGHT, TRANSITION_PRIOR_WEIGHT};
+use super::taste::{
+    Answer, Context, Evidence, Priors, Taste, TRACK_PRIOR_WEIGHT, TRANSITION_PRIOR_WEIGHT,
+};
 use super::{Draw, Recency, Rng, RuntimeGraph, TrackId, START};
 
 /// The pick is drawn among this many of the best candidates.
@@ -57,6 +62,9 @@ pub struct Scored {
     pub base: f64,
     pub transition: Evidence,
     pub track: Evidence,
+    /// The shift of its track-level mean by its learned affinity after the row's track (on
+    /// the logit scale; 0 when the affinities are not heeded).
+    pub affinity: f64,
     /// Plays since it last played, `None` when never.
     pub plays_ago: Option<u64>,
     pub worth: f64,
@@ -85,47 +93,78 @@ fn score(
     for c in candidates.get(..row_len).unwrap_or(candidates) {
         row_total += c.base;
     }
-    let priors = taste.priors();
-    let decay = taste.decay();
-    let transitions = gathered.transitions;
-    let plays = recency.plays();
-    let exploration = config.exploration * need_to_explore(taste);
+    let context = taste.context(gathered.from);
+    let scoring = Scoring {
+        taste,
+        priors: taste.priors(),
+        decay: taste.decay(),
+        transitions: gathered.transitions,
+        plays: recency.plays(),
+        exploration: config.exploration * need_to_explore(taste),
+        heeded: context.heeded(),
+        context,
+    };
     for (i, c) in candidates.iter().enumerate() {
-        let track = c.track.scaled(decay);
-        let liked = track.mean(priors.of(c.played, c.last), TRACK_PRIOR_WEIGHT);
-        // With no answers the mean is the track's own (`liked * 2 / 2`, exactly).
-        let (transition, mean) = match answered(transitions, c.id) {
-            Some(e) => {
-                let t = e.scaled(decay);
-                (t, t.mean(liked, TRANSITION_PRIOR_WEIGHT))
-            }
-            None => (Evidence::default(), liked),
-        };
-        let answers = TRACK_PRIOR_WEIGHT + track.weight() + transition.weight();
-        let optimism = exploration * (mean * (1.0 - mean) / (answers + 1.0)).sqrt();
-        // The replay gap if it played next (`None`: never played).
-        let plays_ago = (c.played > 0).then(|| plays + 1 - c.played);
-        let welcome = plays_ago.map_or(1.0, |g| taste.gap_factor(g));
         let share = if i < row_len && row_total > 0.0 {
             c.base / row_total
         } else {
             0.0
         };
+        each(i, scoring.one(c, share));
+    }
+}
+
+/// What scoring a pick's candidates reads once per pick.
+struct Scoring<'a> {
+    taste: &'a Taste,
+    priors: Priors,
+    decay: f64,
+    transitions: &'a [(TrackId, Evidence)],
+    plays: u64,
+    exploration: f64,
+    context: Context<'a>,
+    heeded: bool,
+}
+
+impl Scoring<'_> {
+    /// One candidate, whose edge is `share` of its row's weight (0 off the row).
+    #[inline(always)]
+    fn one(&self, c: &Pick, share: f64) -> Scored {
+        let track = c.track.scaled(self.decay);
+        let liked = track.mean(self.priors.of(c.played, c.last), TRACK_PRIOR_WEIGHT);
+        // Most listeners' gate is shut: one test of a local, no call.
+        let (liked, affinity) = if self.heeded {
+            self.context.apply(liked, c.id)
+        } else {
+            (liked, 0.0)
+        };
+        // With no answers the mean is the track's own (`liked * 2 / 2`, exactly).
+        let (transition, mean) = match answered(self.transitions, c.id) {
+            Some(e) => {
+                let t = e.scaled(self.decay);
+                (t, t.mean(liked, TRANSITION_PRIOR_WEIGHT))
+            }
+            None => (Evidence::default(), liked),
+        };
+        let answers = TRACK_PRIOR_WEIGHT + track.weight() + transition.weight();
+        let optimism = self.exploration * (mean * (1.0 - mean) / (answers + 1.0)).sqrt();
+        // The replay gap if it played next (`None`: never played).
+        let plays_ago = (c.played > 0).then(|| self.plays + 1 - c.played);
+        let welcome = plays_ago.map_or(1.0, |g| self.taste.gap_factor(g));
         let worth = at_least(
             at_most(mean + optimism, 1.0) * welcome * (1.0 + share),
             1e-6,
         );
-        let weight = sharpen(worth);
-        let scored = Scored {
+        Scored {
             id: c.id,
             base: c.base,
             transition,
             track,
+            affinity,
             plays_ago: plays_ago.map(|g| g - 1),
             worth,
-            weight,
-        };
-        each(i, scored);
+            weight: sharpen(worth),
+        }
     }
 }
 
@@ -316,6 +355,7 @@ pub fn explain_adaptive(draw: Draw<'_>, rng: &Rng) -> Vec<(Scored, f64)> {
                     base: 0.0,
                     transition: Evidence::default(),
                     track: taste.track(id),
+                    affinity: 0.0,
                     plays_ago: replay_gap(recency, id).map(|g| g - 1),
                     worth: 0.0,
                     weight: 0.0,

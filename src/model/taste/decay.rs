@@ -4,7 +4,10 @@
 //! (answers halve in weight every `half_life` lessons, within 1 % from a half-life of 25 on,
 //! with no transcendental function in the wasm), and every sum is read divided by the current
 //! factor. Decaying everything so costs nothing per lesson; the factor is folded back into the
-//! sums once it grows large.
+//! sums once it grows large. The taste's side of it (a lesson's tick, the fold over every
+//! stored sum) is here too.
+
+use super::Taste;
 
 /// Once the decay factor passes this, it is folded into the sums. A fold touches every stored
 /// sum (each track and each transition answered), so it is kept rare: with the default
@@ -71,5 +74,35 @@ impl Decay {
             factor,
             ..Self::new(half_life)
         })
+    }
+}
+
+impl Taste {
+    /// One lesson more: older answers weigh less from now on.
+    pub(super) fn tick(&mut self) {
+        self.gaps.tick();
+        if let Some(by) = self.decay.tick() {
+            self.fold(by);
+        }
+    }
+
+    /// Folds the decay factor back into every stored sum.
+    pub(super) fn fold(&mut self, by: f64) {
+        self.scale_items(by);
+        self.first = self.first.scaled(by);
+        self.stale = self.stale.map(|e| e.scaled(by));
+    }
+
+    /// Multiplies every answer about tracks and transitions by `by`.
+    pub(super) fn scale_items(&mut self, by: f64) {
+        for t in self.tracks.values_mut() {
+            t.evidence = t.evidence.scaled(by);
+        }
+        let rows = self.transitions.values_mut().map(|row| &mut row.to);
+        for row in rows.chain([&mut self.from_start]) {
+            for (_, e) in row.iter_mut() {
+                *e = e.scaled(by);
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! sums, `heard` and `skipped`, in the units of forward decay ([`decay`]). The ratio
 //! `heard / (heard + skipped)` does not depend on the reading time.
 
+mod affinity;
 mod change;
 mod decay;
 mod entry;
@@ -17,6 +18,9 @@ mod surprise;
 
 use std::cell::OnceCell;
 
+use affinity::Affinity;
+pub(crate) use affinity::Context;
+pub use affinity::{AffinityParts, DIM as AFFINITY_DIM};
 use decay::Decay;
 use entry::{TrackEntry, TransitionRow};
 pub use evidence::{Answer, Evidence, Replay};
@@ -70,6 +74,8 @@ pub struct Taste {
     /// them: where it finds tracks whose worth the change may have turned (see
     /// [`Taste::draw_stale`]).
     stale_ids: OnceCell<Vec<TrackId>>,
+    /// Which tracks go well after which, beyond the transitions answered.
+    affinity: Affinity,
 }
 
 impl Taste {
@@ -89,6 +95,7 @@ impl Taste {
             changed_at: 0,
             stale: [Evidence::default(); 3],
             stale_ids: OnceCell::new(),
+            affinity: Affinity::default(),
         }
     }
 
@@ -145,19 +152,6 @@ impl Taste {
         self.tracks.is_empty()
     }
 
-    /// Multiplies every answer about tracks and transitions by `by`.
-    fn scale_items(&mut self, by: f64) {
-        for t in self.tracks.values_mut() {
-            t.evidence = t.evidence.scaled(by);
-        }
-        let rows = self.transitions.values_mut().map(|row| &mut row.to);
-        for row in rows.chain([&mut self.from_start]) {
-            for (_, e) in row.iter_mut() {
-                *e = e.scaled(by);
-            }
-        }
-    }
-
     /// The mean answer to a track heard for the first time: the prior of every unheard track.
     pub fn prior_mean(&self) -> f64 {
         self.now(self.first).mean(0.5, 2.0)
@@ -208,6 +202,13 @@ impl Taste {
             .ok()
             .and_then(|at| row.get(at))
             .map_or_else(Evidence::default, |(_, e)| self.now(*e))
+    }
+
+    /// What a pick after `from` needs to shift its candidates by their learned affinity
+    /// (see [`Context`]).
+    #[inline]
+    pub(crate) fn context(&self, from: TrackId) -> Context<'_> {
+        self.affinity.context(from)
     }
 
     /// What a stored sum is multiplied by to read it as of now.
@@ -276,7 +277,8 @@ impl Taste {
     /// to how welcome that gap was thought to be, and the gap in proportion to how much the
     /// track was liked. So a listener who skips a favourite heard five plays ago widens the
     /// window rather than losing the favourite, and a disliked track skipped at any gap says
-    /// little about gaps.
+    /// little about gaps. The answer also teaches the affinity of `to` after `from` (see the
+    /// module `affinity`).
     pub fn record(&mut self, from: TrackId, to: TrackId, answer: Answer, replay: Replay) {
         let v = answer.value();
         let f = self.decay.factor;
@@ -290,6 +292,10 @@ impl Taste {
         };
         if replay != Replay::First {
             self.notice_change(to, v, track_blame);
+        }
+        if from != START && from != to {
+            let expected = self.track(to).mean(self.prior_mean(), TRACK_PRIOR_WEIGHT);
+            self.affinity.learn(from, to, v, expected, track_blame);
         }
         let (heard, skipped) = (v * f, (1.0 - v) * track_blame * f);
         self.change_entry(to, |entry| {
@@ -342,23 +348,9 @@ impl Taste {
         (track_blame, stale)
     }
 
-    /// One lesson more: older answers weigh less from now on.
-    fn tick(&mut self) {
-        self.gaps.tick();
-        if let Some(by) = self.decay.tick() {
-            self.fold(by);
-        }
-    }
-
-    /// Folds the decay factor back into every stored sum.
-    fn fold(&mut self, by: f64) {
-        self.scale_items(by);
-        self.first = self.first.scaled(by);
-        self.stale = self.stale.map(|e| e.scaled(by));
-    }
-
     /// Forgets a track: its answers, and every transition to or from it.
     pub fn forget(&mut self, id: TrackId) {
+        self.affinity.forget(id);
         self.tracks.remove(id);
         self.rings.forget(id);
         self.sync_stale(id);

@@ -1,5 +1,6 @@
 //! A [`Taste`] as plain data, for saving, and back.
 
+use super::affinity::{Affinity, AffinityParts};
 use super::decay::Decay;
 use super::gaps::Gaps;
 use super::rings::Rings;
@@ -28,6 +29,8 @@ pub struct TasteParts {
     /// since to tracks last played before it, by their last answer then (`Answer::index`).
     pub changed_at: u64,
     pub stale: [Evidence; 3],
+    /// The learned affinities between tracks.
+    pub affinity: AffinityParts,
 }
 
 /// Ids in ascending order. They are sorted as `(id, 0)` pairs: the same code that sorts the
@@ -71,6 +74,7 @@ impl Taste {
             surprise: self.surprise.rate(),
             changed_at: self.changed_at,
             stale: self.stale,
+            affinity: self.affinity.parts(),
         }
     }
 
@@ -117,6 +121,7 @@ impl Taste {
         }
         taste.changed_at = parts.changed_at;
         taste.stale = parts.stale;
+        taste.affinity = Affinity::restore(&parts.affinity).ok_or("affinity")?;
         let mut last = None;
         for (from, to, e) in &parts.transitions {
             if *to == 0 || last.is_some_and(|l| l >= (*from, *to)) || !e.is_finite_non_negative() {

@@ -12,14 +12,15 @@
 //!   taste: { lessons, factor, gapDecay, fitDecay, tracks: [id, heard, skipped, last 0 | 1 | 2, ...],
 //!            transitions: [from, to, heard, skipped, ...], gaps: [heard, skipped, ...],
 //!            first: [heard, skipped], heard: [id, ...], partly: [id, ...], surprise,
-//!            change: [at, heard, skipped, heard, skipped, heard, skipped] },
+//!            change: [at, heard, skipped, heard, skipped, heard, skipped],
+//!            affinity: [gain, id, bias, v1, ..., v8, id, bias, ...] },
 //!   replay: -1 (unknown) | 0 (first play) | gap,
 //!   queue: [id, ...], history: [] | [id, start, end] }
 //! ```
 //!
 //! Version 1 (no `taste`, no `replay`) still restores, with nothing learned per track yet.
-//! `queue`, `history` and `taste.change` may be absent (snapshots of version 2 made before
-//! they existed), and `chain.current` `null` (snapshots made before it became `undefined`
+//! `queue`, `history`, `taste.change` and `taste.affinity` may be absent (snapshots of version 2
+//! made before they existed), and `chain.current` `null` (snapshots made before it became `undefined`
 //! when nothing plays).
 
 mod cursor;

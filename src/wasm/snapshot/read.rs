@@ -9,7 +9,9 @@ use super::{FORMAT, MAX_LEARNED};
 use crate::engine::{
     BuildSnapshot, ChainSnapshot, HistoryEnd, Snapshot, MAX_SAFE, SNAPSHOT_VERSION,
 };
-use crate::model::{Answer, Evidence, Learned, Replay, TasteParts, TrackId};
+use crate::model::{
+    AffinityParts, Answer, Evidence, Learned, Replay, TasteParts, TrackId, AFFINITY_DIM,
+};
 use crate::wasm::error::{range_error, type_error};
 use crate::wasm::js::{integer, number, type_name};
 use crate::wasm::options;
@@ -155,7 +157,29 @@ fn taste(value: &JsValue) -> Result<TasteParts, JsValue> {
         surprise: decimal("surprise", "snapshot.taste.surprise")?,
         changed_at,
         stale,
+        affinity: affinity(&t)?,
     })
+}
+
+/// `[gain, id, bias, ...vector, id, bias, ...vector, ...]`: the learned affinities. Absent in
+/// snapshots made before they were learned: none then, and the gate shut.
+fn affinity(t: &JsValue) -> Result<AffinityParts, JsValue> {
+    if field(t, "affinity")?.is_undefined() {
+        return Ok(AffinityParts::default());
+    }
+    let mut c = Cursor::of(t, "affinity", "snapshot.taste.affinity")?;
+    let gain = c.next("a gain")?;
+    let mut tracks = Vec::new();
+    while !c.done() {
+        let id = c.id("a track id", 1.0)?;
+        let bias = c.next("a bias")? as f32;
+        let mut v = [0.0; AFFINITY_DIM];
+        for x in &mut v {
+            *x = c.next("a vector's number")? as f32;
+        }
+        tracks.push((id, bias, v));
+    }
+    Ok(AffinityParts { gain, tracks })
 }
 
 /// `[at, heard, skipped, heard, skipped, heard, skipped]`: the latest change of taste and the

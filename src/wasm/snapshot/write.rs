@@ -112,6 +112,8 @@ struct TasteJs<'a> {
     surprise: f64,
     #[serde(with = "preserve")]
     change: JsValue,
+    #[serde(with = "preserve")]
+    affinity: JsValue,
 }
 
 /// The snapshot as a JS object of the given flavor.
@@ -206,6 +208,11 @@ fn taste(t: &TasteParts, flavor: Flavor) -> TasteJs<'_> {
         .flat_map(|(from, to, e)| [f64::from(*from), f64::from(*to), e.heard, e.skipped])
         .collect();
     let gaps: Vec<f64> = t.gaps.iter().flat_map(|e| [e.heard, e.skipped]).collect();
+    let mut affinity = vec![t.affinity.gain];
+    for (id, bias, v) in &t.affinity.tracks {
+        affinity.extend([f64::from(*id), f64::from(*bias)]);
+        affinity.extend(v.iter().map(|x| f64::from(*x)));
+    }
     TasteJs {
         lessons: t.lessons,
         factor: t.factor,
@@ -227,5 +234,6 @@ fn taste(t: &TasteParts, flavor: Flavor) -> TasteJs<'_> {
             t.stale[2].heard,
             t.stale[2].skipped,
         ]),
+        affinity: flavor.flat(&affinity),
     }
 }
