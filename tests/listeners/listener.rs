@@ -30,6 +30,9 @@ pub(crate) struct Profile {
     pub(crate) change_at: Option<usize>,
     /// Ordered sequences of 5 tracks heard out only in order (and skipped out of order).
     pub(crate) sequences: u32,
+    /// A taste for flow: the moods lie on a circle, and a liked track is heard out only
+    /// after one of its own mood or the next one around (mostly skipped after any other).
+    pub(crate) flow: bool,
     pub(crate) plays: usize,
     pub(crate) loading: Loading,
     pub(crate) seed: u64,
@@ -62,6 +65,11 @@ pub(crate) struct Listener {
     /// Per track: the play index it was last heard at.
     pub(crate) last: Vec<Option<usize>>,
     rng: Rng,
+}
+
+/// A track's mood, spread over the ids by Fibonacci hashing.
+fn mood_of(id: TrackId, moods: u32) -> u32 {
+    (id.wrapping_mul(2_654_435_761) >> 7) % moods
 }
 
 fn draw_affinity(rng: &mut Rng, love: f64, half: f64) -> Affinity {
@@ -114,9 +122,11 @@ impl Listener {
         for id in 1..=p.tracks {
             let a = if p.moods == 0 {
                 draw_affinity(rng, 0.3, 0.2)
+            } else if p.flow {
+                draw_affinity(rng, 0.8, 0.0)
             } else {
                 // Moods 0 and 1 loved, mood 2 half-liked, the rest disliked; 10 % exceptions.
-                let mood = (id.wrapping_mul(2_654_435_761) >> 7) % p.moods;
+                let mood = mood_of(id, p.moods);
                 let rank = (mood + p.moods - shift % p.moods) % p.moods;
                 if rng.next_f64() < 0.1 {
                     draw_affinity(rng, 0.33, 0.33)
@@ -151,6 +161,8 @@ impl Listener {
             } else {
                 (0.03, 0.05)
             }
+        } else if self.jumps_from(id, prev) {
+            (0.03, 0.07)
         } else {
             match self.affinity.get(i) {
                 Some(Affinity::Love) => (0.92, 0.05),
@@ -160,6 +172,17 @@ impl Listener {
         };
         let n = self.profile.noise;
         (heard * (1.0 - n) + n / 3.0, partial * (1.0 - n) + n / 3.0)
+    }
+
+    /// True when a listener with a taste for flow hears `id` after `prev` as a jump: moods
+    /// more than one step apart on the circle.
+    fn jumps_from(&self, id: TrackId, prev: Option<TrackId>) -> bool {
+        let moods = self.profile.moods;
+        let Some(prev) = prev.filter(|_| self.profile.flow && moods > 0) else {
+            return false;
+        };
+        let d = (mood_of(id, moods) + moods - mood_of(prev, moods)) % moods;
+        d.min(moods - d) > 1
     }
 
     /// Listens to `id` (after `prev`) as play number `at`; returns the answer and the seconds heard.

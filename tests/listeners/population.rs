@@ -46,7 +46,7 @@ pub(crate) fn load(o: &Orchestrator, p: &Profile) {
 }
 
 /// The population: varied on purpose in catalogue size, tolerance, noise, change, sequences,
-/// tastes by mood or per track, and how the catalogue is loaded.
+/// tastes by mood, per track or for flow between moods, and how the catalogue is loaded.
 pub(crate) fn population() -> Vec<Profile> {
     let p = |name, tracks, moods, tolerance, plays, loading| Profile {
         name,
@@ -56,6 +56,7 @@ pub(crate) fn population() -> Vec<Profile> {
         noise: 0.0,
         change_at: None,
         sequences: 0,
+        flow: false,
         plays,
         loading,
         seed: std::env::var("LEARNING_SEED")
@@ -161,6 +162,17 @@ pub(crate) fn population() -> Vec<Profile> {
                 6,
                 20,
                 2000,
+                Loading::StartRow,
+            )
+        },
+        Profile {
+            flow: true,
+            ..p(
+                "600 tracks, a taste for flow between 12 moods",
+                600,
+                12,
+                15,
+                2400,
                 Loading::StartRow,
             )
         },
