@@ -188,6 +188,8 @@ export async function usage(): Promise<void> {
   assertType<Equals<typeof saved.version, 1 | 2>>();
   assertType<Equals<typeof saved.queue, number[] | undefined>>();
   assertType<Equals<typeof saved.base, number[]>>();
+  const affinity = saved.taste?.affinity;
+  if (affinity) assertType<Equals<typeof affinity.numbers, number[]>>();
   const restored: Orchestrator = Orchestrator.fromSnapshot(saved, { maxRuntimeDiffs: 10 });
   restored.free();
   const profile: Orchestrator = await Orchestrator.open("listener", { seed: 3, saveDelayMs: 500 });

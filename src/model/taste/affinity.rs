@@ -215,22 +215,28 @@ impl Affinity {
 
     /// Everything learned, ascending by track, for saving.
     pub(super) fn parts(&self) -> AffinityParts {
-        let tracks = sorted(self.table.keys())
-            .filter_map(|id| self.table.get(id))
-            .map(|f| (f.id, f.bias, f.v))
+        let ids: Vec<TrackId> = sorted(self.table.keys()).collect();
+        let factors = ids
+            .iter()
+            .filter_map(|id| self.table.get(*id))
+            .map(|f| (f.bias, f.v))
             .collect();
         AffinityParts {
             gain: self.gain,
-            tracks,
+            ids,
+            factors,
         }
     }
 
-    /// Affinities rebuilt from saved parts; `None` when a number is not finite or the ids are
-    /// not ascending.
+    /// Affinities rebuilt from saved parts; `None` when a number is not finite, the ids are
+    /// not ascending or the two lists differ in length.
     pub(super) fn restore(parts: &AffinityParts) -> Option<Self> {
+        if parts.ids.len() != parts.factors.len() || !parts.gain.is_finite() {
+            return None;
+        }
         let mut table = IdTable::default();
         let mut last = 0;
-        for (id, bias, v) in &parts.tracks {
+        for (id, (bias, v)) in parts.ids.iter().zip(&parts.factors) {
             let finite = bias.is_finite() && v.iter().all(|x| x.is_finite());
             if *id <= last || !finite {
                 return None;
@@ -242,7 +248,7 @@ impl Affinity {
                 v: *v,
             });
         }
-        parts.gain.is_finite().then_some(Self {
+        Some(Self {
             table,
             gain: parts.gain,
         })
@@ -254,8 +260,10 @@ impl Affinity {
 pub struct AffinityParts {
     /// The average cut in squared error per answer (the gate's measure).
     pub gain: f64,
-    /// `(track, bias, vector)`, ascending by track.
-    pub tracks: Vec<(TrackId, f32, [f32; DIM])>,
+    /// The tracks that have numbers, ascending.
+    pub ids: Vec<TrackId>,
+    /// Per track of `ids`, its bias and vector.
+    pub factors: Vec<(f32, [f32; DIM])>,
 }
 
 // Tests only: their unwraps assert on fixed inputs; no caller input reaches them.
@@ -340,7 +348,7 @@ mod tests {
     fn affinities_are_saved_restored_and_forgotten_with_their_track() {
         let mut t = listen(3000, |from, to| genre(from) == genre(to), |_, _| false);
         let parts = t.parts();
-        assert_eq!(parts.affinity.tracks.len(), TRACKS as usize);
+        assert_eq!(parts.affinity.ids.len(), TRACKS as usize);
         let restored = Taste::restore(&parts, 1000.0, 8).unwrap();
         assert_eq!(restored, t);
         assert_eq!(
@@ -348,7 +356,7 @@ mod tests {
             t.context(1).apply(0.5, 2)
         );
         t.forget(2);
-        let ids: Vec<TrackId> = t.parts().affinity.tracks.iter().map(|f| f.0).collect();
+        let ids = t.parts().affinity.ids;
         assert!(!ids.contains(&2) && ids.len() == TRACKS as usize - 1);
         assert_eq!(t.context(1).apply(0.5, 2), (0.5, 0.0));
     }
@@ -357,10 +365,13 @@ mod tests {
     fn malformed_affinities_are_refused_on_restore() {
         let t = listen(500, |from, to| genre(from) == genre(to), |_, _| false);
         let mut parts = t.parts();
-        parts.affinity.tracks.swap(0, 1);
+        parts.affinity.ids.swap(0, 1);
         assert_eq!(Taste::restore(&parts, 1000.0, 8).err(), Some("affinity"));
         let mut parts = t.parts();
-        parts.affinity.tracks[0].2[3] = f32::NAN;
+        parts.affinity.factors[0].1[3] = f32::NAN;
+        assert_eq!(Taste::restore(&parts, 1000.0, 8).err(), Some("affinity"));
+        let mut parts = t.parts();
+        parts.affinity.factors.pop();
         assert_eq!(Taste::restore(&parts, 1000.0, 8).err(), Some("affinity"));
         let mut parts = t.parts();
         parts.affinity.gain = f64::INFINITY;

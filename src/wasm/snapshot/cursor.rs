@@ -1,7 +1,7 @@
 //! Reading the parts of a snapshot object: fields, flat number arrays copied out in one go, and
 //! a cursor over such an array that names the array and the index of anything wrong.
 
-use js_sys::{Array, Float64Array, Reflect};
+use js_sys::{Array, Float32Array, Float64Array, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::MAX_FLAT;
@@ -58,7 +58,8 @@ pub(super) fn id_list(obj: &JsValue, key: &str, path: &str) -> Result<Vec<TrackI
     Ok(out)
 }
 
-/// The numbers of a flat array, `Float64Array` or plain `Array`, at most `max` of them.
+/// The numbers of a flat array, `Float64Array`, `Float32Array` or plain `Array`, at most `max`
+/// of them.
 fn numbers(obj: &JsValue, key: &str, path: &str, max: u32) -> Result<Vec<f64>, JsValue> {
     let too_large =
         || range_error(&[path, " is too large to be a memory-player snapshot"].concat());
@@ -68,6 +69,12 @@ fn numbers(obj: &JsValue, key: &str, path: &str, max: u32) -> Result<Vec<f64>, J
             return Err(too_large());
         }
         return Ok(typed.to_vec());
+    }
+    if let Some(typed) = v.dyn_ref::<Float32Array>() {
+        if typed.length() > max {
+            return Err(too_large());
+        }
+        return Ok(typed.to_vec().into_iter().map(f64::from).collect());
     }
     let Some(array) = v.dyn_ref::<Array>() else {
         return Err(type_error(

@@ -13,7 +13,7 @@
 //!            transitions: [from, to, heard, skipped, ...], gaps: [heard, skipped, ...],
 //!            first: [heard, skipped], heard: [id, ...], partly: [id, ...], surprise,
 //!            change: [at, heard, skipped, heard, skipped, heard, skipped],
-//!            affinity: [gain, id, bias, v1, ..., v8, id, bias, ...] },
+//!            affinity: { gain, ids: [id, ...], numbers: [bias, v1, ..., v8, bias, ...] } },
 //!   replay: -1 (unknown) | 0 (first play) | gap,
 //!   queue: [id, ...], history: [] | [id, start, end] }
 //! ```

@@ -161,25 +161,31 @@ fn taste(value: &JsValue) -> Result<TasteParts, JsValue> {
     })
 }
 
-/// `[gain, id, bias, ...vector, id, bias, ...vector, ...]`: the learned affinities. Absent in
-/// snapshots made before they were learned: none then, and the gate shut.
+/// `{ gain, ids, numbers }`: the learned affinities, `numbers` holding each track's bias and
+/// vector in turn. Absent in snapshots made before they were learned: none then, and the gate
+/// shut.
 fn affinity(t: &JsValue) -> Result<AffinityParts, JsValue> {
     if field(t, "affinity")?.is_undefined() {
         return Ok(AffinityParts::default());
     }
-    let mut c = Cursor::of(t, "affinity", "snapshot.taste.affinity")?;
-    let gain = c.next("a gain")?;
-    let mut tracks = Vec::new();
+    let path = "snapshot.taste.affinity";
+    let a = object_at(t, "affinity", path)?;
+    let ids = id_list(&a, "ids", "snapshot.taste.affinity.ids")?;
+    let mut c = Cursor::of(&a, "numbers", "snapshot.taste.affinity.numbers")?;
+    let mut factors = Vec::with_capacity(ids.len());
     while !c.done() {
-        let id = c.id("a track id", 1.0)?;
         let bias = c.next("a bias")? as f32;
         let mut v = [0.0; AFFINITY_DIM];
         for x in &mut v {
             *x = c.next("a vector's number")? as f32;
         }
-        tracks.push((id, bias, v));
+        factors.push((bias, v));
     }
-    Ok(AffinityParts { gain, tracks })
+    Ok(AffinityParts {
+        gain: number(&field(&a, "gain")?, "snapshot.taste.affinity.gain")?,
+        ids,
+        factors,
+    })
 }
 
 /// `[at, heard, skipped, heard, skipped, heard, skipped]`: the latest change of taste and the

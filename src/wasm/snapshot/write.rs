@@ -2,14 +2,14 @@
 //! objects); the flat arrays are made first, each in one copy out of wasm memory, and passed
 //! through the serializer untouched (`serde_wasm_bindgen::preserve`).
 
-use js_sys::{Array, Float64Array};
+use js_sys::{Array, Float32Array, Float64Array};
 use serde::Serialize;
 use serde_wasm_bindgen::preserve;
 use wasm_bindgen::prelude::*;
 
 use super::FORMAT;
 use crate::engine::{BuildSnapshot, SavedRow, Snapshot, SNAPSHOT_VERSION};
-use crate::model::{Answer, Replay, TasteParts, TrackId};
+use crate::model::{Answer, Replay, TasteParts, TrackId, AFFINITY_DIM};
 use crate::wasm::options::OptionsJs;
 use crate::wasm::values::{self, Chain};
 
@@ -27,6 +27,16 @@ impl Flavor {
     /// A flat array of numbers in this flavor.
     fn flat(self, values: &[f64]) -> JsValue {
         let array = Float64Array::from(values);
+        match self {
+            Flavor::Stored => array.into(),
+            Flavor::Plain => Array::from(&array).into(),
+        }
+    }
+
+    /// A flat array of 32-bit floats in this flavor: half the bytes of [`Flavor::flat`] in a
+    /// store, for numbers that are `f32` in the engine (so stored exactly).
+    fn flat32(self, values: &[f32]) -> JsValue {
+        let array = Float32Array::from(values);
         match self {
             Flavor::Stored => array.into(),
             Flavor::Plain => Array::from(&array).into(),
@@ -112,8 +122,18 @@ struct TasteJs<'a> {
     surprise: f64,
     #[serde(with = "preserve")]
     change: JsValue,
+    affinity: AffinityJs,
+}
+
+/// The learned affinities: `gain`, the track `ids` ascending, and per track its bias and
+/// vector (`numbers`, 32-bit floats).
+#[derive(Serialize)]
+struct AffinityJs {
+    gain: f64,
     #[serde(with = "preserve")]
-    affinity: JsValue,
+    ids: JsValue,
+    #[serde(with = "preserve")]
+    numbers: JsValue,
 }
 
 /// The snapshot as a JS object of the given flavor.
@@ -208,10 +228,11 @@ fn taste(t: &TasteParts, flavor: Flavor) -> TasteJs<'_> {
         .flat_map(|(from, to, e)| [f64::from(*from), f64::from(*to), e.heard, e.skipped])
         .collect();
     let gaps: Vec<f64> = t.gaps.iter().flat_map(|e| [e.heard, e.skipped]).collect();
-    let mut affinity = vec![t.affinity.gain];
-    for (id, bias, v) in &t.affinity.tracks {
-        affinity.extend([f64::from(*id), f64::from(*bias)]);
-        affinity.extend(v.iter().map(|x| f64::from(*x)));
+    let ids: Vec<f64> = t.affinity.ids.iter().map(|id| f64::from(*id)).collect();
+    let mut numbers = Vec::with_capacity(t.affinity.factors.len() * (1 + AFFINITY_DIM));
+    for (bias, v) in &t.affinity.factors {
+        numbers.push(*bias);
+        numbers.extend_from_slice(v);
     }
     TasteJs {
         lessons: t.lessons,
@@ -234,6 +255,10 @@ fn taste(t: &TasteParts, flavor: Flavor) -> TasteJs<'_> {
             t.stale[2].heard,
             t.stale[2].skipped,
         ]),
-        affinity: flavor.flat(&affinity),
+        affinity: AffinityJs {
+            gain: t.affinity.gain,
+            ids: flavor.flat(&ids),
+            numbers: flavor.flat32(&numbers),
+        },
     }
 }
