@@ -293,12 +293,12 @@ impl Taste {
         if replay != Replay::First {
             self.notice_change(to, v, track_blame);
         }
-        if from != START && from != to {
-            let expected = self.track(to).mean(self.prior_mean(), TRACK_PRIOR_WEIGHT);
-            self.affinity.learn(from, to, v, expected, track_blame);
-        }
         let (heard, skipped) = (v * f, (1.0 - v) * track_blame * f);
+        // The track's answers before this one, read in the same lookup as it is updated in:
+        // what the track level expected of it, for the affinities.
+        let mut before = Evidence::default();
         self.change_entry(to, |entry| {
+            before = entry.evidence;
             if fresh {
                 entry.evidence = Evidence::default();
             }
@@ -306,6 +306,10 @@ impl Taste {
             entry.evidence.add(heard, skipped);
             entry.last = answer;
         });
+        if from != START && from != to {
+            let expected = self.now(before).mean(self.prior_mean(), TRACK_PRIOR_WEIGHT);
+            self.affinity.learn(from, to, v, expected, track_blame);
+        }
         self.rings.push(to, answer);
         let row = self.row_mut(from);
         match row.binary_search_by_key(&to, |(t, _)| *t) {
