@@ -376,3 +376,34 @@ fn the_seed_rules_keep_no_taste_and_save_a_restored_one_as_it_was() {
     assert_eq!(bonus(&o, 4, 2), 1.0);
     assert!(o.runtime_graph().borrow().learned_edge(2, 3).is_some());
 }
+
+#[test]
+fn a_taste_for_transitions_is_learned_as_affinities_and_explained() {
+    // Four genres of 30 tracks, the start row only: a track is heard out after one of its own
+    // genre and skipped after any other, which no pair's own answers can tell in time.
+    let h = catalogue(120);
+    let genre = |id: TrackId| (id - 1) / 30;
+    let mut prev = START;
+    for _ in 0..2000 {
+        let id = h.o.play_next().expect("never stalls");
+        let fits = prev == START || genre(prev) == genre(id);
+        h.o.feedback(prev, id, if fits { 100.0 } else { 1.0 }, 100.0)
+            .unwrap();
+        prev = id;
+    }
+    let e = h.o.explain_next(usize::MAX);
+    assert_eq!(e.row, prev);
+    assert!(e.context > 0.0, "the affinities are heeded");
+    // Every candidate's shift is explained, and it points the way of the listener's taste.
+    let (mut near, mut far) = (Vec::new(), Vec::new());
+    for c in &e.candidates {
+        if genre(c.id) == genre(prev) {
+            near.push(c.affinity);
+        } else {
+            far.push(c.affinity);
+        }
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    assert!(!near.is_empty() && !far.is_empty());
+    assert!(mean(&near) > mean(&far), "near {near:?}, far {far:?}");
+}

@@ -49,6 +49,18 @@ fn with(snapshot: &JsValue, path: &[&str], value: JsValue) -> JsValue {
     copy
 }
 
+/// A copy of `snapshot` without the field at `path`, as a snapshot made before it existed.
+fn without(snapshot: &JsValue, path: &[&str]) -> JsValue {
+    let copy = through_json(snapshot);
+    let mut target = copy.clone();
+    for key in &path[..path.len() - 1] {
+        target = get(&target, key);
+    }
+    let key = JsValue::from_str(path[path.len() - 1]);
+    Reflect::delete_property(target.unchecked_ref::<Object>(), &key).unwrap();
+    copy
+}
+
 #[wasm_bindgen_test]
 fn a_json_round_trip_resumes_exactly() {
     let o = session();
@@ -278,12 +290,7 @@ fn the_latest_change_of_taste_travels_and_an_older_version_2_snapshot_has_none()
     let r = Orchestrator::from_snapshot(two, undef()).unwrap();
     assert_eq!(change_of(&r), json(&[9.0, 0.25, 3.0, 0.5, 2.0, 0.5, 2.0]));
     // A version 2 snapshot made before the change was saved: none known.
-    let older = through_json(&s);
-    Reflect::delete_property(
-        get(&older, "taste").unchecked_ref::<Object>(),
-        &JsValue::from_str("change"),
-    )
-    .unwrap();
+    let older = without(&s, &["taste", "change"]);
     let r = Orchestrator::from_snapshot(older, undef()).unwrap();
     assert_eq!(change_of(&r), json(&[0.0; 7]));
     assert!(r.play_next().unwrap().is_some());
@@ -318,12 +325,7 @@ fn learned_affinities_travel_and_an_older_version_2_snapshot_has_none() {
     let r = Orchestrator::from_snapshot(through_json(&s), undef()).unwrap();
     assert_eq!(affinity_of(&r), JSON::stringify(&affinity).unwrap());
     // A version 2 snapshot made before affinities were learned: none, and the gate shut.
-    let older = through_json(&s);
-    Reflect::delete_property(
-        get(&older, "taste").unchecked_ref::<Object>(),
-        &JsValue::from_str("affinity"),
-    )
-    .unwrap();
+    let older = without(&s, &["taste", "affinity"]);
     let r = Orchestrator::from_snapshot(older, undef()).unwrap();
     assert_eq!(affinity_of(&r), r#"{"gain":0,"ids":[],"numbers":[]}"#);
     assert_eq!(

@@ -12,8 +12,8 @@ import { colourOf } from "./catalogue.js";
 const one = (x) => (Number.isFinite(x) ? x.toFixed(1).replace(/\.0$/, "") : "–");
 
 /**
- * Draws the explanation `ex` ({ policy, row, repeatWindow, context, candidates }). `current`: the playing
- * track (undefined: nothing plays yet).
+ * Draws the explanation `ex` ({ policy, row, repeatWindow, context, candidates }). `current`:
+ * the playing track (undefined: nothing plays yet).
  */
 export function renderCandidates({ tbody, head }, { ex, catalogue, current }) {
   const rows = [...ex.candidates].sort((a, b) => b.probability - a.probability || b.score - a.score || a.id - b.id);

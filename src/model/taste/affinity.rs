@@ -16,10 +16,11 @@
 //! ([`Affinity::GAIN_MEMORY`]). A pick shifts its candidates by the affinity only as far as
 //! that average has passed [`Affinity::OPEN_FROM`] (fully from [`Affinity::FULL_AT`]): for a
 //! listener whose answers the track level explains, the shifts fit noise, the average stays
-//! low, and picks are those of the two levels alone. The bias absorbs what the track level misses about a track (a
-//! favourite undervalued by its shrunk mean), which would otherwise pass for an affinity
-//! between favourites (among the out-of-sample listeners it opened the gate for one whose
-//! taste is a chance at each play, and its picks looped). It is learned, never used to pick.
+//! low, and picks are those of the two levels alone. The bias absorbs what the track level
+//! misses about a track (a favourite undervalued by its shrunk mean), which would otherwise
+//! pass for an affinity between favourites (among the out-of-sample listeners it opened the
+//! gate for one whose taste is a chance at each play, and its picks looped). It is learned,
+//! never used to pick.
 
 use super::parts::sorted;
 use crate::model::table::{keyed_by, IdTable};
@@ -28,6 +29,7 @@ use crate::model::TrackId;
 /// The length of each track's vector. Four or sixteen learned more slowly than eight (the
 /// context listener of `bench/blind-listeners.mjs`: late skip 0.30 either way, against 0.26).
 pub const DIM: usize = 8;
+
 /// One track's learned numbers.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(super) struct Factors {
@@ -171,12 +173,12 @@ impl Affinity {
     }
 
     /// The numbers of `id`, started when it has none (`None` for the start node).
-    fn factors(&mut self, id: TrackId) -> Option<Factors> {
+    fn slot(&mut self, id: TrackId) -> Option<&mut Factors> {
         let (slot, fresh) = self.table.upsert(id)?;
         if fresh {
             *slot = start(id);
         }
-        Some(*slot)
+        Some(slot)
     }
 
     /// Learns from the answer `v` to `to` after `from`: `mean` is what the track level
@@ -184,12 +186,12 @@ impl Affinity {
     /// for a first play), which scales every prediction: a replay skipped for coming too soon
     /// says little about the pair. `from` and `to` are two different tracks.
     pub(super) fn learn(&mut self, from: TrackId, to: TrackId, v: f64, mean: f64, welcome: f64) {
-        let (Some(a), Some((b, fresh))) = (self.factors(from), self.table.upsert(to)) else {
+        let Some(a) = self.slot(from).map(|a| *a) else {
             return;
         };
-        if fresh {
-            *b = start(to);
-        }
+        let Some(b) = self.slot(to) else {
+            return;
+        };
         let bias = f64::from(b.bias);
         let with_bias = welcome * shifted(mean, bias);
         let predicted = welcome * shifted(mean, bias + f64::from(dot(&a.v, &b.v)));
@@ -318,8 +320,8 @@ mod tests {
         let t = listen(6000, |from, to| genre(from) == genre(to), judged);
         let context = t.context(1);
         assert_eq!(context.gate(), 1.0);
-        // Track 1 is of genre 0; 101..=120 of genre 3, as none are; neither pair was answered.
-        let (near, far) = (listen_pair_shift(&t, 1, 2), listen_pair_shift(&t, 1, 110));
+        // Tracks 1 and 2 are of genre 0, track 110 of genre 3; the pair 1 -> 110 was held out.
+        let (near, far) = (shift_after(&t, 1, 2), shift_after(&t, 1, 110));
         assert!(near > 0.5 && far < -0.1, "near {near}, far {far}");
         let (liked, _) = context.apply(0.5, 2);
         let (disliked, _) = context.apply(0.5, 110);
@@ -329,7 +331,7 @@ mod tests {
     }
 
     /// The shift of `to` after `from` a pick would apply.
-    fn listen_pair_shift(t: &Taste, from: TrackId, to: TrackId) -> f64 {
+    fn shift_after(t: &Taste, from: TrackId, to: TrackId) -> f64 {
         t.context(from).apply(0.5, to).1
     }
 

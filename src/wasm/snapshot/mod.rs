@@ -19,9 +19,9 @@
 //! ```
 //!
 //! Version 1 (no `taste`, no `replay`) still restores, with nothing learned per track yet.
-//! `queue`, `history`, `taste.change` and `taste.affinity` may be absent (snapshots of version 2
-//! made before they existed), and `chain.current` `null` (snapshots made before it became `undefined`
-//! when nothing plays).
+//! `queue`, `history`, `taste.change` and `taste.affinity` may be absent (snapshots of version
+//! 2 made before they existed), and `chain.current` `null` (snapshots made before it became
+//! `undefined` when nothing plays).
 
 mod cursor;
 mod read;

@@ -168,8 +168,7 @@ fn affinity(t: &JsValue) -> Result<AffinityParts, JsValue> {
     if field(t, "affinity")?.is_undefined() {
         return Ok(AffinityParts::default());
     }
-    let path = "snapshot.taste.affinity";
-    let a = object_at(t, "affinity", path)?;
+    let a = object_at(t, "affinity", "snapshot.taste.affinity")?;
     let ids = id_list(&a, "ids", "snapshot.taste.affinity.ids")?;
     let mut c = Cursor::of(&a, "numbers", "snapshot.taste.affinity.numbers")?;
     let mut factors = Vec::with_capacity(ids.len());
