@@ -59,7 +59,8 @@ fn main() {
         tally.sum += a.late_skip;
         tally.half_ok &= a.late_skip <= shuffle.late_skip / 2.0;
         tally.stalls += a.stalls;
-        let recovered = recovery_cell(p, a, &mut tally);
+        let recovered =
+            recoveries(p).map_or_else(String::new, |plays| recovery_cell(p, a, &plays, &mut tally));
         print_diagnostics(p, a);
         println!(
             "| {} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {} |",
@@ -109,13 +110,10 @@ fn json_row(json: &mut String, p: &listeners::Profile, s: &[Session], more: bool
     );
 }
 
-/// Runs a listener with a change of taste over [`RECOVERY_SEEDS`] and judges the recovery
-/// target on the median (the lower of the middle two) of those sessions' recoveries, noted in
-/// `tally`; returns the table's cell, the seed-7 session's recovery (empty without a change).
-fn recovery_cell(p: &listeners::Profile, a: &Session, tally: &mut Tally) -> String {
-    if p.change_at.is_none() {
-        return String::new();
-    }
+/// The plays a listener with a change of taste took to recover in each session of
+/// [`RECOVERY_SEEDS`], fewest first (`usize::MAX`: never); `None` without a change.
+fn recoveries(p: &listeners::Profile) -> Option<Vec<usize>> {
+    p.change_at?;
     let mut plays: Vec<usize> = RECOVERY_SEEDS
         .map(|seed| {
             let seeded = listeners::Profile { seed, ..p.clone() };
@@ -124,8 +122,20 @@ fn recovery_cell(p: &listeners::Profile, a: &Session, tally: &mut Tally) -> Stri
         })
         .collect();
     plays.sort_unstable();
+    Some(plays)
+}
+
+/// Judges the recovery target on the median (the lower of the middle two) of the sessions'
+/// recoveries `plays` (sorted), noted in `tally`; returns the table's cell, the seed-7
+/// session's recovery.
+fn recovery_cell(
+    p: &listeners::Profile,
+    a: &Session,
+    plays: &[usize],
+    tally: &mut Tally,
+) -> String {
     let median = plays
-        .get((plays.len() - 1) / 2)
+        .get(plays.len().saturating_sub(1) / 2)
         .copied()
         .unwrap_or(usize::MAX);
     let within = plays.iter().filter(|k| **k <= 300).count();
