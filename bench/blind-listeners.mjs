@@ -12,11 +12,14 @@
 //
 //   node bench/blind-listeners.mjs     # every listener, seeds 1-5 (expects `bash scripts/build.sh`)
 //   options: --seeds=5 --only=needle --out=bench/blind-results.json
+//            --against=earlier.json (each row against an earlier run, paired by seed: see
+//            bench/blind/compare.mjs; to judge a change, 30 seeds on each side)
 
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { compare } from "./blind/compare.mjs";
 import { LISTENERS } from "./blind/listeners.mjs";
 import { PICKERS, session } from "./blind/session.mjs";
 
@@ -28,6 +31,7 @@ const opt = (name, dflt) => {
 const SEEDS = Number(opt("seeds", "5"));
 const ONLY = opt("only", "");
 const OUT = opt("out", join(here, "blind-results.json"));
+const AGAINST = opt("against", "");
 
 const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
@@ -110,3 +114,7 @@ const seconds = ((performance.now() - started) / 1000).toFixed(0);
 console.log(`\nmean adaptive late skip ${f(meanAdaptive)}; flagged ${flagged} of ${rows.length}; stalls ${stalls}; ${seconds} s`);
 const results = { date: new Date().toISOString(), seeds: SEEDS, meanAdaptive, stalls, rows };
 writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+if (AGAINST) {
+  console.log(`\nagainst ${AGAINST}, paired by seed (difference ± its standard error):`);
+  for (const line of compare(JSON.parse(readFileSync(AGAINST, "utf8")), results)) console.log(line);
+}

@@ -1,0 +1,48 @@
+// A change of the policy judged against an earlier run of the blind listeners, seed by seed.
+//
+// One session's late skip rate moves by 0.01 to 0.13 from one seed to the next, and any change
+// of the policy changes its generator's stream, so two runs' means differ by a few hundredths
+// even for a change that does nothing. Paired by seed (the same hidden tastes on both sides),
+// the differences are what the change did plus that stream noise; their standard error says
+// how far to believe a row's move.
+
+const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/** The standard error of the mean of `xs` (0 with fewer than two). */
+function standardError(xs) {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1) / xs.length);
+}
+
+/**
+ * The rows of `now` against the same listeners of `before` (both `blind-results.json`
+ * shapes), over the seeds both ran: per row the two means, the mean paired difference and its
+ * standard error, and a verdict when the difference is over twice that; then the same for the
+ * mean over the rows. Lines of text, for the console.
+ */
+export function compare(before, now) {
+  const lines = [];
+  const seedDiffs = [];
+  for (const row of now.rows) {
+    const old = before.rows.find((r) => r.listener === row.listener);
+    if (!old) continue;
+    const n = Math.min(old.adaptiveBySeed.length, row.adaptiveBySeed.length);
+    const a = old.adaptiveBySeed.slice(0, n);
+    const b = row.adaptiveBySeed.slice(0, n);
+    const d = b.map((x, i) => x - a[i]);
+    d.forEach((x, i) => (seedDiffs[i] = (seedDiffs[i] ?? []).concat(x)));
+    lines.push(verdict(row.listener, mean(a), mean(b), d));
+  }
+  const perSeed = seedDiffs.filter((xs) => xs.length === lines.length).map(mean);
+  if (perSeed.length > 0) lines.push(verdict("mean over the rows", NaN, NaN, perSeed));
+  return lines;
+}
+
+function verdict(name, a, b, diffs) {
+  const d = mean(diffs);
+  const se = standardError(diffs);
+  const word = se > 0 && Math.abs(d) > 2 * se ? (d < 0 ? "  fewer skips" : "  more skips") : "";
+  const means = Number.isNaN(a) ? "" : `${a.toFixed(3)} -> ${b.toFixed(3)}, `;
+  return `${name}: ${means}${d >= 0 ? "+" : ""}${d.toFixed(3)} ± ${se.toFixed(3)} (${diffs.length} seeds)${word}`;
+}
