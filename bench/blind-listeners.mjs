@@ -19,7 +19,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { compare } from "./blind/compare.mjs";
+import { compare, mean } from "./blind/compare.mjs";
 import { LISTENERS } from "./blind/listeners.mjs";
 import { PICKERS, session } from "./blind/session.mjs";
 
@@ -32,8 +32,6 @@ const SEEDS = Number(opt("seeds", "5"));
 const ONLY = opt("only", "");
 const OUT = opt("out", join(here, "blind-results.json"));
 const AGAINST = opt("against", "");
-
-const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 /** Why a row is flagged: the targets the learning benchmark holds the tuned population to. */
 function flags(row) {

@@ -6,7 +6,8 @@
 // the differences are what the change did plus that stream noise; their standard error says
 // how far to believe a row's move.
 
-const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
+/** The mean of `xs`. */
+export const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 /** The standard error of the mean of `xs` (0 with fewer than two). */
 function standardError(xs) {
@@ -19,11 +20,11 @@ function standardError(xs) {
  * The rows of `now` against the same listeners of `before` (both `blind-results.json`
  * shapes), over the seeds both ran: per row the two means, the mean paired difference and its
  * standard error, and a verdict when the difference is over twice that; then the same for the
- * mean over the rows. Lines of text, for the console.
+ * mean over the rows, over the seeds every compared row ran. Lines of text, for the console.
  */
 export function compare(before, now) {
   const lines = [];
-  const seedDiffs = [];
+  const rows = []; // each compared row's differences, seed by seed
   for (const row of now.rows) {
     const old = before.rows.find((r) => r.listener === row.listener);
     if (!old) continue;
@@ -31,18 +32,22 @@ export function compare(before, now) {
     const a = old.adaptiveBySeed.slice(0, n);
     const b = row.adaptiveBySeed.slice(0, n);
     const d = b.map((x, i) => x - a[i]);
-    d.forEach((x, i) => (seedDiffs[i] = (seedDiffs[i] ?? []).concat(x)));
-    lines.push(verdict(row.listener, mean(a), mean(b), d));
+    rows.push(d);
+    const means = n > 0 ? `${mean(a).toFixed(3)} -> ${mean(b).toFixed(3)}, ` : "";
+    lines.push(verdict(`${row.listener}: ${means}`, d));
   }
-  const perSeed = seedDiffs.filter((xs) => xs.length === lines.length).map(mean);
-  if (perSeed.length > 0) lines.push(verdict("mean over the rows", NaN, NaN, perSeed));
+  const seeds = Math.min(...rows.map((d) => d.length));
+  if (rows.length > 0 && seeds > 0) {
+    const perSeed = Array.from({ length: seeds }, (_, i) => mean(rows.map((d) => d[i])));
+    lines.push(verdict("mean over the rows: ", perSeed));
+  }
   return lines;
 }
 
-function verdict(name, a, b, diffs) {
+/** `label` then the mean of `diffs` ± its standard error, and a verdict past twice that. */
+function verdict(label, diffs) {
   const d = mean(diffs);
   const se = standardError(diffs);
   const word = se > 0 && Math.abs(d) > 2 * se ? (d < 0 ? "  fewer skips" : "  more skips") : "";
-  const means = Number.isNaN(a) ? "" : `${a.toFixed(3)} -> ${b.toFixed(3)}, `;
-  return `${name}: ${means}${d >= 0 ? "+" : ""}${d.toFixed(3)} ± ${se.toFixed(3)} (${diffs.length} seeds)${word}`;
+  return `${label}${d >= 0 ? "+" : ""}${d.toFixed(3)} ± ${se.toFixed(3)} (${diffs.length} seeds)${word}`;
 }
