@@ -407,3 +407,67 @@ fn a_taste_for_transitions_is_learned_as_affinities_and_explained() {
     assert!(!near.is_empty() && !far.is_empty());
     assert!(mean(&near) > mean(&far), "near {near:?}, far {far:?}");
 }
+
+#[test]
+fn each_pick_draws_among_the_best_five_or_three_as_explained() {
+    // Three genres of 20 tracks; a track is heard out after one of its own genre only.
+    let h = catalogue(60);
+    let genre = |id: TrackId| (id - 1) / 20;
+    let (mut prev, mut ways) = (START, [0; 2]);
+    for _ in 0..800 {
+        let e = h.o.explain_next(usize::MAX);
+        let drawn = e.drawn;
+        assert!(drawn == 5 || drawn == 3, "drawn {drawn}");
+        ways[usize::from(drawn == 3)] += 1;
+        let likely = e.candidates.iter().filter(|c| c.probability > 0.0).count();
+        assert!(
+            likely <= drawn,
+            "{likely} candidates can play, drawn among {drawn}"
+        );
+        let id = h.o.play_next().expect("never stalls");
+        // The explanation replayed the pick's own draws, its way included.
+        assert!(chance(&e.candidates, id) > 0.0, "{id} had no chance");
+        let fits = prev == START || genre(prev) == genre(id);
+        h.o.feedback(prev, id, if fits { 100.0 } else { 1.0 }, 100.0)
+            .unwrap();
+        prev = id;
+    }
+    assert!(ways.iter().all(|n| *n > 40), "wide, narrow: {ways:?}");
+}
+
+#[test]
+fn only_the_answer_to_a_generated_pick_teaches_how_to_draw() {
+    let h = catalogue(10);
+    let answers = |o: &Orchestrator| {
+        let [wide, narrow] = o.snapshot().taste.unwrap().breadths;
+        wide.weight() + narrow.weight()
+    };
+    let first = h.o.play_next().unwrap();
+    assert!(h.o.snapshot().drawn.is_some());
+    heard(&h.o, START, first);
+    assert_eq!(answers(&h.o), 1.0);
+    // A second answer to the same play says nothing more about how it was drawn.
+    skipped(&h.o, START, first);
+    assert_eq!(answers(&h.o), 1.0);
+
+    // The listener's own pick, and its answer, were not drawn.
+    let chosen = if first == 3 { 4 } else { 3 };
+    h.o.play_track(chosen).unwrap();
+    assert_eq!(h.o.snapshot().drawn, None);
+    heard(&h.o, first, chosen);
+    assert_eq!(answers(&h.o), 1.0);
+
+    // An answer about another transition than the one playing is not the pick's answer; the
+    // pick's own is, after a save and restore too.
+    let next = h.o.play_next().unwrap();
+    heard(&h.o, first, chosen);
+    assert_eq!(answers(&h.o), 1.0);
+    let r = Orchestrator::restore(
+        &h.o.snapshot(),
+        LocalPool::new().spawner(),
+        ManualClock::new(0.0),
+    )
+    .unwrap();
+    skipped(&r, chosen, next);
+    assert!((answers(&r) - 1.99).abs() < 1e-12, "{}", answers(&r));
+}

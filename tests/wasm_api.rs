@@ -229,6 +229,14 @@ fn explain_next_lists_candidates_with_their_chances() {
     }
     assert!(saw_penalty, "the skip shows as penalty 2 and cooldown 3");
     assert!((total - 1.0).abs() < 1e-9);
+    // The pick draws among the best five or three: no more candidates than that can play.
+    let drawn = get(&explanation, "drawn").as_f64().unwrap();
+    assert!(drawn == 5.0 || drawn == 3.0, "drawn {drawn}");
+    let can_play = explained
+        .iter()
+        .filter(|e| get(e, "probability").as_f64() > Some(0.0))
+        .count();
+    assert!(can_play as f64 <= drawn, "{can_play} can play");
     let limited = o.explain_next(n(1.0)).unwrap();
     assert_eq!(Array::from(&get(&limited, "candidates")).length(), 1);
     assert_error(o.explain_next(n(-1.0)), "RangeError", "limit");
@@ -252,6 +260,8 @@ fn the_seed_policy_explains_its_rows_every_edge() {
     assert_eq!(get(&explanation, "policy").as_string().unwrap(), "seed");
     assert_eq!(get(&explanation, "row").as_f64(), Some(f64::from(first)));
     assert_eq!(get(&explanation, "repeatWindow").as_f64(), Some(8.0));
+    // The seed rules draw by their own switch, not among the best few.
+    assert_eq!(get(&explanation, "drawn").as_f64(), Some(0.0));
     // The ring's two edges out of the current track.
     assert_eq!(Array::from(&get(&explanation, "candidates")).length(), 2);
     assert_error(

@@ -363,6 +363,66 @@ fn learned_affinities_travel_and_an_older_version_2_snapshot_has_none() {
     );
 }
 
+#[wasm_bindgen_test]
+fn how_picks_draw_travels_and_an_older_version_2_snapshot_draws_wide() {
+    let o = session();
+    // After `play_back`, the forward step is not drawn; the pick after it is.
+    o.play_next().unwrap();
+    assert_eq!(get(&o.snapshot().unwrap(), "drawn").as_f64(), Some(0.0));
+    let prev = f64::from(o.play_next().unwrap().unwrap());
+    let s = o.snapshot().unwrap();
+    let drawn = get(&s, "drawn").as_f64().unwrap();
+    assert!(drawn == 5.0 || drawn == 3.0, "drawn {drawn}");
+    let draws: Vec<f64> = Array::from(&get(&get(&s, "taste"), "draws"))
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    // The session answered 15 generated picks, each way's answers fading.
+    assert_eq!(draws.len(), 4);
+    assert!(draws.iter().all(|x| *x >= 0.0) && draws.iter().sum::<f64>() > 10.0);
+    let draws_of = |r: &Orchestrator| {
+        JSON::stringify(&get(&get(&r.snapshot().unwrap(), "taste"), "draws")).unwrap()
+    };
+    // Restored from JSON, the answer to the pick playing teaches the same way as it does live.
+    let r = Orchestrator::from_snapshot(through_json(&s), undef()).unwrap();
+    for e in [&o, &r] {
+        let current = get(&e.playback_chain().unwrap(), "current");
+        e.feedback(n(prev), current, n(1.0), n(200.0)).unwrap();
+    }
+    assert_eq!(draws_of(&r), draws_of(&o));
+    assert_ne!(
+        draws_of(&r),
+        JSON::stringify(&get(&get(&s, "taste"), "draws")).unwrap()
+    );
+    // A version 2 snapshot made before picks chose how to draw: no answers, nothing playing
+    // drawn, and picks go on.
+    let older = without(&without(&s, &["taste", "draws"]), &["drawn"]);
+    let r = Orchestrator::from_snapshot(older, undef()).unwrap();
+    assert_eq!(draws_of(&r), JSON::stringify(&nums(&[0.0; 4])).unwrap());
+    assert_eq!(get(&r.snapshot().unwrap(), "drawn").as_f64(), Some(0.0));
+    assert!(r.play_next().unwrap().is_some());
+    // Malformed ones are refused, naming the part.
+    for (bad, error, part) in [
+        (nums(&[1.0, -1.0, 0.0, 0.0]), "RangeError", "draws"),
+        (nums(&[1.0, 1.0, 0.0]), "RangeError", "snapshot.taste.draws"),
+        (nums(&[500.0, 1.0, 0.0, 0.0]), "RangeError", "draws"),
+    ] {
+        let s = with(&s, &["taste", "draws"], bad);
+        assert_error(Orchestrator::from_snapshot(s, undef()), error, part);
+    }
+    for (bad, error) in [
+        (n(4.0), "RangeError"),
+        (JsValue::from_str("5"), "TypeError"),
+    ] {
+        let s = with(&s, &["drawn"], bad);
+        assert_error(
+            Orchestrator::from_snapshot(s, undef()),
+            error,
+            "snapshot.drawn",
+        );
+    }
+}
+
 /// A version 1 snapshot as the previous release wrote it: no taste, no replay, and options
 /// without the adaptive policy's.
 fn as_version_1(v2: &JsValue) -> JsValue {

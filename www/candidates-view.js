@@ -3,7 +3,8 @@
 // build's edge (base, bonus, penalty, cooldown), what the listener's answers say about the
 // transition and about the track, when it last played, whether the window holds it back, the
 // policy's score (with the shift its learned affinity after the row's track gives it, while
-// affinities are heeded) and the chance of being picked.
+// affinities are heeded) and the chance of being picked; and how many of the best candidates
+// the pick is drawn among.
 
 import { h, replace, num, percent } from "./dom.js";
 import { colourOf } from "./catalogue.js";
@@ -12,7 +13,7 @@ import { colourOf } from "./catalogue.js";
 const one = (x) => (Number.isFinite(x) ? x.toFixed(1).replace(/\.0$/, "") : "–");
 
 /**
- * Draws the explanation `ex` ({ policy, row, repeatWindow, context, candidates }). `current`:
+ * Draws the explanation `ex` ({ policy, row, repeatWindow, context, drawn, candidates }). `current`:
  * the playing track (undefined: nothing plays yet).
  */
 export function renderCandidates({ tbody, head }, { ex, catalogue, current }) {
@@ -41,6 +42,11 @@ function renderHead(head, ex, current, count, pickable) {
       ? h("span", { class: "fact", "data-testid": "explain-context", "data-context": ex.context,
           title: "how far picks heed the affinities learned between tracks: only once they predict the listener's answers better than the track and transition answers alone" },
         "Affinities heeded ", h("strong", {}, percent(ex.context, 0)))
+      : null,
+    ex.drawn > 0
+      ? h("span", { class: "fact", "data-testid": "explain-drawn", "data-drawn": ex.drawn,
+          title: "the pick is drawn among the best 5 candidates, or the best 3 while picks drawn so were heard out more (and one pick in 10 either way, to keep measuring both)" },
+        "Drawn among the best ", h("strong", {}, ex.drawn))
       : null,
     h("span", { class: "fact muted", "data-testid": "explain-count" },
       count === 0 ? "No candidates: the engine knows no track yet." : `${pickable} of ${count} candidates can be picked`));

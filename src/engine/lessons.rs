@@ -102,13 +102,19 @@ impl Orchestrator {
             drop(build);
             // Only the answer to the track playing knows when it played before; a second
             // answer to the same play teaches nothing more about gaps.
-            let replay = if state.chain.current() == Some(to) {
-                std::mem::replace(&mut state.replay, Replay::Unknown)
+            let (replay, drawn) = if state.chain.current() == Some(to) {
+                (
+                    std::mem::replace(&mut state.replay, Replay::Unknown),
+                    state.drawn.take(),
+                )
             } else {
-                Replay::Unknown
+                (Replay::Unknown, None)
             };
             if let Some(taste) = state.kept_taste() {
                 taste.record(from, to, answer(kind), replay);
+                if let Some(way) = drawn {
+                    taste.answer_breadth(way, answer(kind));
+                }
             }
         }
         self.signal_diffs();

@@ -15,8 +15,8 @@ use super::lifecycle::Lifecycle;
 use super::snapshot::HistoryEnd;
 use super::{Clock, Event, OptionError, Options, Subscription};
 use crate::model::{
-    BaseGraph, Candidate, Pick, PlaybackChain, Recency, Replay, Rng, Rules, RuntimeGraph, Taste,
-    TrackId,
+    BaseGraph, Breadth, Candidate, Pick, PlaybackChain, Recency, Replay, Rng, Rules, RuntimeGraph,
+    Taste, TrackId,
 };
 
 /// One build of the runtime graph, shared: whoever holds a build keeps a consistent view of it
@@ -79,6 +79,9 @@ pub(super) struct State {
     pub(super) keeps_taste: bool,
     /// How the current track's play relates to its previous one, for the answer to it.
     pub(super) replay: Replay,
+    /// How the current track was drawn, when it is a generated pick of the adaptive policy:
+    /// the answer to it is also an answer about that way of drawing.
+    pub(super) drawn: Option<Breadth>,
     /// Reused by every pick so the hot path allocates nothing.
     pub(super) scratch: Vec<Candidate>,
     pub(super) picks: Vec<Pick>,
@@ -97,6 +100,7 @@ impl State {
             None => Replay::First,
             Some(at) => Replay::After(play - at),
         };
+        self.drawn = None;
         if let Some(taste) = self.kept_taste() {
             taste.note_play(id, play);
         }
@@ -145,6 +149,7 @@ impl Orchestrator {
             taste: Taste::new(options.memory_half_life, options.repeat_window as u64),
             keeps_taste: options.policy.reads_taste(),
             replay: Replay::Unknown,
+            drawn: None,
             scratch: Vec::new(),
             picks: Vec::new(),
             queue: VecDeque::new(),

@@ -76,6 +76,7 @@ impl Orchestrator {
             pending_cooldown_steps: self.inner.pending_steps.get(),
             taste: Some(state.taste.parts()),
             replay: state.replay,
+            drawn: state.drawn,
             queue: state.queue.iter().copied().collect(),
             history: state.history,
         }

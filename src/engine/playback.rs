@@ -6,8 +6,8 @@ use super::orchestrator::State;
 use super::{EngineError, Event, LearnKind, Orchestrator, PlaySource, Policy, MAX_QUEUE};
 use crate::model::{
     check_target, choose_adaptive, choose_next, explain_adaptive, explain_next, repeat_window,
-    sort_pairs, Answer, Draw, Explained, Explanation, ModelError, PlaybackChain, Replay, Rng,
-    TrackId, START,
+    sort_pairs, Answer, Breadth, Draw, Explained, Explanation, ModelError, PlaybackChain, Replay,
+    Rng, TrackId, START,
 };
 
 impl Orchestrator {
@@ -28,9 +28,10 @@ impl Orchestrator {
                 state.record_play(id);
                 (id, PlaySource::Queue)
             } else {
-                let id = self.generate(state)?;
+                let (id, drawn) = self.generate(state)?;
                 state.chain.next(id);
                 state.record_play(id);
+                state.drawn = drawn;
                 (id, PlaySource::Generated)
             }
         };
@@ -175,9 +176,9 @@ impl Orchestrator {
         }
     }
 
-    /// A generated pick by the engine's policy from the current track; `None` only when no
-    /// track is known.
-    fn generate(&self, state: &mut State) -> Option<TrackId> {
+    /// A generated pick by the engine's policy from the current track, with how the adaptive
+    /// policy drew it; `None` only when no track is known.
+    fn generate(&self, state: &mut State) -> Option<(TrackId, Option<Breadth>)> {
         // Field by field: the pick reads the chain, the plays and the taste while it advances
         // the generator and fills a buffer.
         let State {
@@ -199,7 +200,7 @@ impl Orchestrator {
             rules: &self.inner.rules,
         };
         match self.inner.options.policy {
-            Policy::Seed => choose_next(draw, rng, scratch),
+            Policy::Seed => choose_next(draw, rng, scratch).map(|id| (id, None)),
             Policy::Adaptive => choose_adaptive(draw, rng, picks),
         }
     }
@@ -217,7 +218,8 @@ fn adaptive_explanation(draw: Draw<'_>, rng: &Rng, limit: usize) -> Explanation 
     let row = draw.current.unwrap_or(START);
     let window = repeat_window(build, draw.taste);
     let context = draw.taste.context(row).gate();
-    let candidates = explain_adaptive(draw, rng)
+    let (candidates, way) = explain_adaptive(draw, rng);
+    let candidates = candidates
         .into_iter()
         .take(limit)
         .map(|(s, probability)| {
@@ -242,6 +244,7 @@ fn adaptive_explanation(draw: Draw<'_>, rng: &Rng, limit: usize) -> Explanation 
         row,
         repeat_window: window,
         context,
+        drawn: way.map_or(0, Breadth::drawn),
         candidates,
     }
 }

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::Options;
-use crate::model::{Learned, Replay, TasteParts, TrackId};
+use crate::model::{Breadth, Learned, Replay, TasteParts, TrackId};
 
 /// The snapshot format this version writes. Version 1 (before the adaptive policy: no
 /// `taste`) still restores, with nothing learned at the track level yet.
@@ -39,6 +39,8 @@ pub struct Snapshot {
     pub taste: Option<TasteParts>,
     /// How the current track's play relates to its previous play.
     pub replay: Replay,
+    /// How the current track was drawn, when it is a generated pick of the adaptive policy.
+    pub drawn: Option<Breadth>,
     /// The listener's queue, next first.
     pub queue: Vec<TrackId>,
     /// The last play `learn_history` learned: its track and when it ended (ms since the

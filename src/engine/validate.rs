@@ -112,6 +112,7 @@ impl Snapshot {
             taste,
             keeps_taste: self.options.policy.reads_taste(),
             replay: self.replay,
+            drawn: self.drawn,
             scratch: Vec::new(),
             picks: Vec::new(),
             queue: self.queue.iter().copied().collect(),

@@ -36,7 +36,7 @@ pub use row::{Row, RowError};
 pub use runtime_graph::{EdgeView, Learned, RuntimeGraph};
 pub use selector::{gini, select, Candidate, SelectorConfig};
 pub use taste::{
-    gap_bucket, AffinityParts, Answer, Evidence, Replay, Taste, TasteParts, AFFINITY_DIM,
+    gap_bucket, AffinityParts, Answer, Breadth, Evidence, Replay, Taste, TasteParts, AFFINITY_DIM,
     GAP_BOUNDS,
 };
 

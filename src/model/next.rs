@@ -159,6 +159,10 @@ pub struct Explanation {
     /// How far picks heed the learned affinities between tracks, from 0 to 1 (0 under the
     /// seed rules).
     pub context: f64,
+    /// How many of the best candidates the next pick draws among: 5 or 3 under the adaptive
+    /// policy (see [`Breadth`](super::Breadth)), 0 when it draws otherwise (the seed rules,
+    /// or a fallback that leaves one track).
+    pub drawn: usize,
     /// The most likely candidates first, at most the limit asked for.
     pub candidates: Vec<Explained>,
 }
@@ -190,6 +194,7 @@ pub fn explain_next(draw: Draw<'_>, limit: usize) -> Explanation {
         row: current.unwrap_or(START),
         repeat_window: window as u64,
         context: 0.0,
+        drawn: 0,
         candidates: Vec::new(),
     };
     let from = match source(build, current, recency, &mut scratch) {

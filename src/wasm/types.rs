@@ -97,6 +97,8 @@ export interface Explanation {
   repeatWindow: number;
   /** How far picks heed the learned affinities between tracks, from 0 (not at all: the listener's answers do not depend on the track before in a way they capture) to 1. */
   context: number;
+  /** How many of the best candidates the next pick draws among: 5, or 3 while the listener's answers favour the narrower draw (and in one random pick in 10 either way); 0 under the seed rules, or when one track is left. */
+  drawn: number;
   /** The most likely first, at most the limit asked for (default 50). */
   candidates: ExplainedCandidate[];
 }
@@ -157,9 +159,13 @@ export interface Snapshot<Flat extends ArrayLike<number> = number[]> {
     change?: Flat;
     /** Which tracks go well after which: the gate's measure, the tracks with learned numbers (ascending), and per track its bias and 8 vector numbers in turn (32-bit floats: a `Float32Array` in what a profile store writes). Absent in snapshots made before they were learned. */
     affinity?: { gain: number; ids: Flat; numbers: Flat extends number[] ? number[] : Float32Array };
+    /** [heard, skipped, heard, skipped]: the answers to picks drawn among the best five, then among the best three, each fading by 0.99 an answer. Absent in snapshots made before picks chose how to draw. */
+    draws?: Flat;
   };
   /** How the current track's play relates to its previous play: -1 unknown, 0 first play, else the gap (version 2). */
   replay?: number;
+  /** How many of the best candidates the pick playing was drawn among: 5 or 3, or 0 when it is not a generated pick of the default policy (version 2; absent in snapshots made before picks chose it). */
+  drawn?: number;
   /** The listener's queue, next first (version 2). */
   queue?: number[];
   /** Where the last history given to learnHistory ended, so the next one goes on in its session: [] or [id, start, end] (version 2). */

@@ -102,6 +102,7 @@ pub(crate) struct ExplanationJs<'a> {
     pub(crate) row: TrackId,
     pub(crate) repeat_window: u64,
     pub(crate) context: f64,
+    pub(crate) drawn: usize,
     #[serde(serialize_with = "candidates")]
     pub(crate) candidates: &'a [Explained],
 }
@@ -113,6 +114,7 @@ impl<'a> ExplanationJs<'a> {
             row: e.row,
             repeat_window: e.repeat_window,
             context: e.context,
+            drawn: e.drawn,
             candidates: &e.candidates,
         }
     }

@@ -206,12 +206,20 @@ test("the demo plays, steers, learns, explains and rebuilds", async (t) => {
     await page.waitForFunction((sel) => document.querySelector(sel).dataset.policy === "seed", tid("explain-policy"));
     assert.match(await page.textContent(tid("explain-window")), /Repeat window 8 plays \(fixed\)/);
     assert.match(await page.textContent(tid("explain-policy")), /keeps no taste/);
+    assert.equal(await page.locator(tid("explain-drawn")).count(), 0, "the seed rules draw by their own switch");
     assert.match(await page.textContent(tid("resolved-options")), /policyseed/);
     await page.selectOption(tid("opt-policy"), "adaptive");
     await page.click(tid("options-apply"));
     await page.waitForFunction((sel) => document.querySelector(sel).dataset.policy === "adaptive", tid("explain-policy"));
     // The default policy says how far it heeds the affinities between tracks (0 % to 100 %).
     assert.match(await page.textContent(tid("explain-context")), /Affinities heeded \d+%/);
+    // And how many of the best candidates the next pick is drawn among, no more of which can play.
+    const drawn = Number(await page.getAttribute(tid("explain-drawn"), "data-drawn"));
+    assert.ok(drawn === 5 || drawn === 3, `drawn ${drawn}`);
+    assert.match(await page.textContent(tid("explain-drawn")), new RegExp(`Drawn among the best ${drawn}`));
+    const count = await page.textContent(tid("explain-count"));
+    const pickable = Number(/^(\d+) of/.exec(count)?.[1] ?? NaN);
+    assert.ok(pickable <= drawn, count);
   });
 
   await t.test("Play plays the engine's current track; screenshot", async () => {

@@ -13,7 +13,9 @@
 //! multiplied by how welcome a replay after that many plays is ([`Taste::gap_factor`], the
 //! learned repeat window), and by the row's own preference for the edge (the base graph's
 //! share). The optimism eases once the listener has enough tracks heard out
-//! ([`need_to_explore`]). The pick is a draw weighted by the worth to the power 8 ([`sharpen`]).
+//! ([`need_to_explore`]). The pick is a draw weighted by the worth to the power 8 ([`sharpen`])
+//! among the best five candidates, or the best three while the listener's answers favour the
+//! narrower draw ([`Breadth`]: chosen per pick, as a bandit).
 //!
 //! Candidates are bounded whatever the catalogue's size: the current track's row, the
 //! transitions out of it that have answers, tracks the listener last heard out (and a few last
@@ -28,10 +30,11 @@ use gather::{gather, Gathered};
 
 use super::next::most_likely_first;
 use super::num::{at_least, at_most};
-use super::taste::{Answer, Evidence, Taste, TRACK_PRIOR_WEIGHT, TRANSITION_PRIOR_WEIGHT};
+use super::taste::{Answer, Breadth, Evidence, Taste, TRACK_PRIOR_WEIGHT, TRANSITION_PRIOR_WEIGHT};
 use super::{Draw, Recency, Rng, RuntimeGraph, TrackId, START};
 
-/// The pick is drawn among this many of the best candidates.
+/// The pick is drawn among at most this many of the best candidates (fewer when its
+/// [`Breadth`] says so).
 const DRAWN: usize = 5;
 
 /// The knobs of the adaptive policy.
@@ -247,6 +250,14 @@ impl Top {
         }
     }
 
+    /// Leaves only the `way.drawn()` heaviest entries a weight.
+    #[inline(always)]
+    fn keep(&mut self, way: Breadth) {
+        for t in self.0.iter_mut().skip(way.drawn()) {
+            t.0 = 0.0;
+        }
+    }
+
     /// The entries in candidate order (five entries: an insertion sort in place), as the draw
     /// walks them.
     #[inline(always)]
@@ -279,8 +290,13 @@ fn row_of(current: Option<TrackId>) -> TrackId {
     current.unwrap_or(START)
 }
 
-/// Chooses the next generated track, or `None` only when the build knows no track at all.
-pub fn choose_adaptive(draw: Draw<'_>, rng: &mut Rng, scratch: &mut Vec<Pick>) -> Option<TrackId> {
+/// Chooses the next generated track, with the way it was drawn (`None` for the fallback
+/// below), or `None` only when the build knows no track at all.
+pub fn choose_adaptive(
+    draw: Draw<'_>,
+    rng: &mut Rng,
+    scratch: &mut Vec<Pick>,
+) -> Option<(TrackId, Option<Breadth>)> {
     let (build, current, recency, taste) = (draw.build, draw.current, draw.recency, draw.taste);
     let config = draw.rules.adaptive;
     let from = row_of(current);
@@ -289,6 +305,8 @@ pub fn choose_adaptive(draw: Draw<'_>, rng: &mut Rng, scratch: &mut Vec<Pick>) -
     score(&gathered, taste, recency, config, scratch, |i, s| {
         top.offer(s.weight, i)
     });
+    let way = taste.breadths().choose(rng);
+    top.keep(way);
     let top = top.in_candidate_order();
     let mut total = 0.0;
     for (weight, _) in top {
@@ -299,12 +317,13 @@ pub fn choose_adaptive(draw: Draw<'_>, rng: &mut Rng, scratch: &mut Vec<Pick>) -
         // least recently played known track, so a pick never stalls.
         return build
             .ids()
-            .min_by_key(|id| (recency.last_played(*id).unwrap_or(0), *id));
+            .min_by_key(|id| (recency.last_played(*id).unwrap_or(0), *id))
+            .map(|id| (id, None));
     }
     let mut r = rng.next_f64() * total;
     let mut last = None;
     for (weight, at) in top.iter().filter(|t| t.0 > 0.0) {
-        let id = scratch.get(*at).map(|c| c.id);
+        let id = scratch.get(*at).map(|c| (c.id, Some(way)));
         if r < *weight {
             return id;
         }
@@ -314,28 +333,32 @@ pub fn choose_adaptive(draw: Draw<'_>, rng: &mut Rng, scratch: &mut Vec<Pick>) -
     last
 }
 
-/// The candidates of the next adaptive pick with the chance of each, most likely first. It
-/// draws the same exploration samples the next pick will (from a copy of the generator), so
-/// the chances are exactly those of the next pick.
-pub fn explain_adaptive(draw: Draw<'_>, rng: &Rng) -> Vec<(Scored, f64)> {
+/// The candidates of the next adaptive pick with the chance of each, most likely first, and
+/// the way it will draw (`None`: the fallback, one certain track). It draws the same
+/// exploration samples and way the next pick will (from a copy of the generator), so the
+/// chances are exactly those of the next pick.
+pub fn explain_adaptive(draw: Draw<'_>, rng: &Rng) -> (Vec<(Scored, f64)>, Option<Breadth>) {
     let (build, current, recency, taste) = (draw.build, draw.current, draw.recency, draw.taste);
     let config = draw.rules.adaptive;
     let from = row_of(current);
     let mut scratch = Vec::new();
-    let gathered = gather(build, from, taste, recency, &mut rng.clone(), &mut scratch);
+    let mut rng = rng.clone();
+    let gathered = gather(build, from, taste, recency, &mut rng, &mut scratch);
     let mut scored = Vec::with_capacity(gathered.len);
     let mut top = Top::new();
     score(&gathered, taste, recency, config, &scratch, |i, s| {
         top.offer(s.weight, i);
         scored.push(s);
     });
+    let way = taste.breadths().choose(&mut rng);
+    top.keep(way);
     let top = top.0;
     let total: f64 = top.iter().map(|t| t.0).sum();
     for (i, s) in scored.iter_mut().enumerate() {
         s.weight = top.iter().find(|t| t.1 == i).map_or(0.0, |t| t.0);
     }
     if scored.is_empty() || total <= 0.0 {
-        return build
+        let fallback = build
             .ids()
             .min_by_key(|id| (recency.last_played(*id).unwrap_or(0), *id))
             .map(|id| {
@@ -352,11 +375,13 @@ pub fn explain_adaptive(draw: Draw<'_>, rng: &Rng) -> Vec<(Scored, f64)> {
                 vec![(s, 1.0)]
             })
             .unwrap_or_default();
+        return (fallback, None);
     }
-    most_likely_first(&scored, usize::MAX, |s| s.weight / total)
+    let chances = most_likely_first(&scored, usize::MAX, |s| s.weight / total)
         .into_iter()
         .filter_map(|at| scored.get(at).map(|s| (*s, s.weight / total)))
-        .collect()
+        .collect();
+    (chances, Some(way))
 }
 
 // Tests only (`cargo test`).

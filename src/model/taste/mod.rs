@@ -6,6 +6,7 @@
 //! `heard / (heard + skipped)` does not depend on the reading time.
 
 mod affinity;
+mod breadth;
 mod change;
 mod decay;
 mod entry;
@@ -21,6 +22,8 @@ use std::cell::OnceCell;
 use affinity::Affinity;
 pub(crate) use affinity::Context;
 pub use affinity::{AffinityParts, DIM as AFFINITY_DIM};
+pub use breadth::Breadth;
+pub(crate) use breadth::Breadths;
 use decay::Decay;
 use entry::{TrackEntry, TransitionRow};
 pub use evidence::{Answer, Evidence, Replay};
@@ -76,6 +79,8 @@ pub struct Taste {
     stale_ids: OnceCell<Vec<TrackId>>,
     /// Which tracks go well after which, beyond the transitions answered.
     affinity: Affinity,
+    /// The answers to picks drawn among the best five and among the best three.
+    breadths: Breadths,
 }
 
 impl Taste {
@@ -96,6 +101,7 @@ impl Taste {
             stale: [Evidence::default(); 3],
             stale_ids: OnceCell::new(),
             affinity: Affinity::default(),
+            breadths: Breadths::default(),
         }
     }
 
@@ -209,6 +215,17 @@ impl Taste {
     #[inline]
     pub(crate) fn context(&self, from: TrackId) -> Context<'_> {
         self.affinity.context(from)
+    }
+
+    /// The answers to picks drawn each way, which choose how the next pick draws.
+    #[inline]
+    pub fn breadths(&self) -> &Breadths {
+        &self.breadths
+    }
+
+    /// Notes the answer to a generated pick that was drawn `way`.
+    pub fn answer_breadth(&mut self, way: Breadth, answer: Answer) {
+        self.breadths.answer(way, answer);
     }
 
     /// What a stored sum is multiplied by to read it as of now.

@@ -1,6 +1,7 @@
 //! A [`Taste`] as plain data, for saving, and back.
 
 use super::affinity::{Affinity, AffinityParts};
+use super::breadth::Breadths;
 use super::decay::Decay;
 use super::gaps::Gaps;
 use super::rings::Rings;
@@ -31,6 +32,8 @@ pub struct TasteParts {
     pub stale: [Evidence; 3],
     /// The learned affinities between tracks.
     pub affinity: AffinityParts,
+    /// The answers to picks drawn among the best five, then among the best three.
+    pub breadths: [Evidence; 2],
 }
 
 /// Ids in ascending order. They are sorted as `(id, 0)` pairs: the same code that sorts the
@@ -75,6 +78,7 @@ impl Taste {
             changed_at: self.changed_at,
             stale: self.stale,
             affinity: self.affinity.parts(),
+            breadths: self.breadths.parts(),
         }
     }
 
@@ -122,6 +126,7 @@ impl Taste {
         taste.changed_at = parts.changed_at;
         taste.stale = parts.stale;
         taste.affinity = Affinity::restore(&parts.affinity).ok_or("affinity")?;
+        taste.breadths = Breadths::restore(parts.breadths).ok_or("draws")?;
         let mut last = None;
         for (from, to, e) in &parts.transitions {
             if *to == 0 || last.is_some_and(|l| l >= (*from, *to)) || !e.is_finite_non_negative() {

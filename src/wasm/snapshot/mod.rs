@@ -13,13 +13,14 @@
 //!            transitions: [from, to, heard, skipped, ...], gaps: [heard, skipped, ...],
 //!            first: [heard, skipped], heard: [id, ...], partly: [id, ...], surprise,
 //!            change: [at, heard, skipped, heard, skipped, heard, skipped],
-//!            affinity: { gain, ids: [id, ...], numbers: [bias, v1, ..., v8, bias, ...] } },
-//!   replay: -1 (unknown) | 0 (first play) | gap,
+//!            affinity: { gain, ids: [id, ...], numbers: [bias, v1, ..., v8, bias, ...] },
+//!            draws: [heard, skipped, heard, skipped] },
+//!   replay: -1 (unknown) | 0 (first play) | gap, drawn: 0 | 3 | 5,
 //!   queue: [id, ...], history: [] | [id, start, end] }
 //! ```
 //!
 //! Version 1 (no `taste`, no `replay`) still restores, with nothing learned per track yet.
-//! `queue`, `history`, `taste.change` and `taste.affinity` may be absent (snapshots of version
+//! `queue`, `history`, `drawn`, `taste.change`, `taste.affinity` and `taste.draws` may be absent (snapshots of version
 //! 2 made before they existed), and `chain.current` `null` (snapshots made before it became
 //! `undefined` when nothing plays).
 

@@ -10,7 +10,7 @@ use crate::engine::{
     BuildSnapshot, ChainSnapshot, HistoryEnd, Snapshot, MAX_SAFE, SNAPSHOT_VERSION,
 };
 use crate::model::{
-    AffinityParts, Answer, Evidence, Learned, Replay, TasteParts, TrackId, AFFINITY_DIM,
+    AffinityParts, Answer, Breadth, Evidence, Learned, Replay, TasteParts, TrackId, AFFINITY_DIM,
 };
 use crate::wasm::error::{range_error, type_error};
 use crate::wasm::js::{integer, number, type_name};
@@ -20,10 +20,10 @@ use crate::wasm::options;
 pub(crate) fn from_js(value: &JsValue, overrides: &JsValue) -> Result<Snapshot, JsValue> {
     let version = version(value)?;
     let v2 = version == SNAPSHOT_VERSION;
-    let (taste, replay) = if v2 {
-        (Some(taste(value)?), replay(value)?)
+    let (taste, replay, drawn) = if v2 {
+        (Some(taste(value)?), replay(value)?, drawn(value)?)
     } else {
-        (None, Replay::Unknown)
+        (None, Replay::Unknown, None)
     };
     let mut opts = options::parse(&object_at(value, "options", "snapshot.options")?)?;
     options::apply(&mut opts, overrides)?;
@@ -60,6 +60,7 @@ pub(crate) fn from_js(value: &JsValue, overrides: &JsValue) -> Result<Snapshot, 
         pending_cooldown_steps: pending as u32,
         taste,
         replay,
+        drawn,
         queue,
         history,
     })
@@ -98,6 +99,21 @@ fn replay(value: &JsValue) -> Result<Replay, JsValue> {
             gap => Replay::After(gap),
         },
     )
+}
+
+/// How many of the best candidates the pick playing was drawn among: 5 or 3, or 0 (not a
+/// generated pick of the adaptive policy). Absent in snapshots made before picks chose it: 0.
+fn drawn(value: &JsValue) -> Result<Option<Breadth>, JsValue> {
+    let raw = field(value, "drawn")?;
+    if raw.is_undefined() {
+        return Ok(None);
+    }
+    let n = integer(&raw, "snapshot.drawn", 0, 5)? as u64;
+    match Breadth::of_drawn(n) {
+        Some(way) => Ok(Some(way)),
+        None if n == 0 => Ok(None),
+        None => Err(range_error("snapshot.drawn must be 0, 3 or 5")),
+    }
 }
 
 fn evidence(c: &mut Cursor<'_>) -> Result<Evidence, JsValue> {
@@ -158,7 +174,22 @@ fn taste(value: &JsValue) -> Result<TasteParts, JsValue> {
         changed_at,
         stale,
         affinity: affinity(&t)?,
+        breadths: draws(&t)?,
     })
+}
+
+/// `[heard, skipped, heard, skipped]`: the answers to picks drawn among the best five, then
+/// among the best three. Absent in snapshots made before picks chose how to draw: none then.
+fn draws(t: &JsValue) -> Result<[Evidence; 2], JsValue> {
+    if field(t, "draws")?.is_undefined() {
+        return Ok([Evidence::default(); 2]);
+    }
+    let mut c = Cursor::of(t, "draws", "snapshot.taste.draws")?;
+    let draws = [evidence(&mut c)?, evidence(&mut c)?];
+    if !c.done() {
+        return Err(range_error("snapshot.taste.draws must hold 4 numbers"));
+    }
+    Ok(draws)
 }
 
 /// `{ gain, ids, numbers }`: the learned affinities, `numbers` holding each track's bias and

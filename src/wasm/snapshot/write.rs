@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use super::FORMAT;
 use crate::engine::{BuildSnapshot, SavedRow, Snapshot, SNAPSHOT_VERSION};
-use crate::model::{Answer, Replay, TasteParts, TrackId, AFFINITY_DIM};
+use crate::model::{Answer, Breadth, Replay, TasteParts, TrackId, AFFINITY_DIM};
 use crate::wasm::options::OptionsJs;
 use crate::wasm::values::{self, Chain};
 
@@ -74,6 +74,7 @@ struct SnapshotJs<'a> {
     pending_cooldown_steps: u32,
     taste: Option<TasteJs<'a>>,
     replay: f64,
+    drawn: usize,
     #[serde(serialize_with = "values::ids")]
     queue: &'a [TrackId],
     #[serde(with = "preserve")]
@@ -123,6 +124,8 @@ struct TasteJs<'a> {
     #[serde(with = "preserve")]
     change: JsValue,
     affinity: AffinityJs,
+    #[serde(with = "preserve")]
+    draws: JsValue,
 }
 
 /// The learned affinities: `gain`, the track `ids` ascending, and per track its bias and
@@ -175,6 +178,7 @@ pub(crate) fn to_js(s: &Snapshot, flavor: Flavor) -> Result<JsValue, JsValue> {
             Replay::First => 0.0,
             Replay::After(g) => g as f64,
         },
+        drawn: s.drawn.map_or(0, Breadth::drawn),
         queue: &s.queue,
         history: flavor.flat(&history),
     })
@@ -260,5 +264,11 @@ fn taste(t: &TasteParts, flavor: Flavor) -> TasteJs<'_> {
             ids: flavor.flat(&ids),
             numbers: flavor.flat32(&numbers),
         },
+        draws: flavor.flat(&[
+            t.breadths[0].heard,
+            t.breadths[0].skipped,
+            t.breadths[1].heard,
+            t.breadths[1].skipped,
+        ]),
     }
 }
