@@ -45,7 +45,7 @@ function renderHead(head, ex, current, count, pickable) {
       : null,
     ex.drawn > 0
       ? h("span", { class: "fact", "data-testid": "explain-drawn", "data-drawn": ex.drawn,
-          title: "the pick is drawn among the best 5 candidates, or the best 3 while picks drawn so were heard out more (and one pick in 10 either way, to keep measuring both)" },
+          title: "the pick is drawn among the best 5 candidates, or the best 3 while picks drawn so were heard out more (and one pick in 10 either way, to keep measuring both; always the best 5 for a while after a change of taste)" },
         "Drawn among the best ", h("strong", {}, ex.drawn))
       : null,
     h("span", { class: "fact muted", "data-testid": "explain-count" },

@@ -97,7 +97,7 @@ export interface Explanation {
   repeatWindow: number;
   /** How far picks heed the learned affinities between tracks, from 0 (not at all: the listener's answers do not depend on the track before in a way they capture) to 1. */
   context: number;
-  /** How many of the best candidates the next pick draws among: 5, or 3 while the listener's answers favour the narrower draw (and in one random pick in 10 either way); 0 under the seed rules, or when one track is left. */
+  /** How many of the best candidates the next pick draws among: 5, or 3 while the listener's answers favour the narrower draw (and in one random pick in 10 either way; always 5 for 500 plays after a change of taste); 0 under the seed rules, or when one track is left. */
   drawn: number;
   /** The most likely first, at most the limit asked for (default 50). */
   candidates: ExplainedCandidate[];

@@ -122,3 +122,28 @@ fn the_start_rows_weights_lead_exploration_to_unheard_popular_tracks() -> Result
     assert!(played < 10, "{played} of 200");
     Ok(())
 }
+
+#[test]
+fn picks_draw_wide_and_teach_neither_way_for_a_while_after_a_change_of_taste() {
+    let (mut taste, mut recency) = after_a_change();
+    // Before it, picks drawn narrow were heard out and picks drawn wide skipped.
+    for _ in 0..50 {
+        taste.answer_breadth(Breadth::Narrow, Answer::Heard);
+        taste.answer_breadth(Breadth::Wide, Answer::Skipped);
+    }
+    let narrow = |recency: &Recency| {
+        let ways: Vec<_> = (0..100)
+            .map(|seed| choose_way(&taste, recency.plays(), &mut Rng::new(seed)))
+            .collect();
+        assert!(ways.iter().all(Option::is_some) || ways.iter().all(Option::is_none));
+        ways.iter().filter(|w| **w == Some(Breadth::Narrow)).count()
+    };
+    // While the policy looks for new favourites, no way is chosen: every pick draws wide.
+    assert_eq!(choose_way(&taste, recency.plays(), &mut Rng::new(1)), None);
+    assert_eq!(narrow(&recency), 0);
+    // Past that, the answers choose again: narrow, but for the random draws.
+    for _ in 0..=STALE_PLAYS {
+        recency.record(1_000);
+    }
+    assert!(narrow(&recency) > 90, "{}", narrow(&recency));
+}

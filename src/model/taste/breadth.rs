@@ -9,7 +9,8 @@
 //! another's by two fifths. So each pick chooses one way as a bandit does (ε-greedy): the
 //! way whose recent picks were heard out more, or either at random one pick in
 //! [`1 / EXPLORE`](EXPLORE), so that the way behind keeps being measured as the listener
-//! changes.
+//! changes. (For a while after a change of taste picks draw wide whatever the answers say,
+//! and those answers teach neither way: see `choose_way` in the adaptive policy.)
 
 use super::{Answer, Evidence};
 use crate::model::Rng;
