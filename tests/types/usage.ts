@@ -119,6 +119,7 @@ export async function usage(): Promise<void> {
   assertType<Equals<typeof explanation.row, number>>();
   assertType<Equals<typeof explanation.repeatWindow, number>>();
   assertType<Equals<typeof explanation.context, number>>();
+  assertType<Equals<typeof explanation.drawn, number>>();
   for (const row of o.explainNext().candidates) {
     assertType<Equals<typeof row.id, number>>();
     assertType<Equals<typeof row.transition.heard, number>>();
@@ -190,6 +191,9 @@ export async function usage(): Promise<void> {
   assertType<Equals<typeof saved.base, number[]>>();
   const affinity = saved.taste?.affinity;
   if (affinity) assertType<Equals<typeof affinity.numbers, number[]>>();
+  assertType<Equals<typeof saved.drawn, number | undefined>>();
+  const draws = saved.taste?.draws;
+  if (draws) assertType<Equals<typeof draws, number[]>>();
   const restored: Orchestrator = Orchestrator.fromSnapshot(saved, { maxRuntimeDiffs: 10 });
   restored.free();
   const profile: Orchestrator = await Orchestrator.open("listener", { seed: 3, saveDelayMs: 500 });
