@@ -8,7 +8,8 @@
 // once, by the optimising compiler, and the count does not depend on when a background tier-up
 // lands. The workloads are those of two rows of `node bench/run.mjs`: `playNext` with the
 // default policy after 3 000 answered plays, and `feedback` piling up in one build, on a
-// catalogue of 10 000 tracks x 50 successors.
+// catalogue of 10 000 tracks x 50 successors. Last, it prints what the `playNext` workload's
+// picks meet (see `playNextState`): two counts compare code only when that line matches.
 //
 //   node bench/instructions.mjs               (needs valgrind: apt-get install valgrind)
 //   node bench/instructions.mjs --calls=20000
@@ -36,23 +37,34 @@ if (arg("child")) {
   await parent(Number(arg("calls", "100000")));
 }
 
-/** Runs `workload` `calls` times after its set-up: what valgrind counts. */
-async function child(workload, calls) {
+/** The engine of both workloads: the catalogue loaded into the built package's default entry. */
+async function engine() {
   const { Orchestrator } = await import(pathToFileURL(join(here, "..", "pkg", "inline", "memory_player.js")).href);
   const { from, to, weights, rnd } = randomColumns(TRACKS, SUCCESSORS);
   const o = new Orchestrator({ seed: 7 });
   o.baseGraph().reinforceMany(from, to, weights);
   o.rebuildRuntime("catalogue loaded");
+  return { o, from, to, rnd };
+}
+
+/** The 3 000 answered plays before `playNext` is counted. */
+function answerPlays(o) {
+  const heard = [150, 40, 5];
+  let prev = 0;
+  for (let k = 0; k < 3000; k++) {
+    const id = o.playNext();
+    o.feedback(prev, id, heard[k % 3], 200);
+    prev = id;
+    if (k % 50 === 49) o.rebuildRuntime("as the diff manager would");
+  }
+  o.rebuildRuntime("start clean");
+}
+
+/** Runs `workload` `calls` times after its set-up: what valgrind counts. */
+async function child(workload, calls) {
+  const { o, from, to, rnd } = await engine();
   if (workload === "playNext") {
-    const heard = [150, 40, 5];
-    let prev = 0;
-    for (let k = 0; k < 3000; k++) {
-      const id = o.playNext();
-      o.feedback(prev, id, heard[k % 3], 200);
-      prev = id;
-      if (k % 50 === 49) o.rebuildRuntime("as the diff manager would");
-    }
-    o.rebuildRuntime("start clean");
+    answerPlays(o);
     let sink = 0;
     for (let i = 0; i < calls; i++) sink += o.playNext();
     if (!(sink > 0)) throw new Error("playNext returned no track");
@@ -96,4 +108,29 @@ async function parent(calls) {
     const [few, many] = await Promise.all([count(workload, calls), count(workload, 3 * calls)]);
     console.log(`| ${label} | ${Math.round((many - few) / (2 * calls))} |`);
   }
+  console.log(`\n${await playNextState()}`);
 }
+
+/**
+ * What the `playNext` workload's picks meet, outside valgrind. Its listener answers 150, 40 and
+ * 5 seconds in turn whatever the track, so the change detector fires now and then, and a
+ * change clears the rings of recent answers: where the last one lands decides how many
+ * candidates a pick gathers, and any change of the policy's draws moves it. Two counts are
+ * comparable as a change of the code only when this line is the same for both.
+ */
+async function playNextState() {
+  const { o } = await engine();
+  answerPlays(o);
+  const changedAt = o.snapshot().taste.change?.[0] ?? 0;
+  const window = o.explainNext(1).repeatWindow;
+  const picks = 2000;
+  let candidates = 0;
+  for (let i = 0; i < picks; i++) {
+    candidates += o.explainNext(1_000_000).candidates.length;
+    o.playNext();
+  }
+  o.free();
+  return `playNext's workload after its 3 000 answered plays: the latest change of taste noticed at play ${changedAt}, ` +
+    `the repeat window ${window} plays, ${(candidates / picks).toFixed(1)} candidates a pick (explainNext before each of the first ${picks} counted picks)`;
+}
+
