@@ -18,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
 
 import { randomColumns } from "./columns.mjs";
+import { listen } from "./workloads.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (name, otherwise) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? otherwise;
@@ -47,24 +48,11 @@ async function engine() {
   return { o, from, to, rnd };
 }
 
-/** The 3 000 answered plays before `playNext` is counted. */
-function answerPlays(o) {
-  const heard = [150, 40, 5];
-  let prev = 0;
-  for (let k = 0; k < 3000; k++) {
-    const id = o.playNext();
-    o.feedback(prev, id, heard[k % 3], 200);
-    prev = id;
-    if (k % 50 === 49) o.rebuildRuntime("as the diff manager would");
-  }
-  o.rebuildRuntime("start clean");
-}
-
 /** Runs `workload` `calls` times after its set-up: what valgrind counts. */
 async function child(workload, calls) {
   const { o, from, to, rnd } = await engine();
   if (workload === "playNext") {
-    answerPlays(o);
+    listen(o, 3000);
     let sink = 0;
     for (let i = 0; i < calls; i++) sink += o.playNext();
     if (!(sink > 0)) throw new Error("playNext returned no track");
@@ -120,7 +108,7 @@ async function parent(calls) {
  */
 async function playNextState() {
   const { o } = await engine();
-  answerPlays(o);
+  listen(o, 3000);
   const changedAt = o.snapshot().taste.change?.[0] ?? 0;
   const window = o.explainNext(1).repeatWindow;
   const picks = 2000;
