@@ -292,6 +292,14 @@ proptest! {
                         let total: f64 = e.candidates.iter().map(|c| c.probability).sum();
                         prop_assert!((total - 1.0).abs() < 1e-9, "total {}", total);
                         prop_assert!(chance(&e.candidates, id) > 0.0, "picked {} at chance 0", id);
+                        // Drawn among the best five or three; 0 only for the one certain track
+                        // of the fallback.
+                        let can_play = e.candidates.iter().filter(|c| c.probability > 0.0).count();
+                        match e.drawn {
+                            0 => prop_assert_eq!(e.candidates.len(), 1),
+                            3 | 5 => prop_assert!(can_play <= e.drawn, "{} can play", can_play),
+                            other => prop_assert!(false, "drawn {}", other),
+                        }
                         prop_assert!(e.repeat_window >= 1);
                         prop_assert!(e.repeat_window <= known.max(1) as u64);
                     }

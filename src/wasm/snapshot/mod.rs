@@ -20,9 +20,9 @@
 //! ```
 //!
 //! Version 1 (no `taste`, no `replay`) still restores, with nothing learned per track yet.
-//! `queue`, `history`, `drawn`, `taste.change`, `taste.affinity` and `taste.draws` may be absent (snapshots of version
-//! 2 made before they existed), and `chain.current` `null` (snapshots made before it became
-//! `undefined` when nothing plays).
+//! `queue`, `history`, `drawn`, `taste.change`, `taste.affinity` and `taste.draws` may be
+//! absent (snapshots of version 2 made before they existed), and `chain.current` `null`
+//! (snapshots made before it became `undefined` when nothing plays).
 
 mod cursor;
 mod read;
