@@ -130,6 +130,68 @@ for (const n of [1, 10, 1000]) {
   });
 }
 
+test("a large state is kept apart from its header, in parts under 64 KiB, rewritten and dropped with it", async () => {
+  await withBrowser(async (browser) => {
+    const page = await browser.newPage();
+    const r = await page.evaluate(async () => {
+      const { STATE_PART_BYTES } = await import("/memory-player/js/profile.js");
+      const out = { limit: STATE_PART_BYTES };
+      const look = async (o) => {
+        const header = await h.rawRecord("apart");
+        const parts = await h.rawStateParts("apart");
+        return {
+          stateParts: header.stateParts,
+          tracksApart: header.state.taste.tracks.apart,
+          numbers: parts.map((p) => p.part),
+          largest: Math.max(...parts.map((p) => p.bytes.byteLength)),
+          stored: await h.storedSnapshot("apart"),
+          live: h.plain(o.snapshot()),
+        };
+      };
+      const o = await mp.Orchestrator.open("apart", { seed: 3, saveDelayMs: 2 ** 31 - 1 });
+      h.buildBig(o, 3000, 30_000, 1);
+      o.rebuildRuntime("catalogue");
+      h.train(o, 7, { tracks: 3000, edges: 0, steps: 2000, forget: false });
+      await o.flush();
+      out.big = await look(o);
+      // A smaller state: fewer parts, and none left over from the larger one.
+      for (let id = 1; id <= 2900; id++) o.forgetTrack(id);
+      await o.flush();
+      out.small = await look(o);
+      o.free();
+      const again = await mp.Orchestrator.open("apart");
+      out.reopened = h.plain(again.snapshot());
+      again.free();
+      // A part lost: the profile does not open as something else.
+      await new Promise((resolve, reject) => {
+        const req = indexedDB.open("memory-player");
+        req.onsuccess = () => {
+          const tx = req.result.transaction("states", "readwrite");
+          tx.objectStore("states").delete(["apart", 0]);
+          tx.oncomplete = () => (req.result.close(), resolve());
+          tx.onabort = () => reject(tx.error);
+        };
+      });
+      out.partLost = await h.failure(mp.Orchestrator.open("apart"));
+      await mp.Orchestrator.deleteProfile("apart");
+      out.afterDelete = (await h.rawStateParts("apart")).length;
+      return out;
+    });
+    assert.ok(r.big.stateParts >= 3, `a state of several parts (${r.big.stateParts})`);
+    assert.equal(r.big.tracksApart, "Float64Array");
+    assert.ok(r.big.largest <= r.limit && r.limit < 64 * 1024);
+    assert.deepEqual(r.big.numbers, [...Array(r.big.stateParts).keys()]);
+    assert.deepEqual(r.big.stored, r.big.live);
+    assert.ok(r.small.stateParts < r.big.stateParts, `${r.small.stateParts} parts after forgetting`);
+    assert.deepEqual(r.small.numbers, [...Array(r.small.stateParts).keys()]);
+    assert.deepEqual(r.small.stored, r.small.live);
+    assert.deepEqual(r.reopened, r.small.live);
+    assert.equal(r.partLost?.name, "TypeError");
+    assert.match(r.partLost.message, /profile "apart": the parts of its state/);
+    assert.equal(r.afterDelete, 0);
+  });
+});
+
 test("what is stored equals snapshot() at that revision: after stop(), after deltas, after a compaction", async () => {
   await withBrowser(async (browser) => {
     const page = await browser.newPage();
