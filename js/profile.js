@@ -27,7 +27,8 @@
 // In IndexedDB the header's large typed arrays are kept apart (`splitState`), in a fourth kind
 // of record in the store "states": { name, part, bytes }, their bytes in parts of at most
 // STATE_PART_BYTES, rewritten with the header; the header then says how many (`stateParts`)
-// and holds a marker where each array was. The file store keeps the state in its header.
+// and holds a marker where each array was. A state of more than MOST_STATE_PARTS parts, and
+// the file store's, stays in the header.
 // Opening replays: the checkpoint's rows, each later delta's rows in revision order, with the
 // header's state, is the snapshot of the last save. A save whose deltas would outgrow
 // COMPACT_FRACTION of the checkpoint writes a checkpoint instead and drops the deltas.
@@ -68,6 +69,13 @@ const TX_OPTIONS = { durability: "strict" };
  * one Float64Array, in headless Chromium: 0.2 ms at 60 KB, 1.1 ms at 70 KB, 2.3 ms at 200 KB).
  */
 export const STATE_PART_BYTES = 60_000;
+/**
+ * A state of more parts than this stays in its header: each put() costs about 0.3 ms, and one
+ * wrapped value 2-5 ms whatever its size, so past about 360 KB the parts cost more (in the
+ * same browser, puts of 0.2, 0.35, 0.5 and 1 MB: 1.3, 1.8, 3.9 and 5.4 ms in parts, 3.8-5.5,
+ * 2.3, 2.5-3.2 and 4.3 ms whole).
+ */
+export const MOST_STATE_PARTS = 6;
 /** Typed arrays of the state shorter than this stay in the header. */
 const APART_FROM_BYTES = 1024;
 /** The typed arrays a state may hold, by name. */
@@ -553,7 +561,8 @@ export function mergeRows(base, deltas) {
  * `header` with its state's typed arrays of `APART_FROM_BYTES` or more moved out, each
  * replaced by `{ apart, at, length }` (its kind, its byte offset in the parts, its length),
  * and the parts: `{ name, part, bytes }`, their bytes one after the other, at most
- * `STATE_PART_BYTES` each. `joinState` undoes it.
+ * `STATE_PART_BYTES` each; or `header` as it is and no part when they would be more than
+ * `MOST_STATE_PARTS`. `joinState` undoes it.
  */
 export function splitState(header) {
   const arrays = [];
@@ -574,6 +583,7 @@ export function splitState(header) {
     return out;
   };
   const state = walk(header.state);
+  if (size > MOST_STATE_PARTS * STATE_PART_BYTES) return { header, parts: [] };
   const all = new Uint8Array(size);
   for (const [v, at] of arrays) all.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), at);
   const parts = [];

@@ -1,14 +1,14 @@
 // A profile's state kept apart from its header in IndexedDB (`splitState`, `joinState` in
 // js/profile.js): the parts hold every large typed array exactly, each part stays under
-// Chromium's 64 KiB wrapping threshold, and parts that are not the header's are refused with a
-// TypeError naming the profile. The browser side (the records in IndexedDB, rewritten and
+// Chromium's 64 KiB wrapping threshold, a state too large for a few parts stays whole, and
+// parts that are not the header's are refused with a TypeError naming the profile. The browser side (the records in IndexedDB, rewritten and
 // deleted with the header) is tests/e2e/profile-durability.test.mjs.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { Orchestrator } from "memory-player";
 
-import { STATE_PART_BYTES, joinState, splitState } from "../../js/profile.js";
+import { MOST_STATE_PARTS, STATE_PART_BYTES, joinState, splitState } from "../../js/profile.js";
 
 const state = () => ({
   taste: {
@@ -48,6 +48,17 @@ test("a header without parts (a file's, or one saved before) is read as it is", 
   const { header: kept, parts } = splitState(header);
   assert.equal(parts.length, 0);
   assert.deepEqual(joinState(kept, parts, "p"), header);
+});
+
+test("a state of more than MOST_STATE_PARTS parts stays in its header", () => {
+  const most = (MOST_STATE_PARTS * STATE_PART_BYTES) / 8;
+  const fits = { name: "p", state: { tracks: new Float64Array(most) } };
+  assert.equal(splitState(fits).parts.length, MOST_STATE_PARTS);
+  const over = { name: "p", state: { tracks: new Float64Array(most + 1) } };
+  const { header, parts } = splitState(over);
+  assert.equal(parts.length, 0);
+  assert.equal(header, over);
+  assert.equal(joinState(header, parts, "p"), over);
 });
 
 test("parts that are not the header's are refused, naming the profile", () => {
