@@ -556,7 +556,6 @@ export function mergeRows(base, deltas) {
   return out;
 }
 
-/** Bytes of a save's state: its typed arrays, and 8 a number or 64 a field for the rest. */
 /**
  * `header` with its state's typed arrays of `APART_FROM_BYTES` or more moved out, each
  * replaced by `{ apart, at, length }` (its kind, its byte offset in the parts, its length),
@@ -634,6 +633,7 @@ export function joinState(header, parts, name) {
   return { ...rest, state: walk(header.state) };
 }
 
+/** Bytes of a save's state: its typed arrays, and 8 a number or 64 a field for the rest. */
 function bytesOf(value) {
   if (ArrayBuffer.isView(value)) return value.byteLength;
   if (Array.isArray(value)) return 8 * value.length;
