@@ -57,11 +57,9 @@ fn source(
             return Source::Row(from);
         }
     }
-    // Never-played tracks count as played at time 0, so they come first, lowest id first; the
-    // current track was played last and so comes last.
-    build
-        .ids()
-        .min_by_key(|id| (recency.last_played(*id).unwrap_or(0), *id))
+    // The current track was played last and so comes last.
+    recency
+        .least_recent(build.ids())
         .map_or(Source::Nothing, Source::Fallback)
 }
 
@@ -98,10 +96,7 @@ fn hold_back_recent(scratch: &mut [Candidate], recency: &Recency, window: usize)
 
 /// The least recently played candidate (all of them are inside the repeat window).
 fn least_recent(candidates: &[Candidate], recency: &Recency) -> Option<TrackId> {
-    candidates
-        .iter()
-        .map(|c| c.id)
-        .min_by_key(|id| (recency.last_played(*id).unwrap_or(0), *id))
+    recency.least_recent(candidates.iter().map(|c| c.id))
 }
 
 /// Chooses the next generated track, or `None` only when the build knows no track at all.

@@ -58,6 +58,13 @@ impl Recency {
         self.last.get(id).map(|l| l.at)
     }
 
+    /// The least recently played of `ids`: never-played tracks count as played at time 0, so
+    /// they come first, lowest id first. The rule every pick falls back on when nothing else
+    /// can be drawn.
+    pub fn least_recent(&self, ids: impl Iterator<Item = TrackId>) -> Option<TrackId> {
+        ids.min_by_key(|id| (self.last_played(*id).unwrap_or(0), *id))
+    }
+
     /// True when `id` is among the last `window` plays (the current track counts).
     pub fn is_recent(&self, id: TrackId, window: usize) -> bool {
         let window = window.min(self.plays as usize);
@@ -129,6 +136,17 @@ impl Recency {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_least_recent_is_a_never_played_track_lowest_id_first_then_the_oldest_play() {
+        let mut r = Recency::new();
+        for id in [5, 3, 9] {
+            r.record(id);
+        }
+        assert_eq!(r.least_recent([9, 3, 5].into_iter()), Some(5));
+        assert_eq!(r.least_recent([9, 8, 3, 7].into_iter()), Some(7));
+        assert_eq!(r.least_recent(std::iter::empty()), None);
+    }
 
     #[test]
     fn window_counts_the_current_track() {

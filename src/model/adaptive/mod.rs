@@ -259,10 +259,7 @@ pub fn choose_adaptive(
     if total <= 0.0 {
         // No candidate at all (a catalogue known only through lessons not yet folded): the
         // least recently played known track, so a pick never stalls.
-        return build
-            .ids()
-            .min_by_key(|id| (recency.last_played(*id).unwrap_or(0), *id))
-            .map(|id| (id, None));
+        return recency.least_recent(build.ids()).map(|id| (id, None));
     }
     let mut r = rng.next_f64() * total;
     let mut last = None;
@@ -302,9 +299,8 @@ pub fn explain_adaptive(draw: Draw<'_>, rng: &Rng) -> (Vec<(Scored, f64)>, Optio
         s.weight = top.iter().find(|t| t.1 == i).map_or(0.0, |t| t.0);
     }
     if scored.is_empty() || total <= 0.0 {
-        let fallback = build
-            .ids()
-            .min_by_key(|id| (recency.last_played(*id).unwrap_or(0), *id))
+        let fallback = recency
+            .least_recent(build.ids())
             .map(|id| {
                 let s = Scored {
                     id,
