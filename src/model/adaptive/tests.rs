@@ -8,19 +8,75 @@ use crate::model::{BaseGraph, ModelError};
 #[test]
 fn exploration_falls_from_full_to_its_least_as_tracks_are_heard_out() {
     let mut taste = Taste::new(200.0, 8);
-    assert_eq!(taste.window(), 8);
-    assert_eq!(need_to_explore(&taste), 1.0, "nothing heard out yet");
+    // Before any replay, the starting guess: replays fully welcome from twice the window on.
+    assert_eq!((taste.window(), taste.horizon()), (8, 16));
+    assert_eq!(need_to_explore(&taste, 0.0), 1.0, "nothing heard out yet");
     let hear = |taste: &mut Taste, ids: std::ops::RangeInclusive<TrackId>| {
         for id in ids {
             taste.record(START, id, Answer::Heard, Replay::First);
         }
     };
     hear(&mut taste, 1..=8);
-    assert_eq!(need_to_explore(&taste), 0.5, "one window of two");
-    hear(&mut taste, 9..=16);
-    assert_eq!(need_to_explore(&taste), LEAST_EXPLORATION, "two windows");
-    hear(&mut taste, 17..=40);
-    assert_eq!(need_to_explore(&taste), LEAST_EXPLORATION, "never less");
+    assert_eq!(
+        need_to_explore(&taste, 0.0),
+        0.75,
+        "8 tracks of twice the 16-play wait"
+    );
+    hear(&mut taste, 1..=8);
+    assert_eq!(
+        need_to_explore(&taste, 0.0),
+        0.75,
+        "tracks count, not answers"
+    );
+    assert_eq!(
+        need_to_explore(&taste, 1.0),
+        0.5,
+        "with the affinities heeded, the wait is the window"
+    );
+    hear(&mut taste, 9..=32);
+    assert_eq!(
+        need_to_explore(&taste, 0.0),
+        LEAST_EXPLORATION,
+        "twice the wait"
+    );
+    hear(&mut taste, 33..=60);
+    assert_eq!(
+        need_to_explore(&taste, 0.0),
+        LEAST_EXPLORATION,
+        "never less"
+    );
+}
+
+#[test]
+fn the_wait_is_at_most_two_windows() {
+    let mut taste = Taste::new(200.0, 8);
+    // Twelve tracks heard out and replayed at gaps of 8 to 200 plays, a share 4 / gap of the
+    // replays skipped: a tolerance that fades, whose horizon lies past two windows.
+    for round in 0..50 {
+        for (k, gap) in [8, 12, 16, 24, 32, 48, 64, 96, 128, 200]
+            .into_iter()
+            .enumerate()
+        {
+            let id = 1 + (round * 10 + k as TrackId) % 12;
+            let skipped = round < 50 * 4 / gap as TrackId;
+            let answer = if skipped {
+                Answer::Skipped
+            } else {
+                Answer::Heard
+            };
+            taste.record(START, id, Answer::Heard, Replay::First);
+            taste.record(START, id, answer, Replay::After(gap));
+        }
+    }
+    let (window, horizon) = (taste.window() as f64, taste.horizon() as f64);
+    assert!(horizon > 2.0 * window, "horizon {horizon}, window {window}");
+    assert_eq!(taste.heard_tracks(), 12);
+    let need = need_to_explore(&taste, 0.0);
+    assert_eq!(need, 1.0 - 12.0 / (2.0 * 2.0 * window));
+    assert!(
+        need < 1.0 - 12.0 / (2.0 * horizon),
+        "the horizon itself would ask for more"
+    );
 }
 
 /// A listener who heard 1..=10 out and skipped 11..=20 for 200 plays, then skipped the

@@ -37,7 +37,7 @@ impl Taste {
         let expected = self.track(to).mean(self.prior_mean(), TRACK_PRIOR_WEIGHT) * track_blame;
         if self.surprise.observe(expected, v) {
             self.fade_items(KEPT_AFTER_CHANGE);
-            self.rings.clear();
+            self.clear_rings();
             self.changed_at = self.last_play;
             self.stale = [Evidence::default(); 3];
             self.stale_ids = OnceCell::new();

@@ -4,7 +4,8 @@ use super::{Answer, Evidence};
 use crate::model::table::keyed_by;
 use crate::model::TrackId;
 
-/// The evidence on one track, the play it last played at (0: never) and its last answer: a
+/// The evidence on one track, the play it last played at (0: never), its last answer and its
+/// entries in the ring of tracks last heard out: a
 /// pick reads them in one lookup of one 32-byte slot. Aligned to its size, so a slot never
 /// straddles two cache lines (with the allocator's 16-byte alignment, half of them did: two
 /// cache misses for one lookup of a candidate).
@@ -15,6 +16,11 @@ pub(super) struct TrackEntry {
     pub(super) played: u64,
     pub(super) id: TrackId,
     pub(super) last: Answer,
+    /// How many of the ring of tracks last heard out's entries are this one's: while above 0
+    /// the track counts among the listener's recent favourites
+    /// ([`Taste::heard_tracks`](super::Taste::heard_tracks)). Derived from the ring, never
+    /// saved; it fits in the slot's padding.
+    pub(super) heard_in_ring: u16,
 }
 
 keyed_by!(TrackEntry, id: TrackId);

@@ -65,6 +65,8 @@ pub struct Taste {
     /// Answers to tracks heard for the first time: the prior of every unheard track.
     first: Evidence,
     rings: Rings,
+    /// How many distinct tracks the ring of tracks last heard out holds.
+    heard_tracks: usize,
     surprise: Surprise,
     /// The latest play noted.
     last_play: u64,
@@ -95,6 +97,7 @@ impl Taste {
             gaps: Gaps::new(half_life, start_window),
             first: Evidence::default(),
             rings: Rings::default(),
+            heard_tracks: 0,
             surprise: Surprise::default(),
             last_play: 0,
             changed_at: 0,
@@ -267,12 +270,6 @@ impl Taste {
         self.rings.draw(answer, newest, rng)
     }
 
-    /// How many of the recent answers the rings keep were "heard out" (since the latest
-    /// change of taste, which clears them).
-    pub fn heard_count(&self) -> usize {
-        self.rings.len(Answer::Heard)
-    }
-
     /// Records one answer of a long run of them (a history imported): as [`Taste::record`],
     /// except that the fit of the replay gaps is refreshed once every `gaps::BULK_REFIT`
     /// answers about gaps rather than after each (a fit costs more than the rest of a lesson).
@@ -327,7 +324,7 @@ impl Taste {
             let expected = self.now(before).mean(self.prior_mean(), TRACK_PRIOR_WEIGHT);
             self.affinity.learn(from, to, v, expected, track_blame);
         }
-        self.rings.push(to, answer);
+        self.push_ring(to, answer);
         let row = self.row_mut(from);
         match row.binary_search_by_key(&to, |(t, _)| *t) {
             Ok(at) => {
@@ -372,7 +369,9 @@ impl Taste {
     /// Forgets a track: its answers, and every transition to or from it.
     pub fn forget(&mut self, id: TrackId) {
         self.affinity.forget(id);
-        self.tracks.remove(id);
+        if self.tracks.remove(id).is_some_and(|t| t.heard_in_ring > 0) {
+            self.heard_tracks = self.heard_tracks.saturating_sub(1);
+        }
         self.rings.forget(id);
         self.sync_stale(id);
         self.transitions.remove(id);

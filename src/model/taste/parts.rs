@@ -113,12 +113,14 @@ impl Taste {
                 played: 0,
                 id: *id,
                 last: *answer,
+                heard_in_ring: 0,
             });
         }
         // The rings name known tracks, and are no longer than they can be.
         let tracks = &taste.tracks;
         taste.rings = Rings::restore(&parts.heard, &parts.partly, |id| tracks.contains_key(id))
             .ok_or("rings")?;
+        taste.recount_ring();
         taste.surprise = Surprise::restore(parts.surprise).ok_or("surprise")?;
         if !parts.stale.iter().all(|e| e.is_finite_non_negative()) {
             return Err("change");

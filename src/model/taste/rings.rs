@@ -1,9 +1,10 @@
 //! The rings of recent answers: the tracks last heard out and last partly heard, which a pick
-//! draws its known candidates from in O(1).
+//! draws its known candidates from in O(1), and the count of distinct tracks heard out
+//! ([`Taste::heard_tracks`]) kept as they change.
 
 use std::collections::VecDeque;
 
-use super::Answer;
+use super::{Answer, Taste};
 use crate::model::{Rng, TrackId};
 
 /// The last this many tracks heard out are where a pick draws its liked candidates from.
@@ -40,22 +41,26 @@ impl Rings {
         ring.get(rng.below(older)).copied()
     }
 
-    /// How many entries the ring of `answer` holds.
-    pub(super) fn len(&self, answer: Answer) -> usize {
-        self.ring(answer).map_or(0, VecDeque::len)
+    /// The entries of the ring of tracks last heard out, oldest first.
+    pub(super) fn heard(&self) -> impl Iterator<Item = TrackId> + '_ {
+        self.heard.iter().copied()
     }
 
-    /// Adds `id` to the ring of `answer`, dropping the oldest entry of a full ring.
-    pub(super) fn push(&mut self, id: TrackId, answer: Answer) {
+    /// Adds `id` to the ring of `answer`, dropping the oldest entry of a full ring. Returns
+    /// the entry dropped from the ring of tracks heard out, if one was.
+    pub(super) fn push(&mut self, id: TrackId, answer: Answer) -> Option<TrackId> {
         let (ring, cap) = match answer {
             Answer::Heard => (&mut self.heard, HEARD_RING),
             Answer::Partial => (&mut self.partly, PARTLY_RING),
-            Answer::Skipped => return,
+            Answer::Skipped => return None,
         };
-        if ring.len() == cap {
-            ring.pop_front();
-        }
+        let dropped = if ring.len() == cap {
+            ring.pop_front()
+        } else {
+            None
+        };
         ring.push_back(id);
+        dropped.filter(|_| answer == Answer::Heard)
     }
 
     pub(super) fn clear(&mut self) {
@@ -89,5 +94,62 @@ impl Rings {
             heard: heard.iter().copied().collect(),
             partly: partly.iter().copied().collect(),
         })
+    }
+}
+
+impl Taste {
+    /// How many distinct tracks were heard out in the recent answers the rings keep (since the
+    /// latest change of taste, which clears them): the listener's recent favourites. Tracks,
+    /// not answers: favourites replayed in a loop fill the ring with a few tracks.
+    pub fn heard_tracks(&self) -> usize {
+        self.heard_tracks
+    }
+
+    /// Adds an answer to its ring, keeping [`Taste::heard_tracks`] true.
+    pub(super) fn push_ring(&mut self, id: TrackId, answer: Answer) {
+        let dropped = self.rings.push(id, answer);
+        if answer == Answer::Heard {
+            self.count_in_ring(id, true);
+        }
+        if let Some(old) = dropped {
+            self.count_in_ring(old, false);
+        }
+    }
+
+    /// Counts one entry of `id` into the ring of tracks heard out, or out of it.
+    fn count_in_ring(&mut self, id: TrackId, into: bool) {
+        let Some(t) = self.tracks.get_mut(id) else {
+            return;
+        };
+        let was = t.heard_in_ring;
+        t.heard_in_ring = if into {
+            was.saturating_add(1)
+        } else {
+            was.saturating_sub(1)
+        };
+        match (was, t.heard_in_ring) {
+            (0, n) if n > 0 => self.heard_tracks += 1,
+            (w, 0) if w > 0 => self.heard_tracks = self.heard_tracks.saturating_sub(1),
+            _ => {}
+        }
+    }
+
+    /// Counts the saved ring's entries in, for a taste restored from its parts.
+    pub(super) fn recount_ring(&mut self) {
+        let heard: Vec<TrackId> = self.rings.heard().collect();
+        for id in heard {
+            self.count_in_ring(id, true);
+        }
+    }
+
+    /// Empties the rings (a change of taste).
+    pub(super) fn clear_rings(&mut self) {
+        for id in self.rings.heard() {
+            if let Some(t) = self.tracks.get_mut(id) {
+                t.heard_in_ring = 0;
+            }
+        }
+        self.heard_tracks = 0;
+        self.rings.clear();
     }
 }

@@ -330,14 +330,48 @@ fn stale_list(t: &Taste) -> Vec<TrackId> {
 #[test]
 fn exploration_eases_once_enough_tracks_were_heard_out() {
     let mut t = Taste::new(200.0, 8);
-    assert_eq!(t.heard_count(), 0);
+    assert_eq!(t.heard_tracks(), 0);
     for id in 1..=40 {
         t.note_play(id, u64::from(id));
         t.record(0, id, Answer::Heard, Replay::First);
     }
-    assert_eq!(t.heard_count(), 40);
+    assert_eq!(t.heard_tracks(), 40);
     for id in 41..=50 {
         t.record(0, id, Answer::Skipped, Replay::First);
     }
-    assert_eq!(t.heard_count(), 40, "skips are not heard out");
+    assert_eq!(t.heard_tracks(), 40, "skips are not heard out");
+}
+
+#[test]
+fn the_tracks_heard_out_are_counted_as_the_ring_keeps_them() {
+    let mut t = Taste::new(200.0, 8);
+    for id in 1..=300 {
+        t.record(0, id, Answer::Heard, Replay::First);
+    }
+    assert_eq!(t.heard_tracks(), 256, "the ring keeps the last 256 answers");
+    t.record(0, 300, Answer::Heard, Replay::After(1));
+    assert_eq!(
+        t.heard_tracks(),
+        255,
+        "track 45 left the ring, 300 was in it"
+    );
+    t.record(0, 299, Answer::Skipped, Replay::After(3));
+    assert_eq!(t.heard_tracks(), 255, "a skip leaves the ring as it is");
+    t.forget(300);
+    assert_eq!(t.heard_tracks(), 254);
+    let restored = Taste::restore(&t.parts(), 200.0, 8).unwrap();
+    assert_eq!(
+        restored.heard_tracks(),
+        254,
+        "counted again from the saved ring"
+    );
+    assert_eq!(restored, t);
+    t.clear_rings();
+    assert_eq!(t.heard_tracks(), 0);
+    t.record(0, 299, Answer::Heard, Replay::After(5));
+    assert_eq!(
+        t.heard_tracks(),
+        1,
+        "no count left behind by the cleared ring"
+    );
 }
