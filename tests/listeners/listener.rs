@@ -24,6 +24,9 @@ pub(crate) struct Profile {
     pub(crate) moods: u32,
     /// A track heard again within this many plays is skipped.
     pub(crate) tolerance: u64,
+    /// The intolerance fades instead: a replay after `g` plays is skipped for it with chance
+    /// `e^(-g / tolerance)`, at any gap.
+    pub(crate) fading: bool,
     /// The chance that an answer is replaced by a random one.
     pub(crate) noise: f64,
     /// Tastes change after this many plays.
@@ -147,15 +150,26 @@ impl Listener {
     /// The chance of each outcome if `id` plays after `prev` at play `at`: (heard, partial).
     fn chances(&self, id: TrackId, prev: Option<TrackId>, at: usize) -> (f64, f64) {
         let i = id as usize;
-        let recent = self
-            .last
-            .get(i)
-            .copied()
-            .flatten()
-            .is_some_and(|last| (at - last) as u64 <= self.profile.tolerance);
-        let (heard, partial) = if recent {
-            (0.03, 0.02)
-        } else if let Some(Some(pred)) = self.predecessor.get(i) {
+        let gap = self.last.get(i).copied().flatten().map(|last| at - last);
+        // The share of the answers that are the intolerance of a replay's.
+        let recent = match (gap, self.profile.fading) {
+            (None, _) => 0.0,
+            (Some(g), true) => (-(g as f64) / self.profile.tolerance.max(1) as f64).exp(),
+            (Some(g), false) => f64::from(u8::from(g as u64 <= self.profile.tolerance)),
+        };
+        let (heard, partial) = self.taste_chances(id, prev);
+        let (heard, partial) = (
+            recent * 0.03 + (1.0 - recent) * heard,
+            recent * 0.02 + (1.0 - recent) * partial,
+        );
+        let n = self.profile.noise;
+        (heard * (1.0 - n) + n / 3.0, partial * (1.0 - n) + n / 3.0)
+    }
+
+    /// The chance of each outcome of `id` after `prev` by taste alone: (heard, partial).
+    fn taste_chances(&self, id: TrackId, prev: Option<TrackId>) -> (f64, f64) {
+        let i = id as usize;
+        if let Some(Some(pred)) = self.predecessor.get(i) {
             if prev == Some(*pred) {
                 (0.95, 0.03)
             } else {
@@ -169,9 +183,7 @@ impl Listener {
                 Some(Affinity::Half) => (0.1, 0.8),
                 _ => (0.03, 0.07),
             }
-        };
-        let n = self.profile.noise;
-        (heard * (1.0 - n) + n / 3.0, partial * (1.0 - n) + n / 3.0)
+        }
     }
 
     /// True when a listener with a taste for flow hears `id` after `prev` as a jump: moods

@@ -1,9 +1,10 @@
 //! Simulated listeners with hidden tastes, and sessions of each policy against them.
 //!
-//! Shared by `benches/learning.rs` (the whole population, `npm run bench:learning`) and
-//! `tests/learning.rs` (checked in `cargo test`). A listener answers each play by its hidden
-//! tastes: moods (or single tracks) it loves, half-likes or dislikes, with exceptions; an
-//! intolerance of hearing a track again within `tolerance` plays; sometimes noise; sometimes
+//! Shared by `benches/learning.rs` (the whole population, `npm run bench:learning`),
+//! `benches/sweep.rs` (a grid of settings, `npm run bench:sweep`) and `tests/learning.rs`
+//! (checked in `cargo test`). A listener answers each play by its hidden tastes: moods (or
+//! single tracks) it loves, half-likes or dislikes, with exceptions; an intolerance of hearing
+//! a track again within `tolerance` plays (or one that fades); sometimes noise; sometimes
 //! a change of taste half-way; sometimes ordered sequences (albums) it hears out only in order.
 //! Every session is seeded: the same profile gives the same figures.
 
@@ -18,6 +19,8 @@ use memory_player::model::{Rng, TrackId};
 
 use listener::{oracle_pick, Affinity, Listener, DURATION};
 pub(crate) use listener::{Loading, Outcome, Profile};
+// `benches/sweep.rs` builds its own profiles.
+#[allow(unused_imports)]
 pub(crate) use population::population;
 
 /// Who picks the tracks.

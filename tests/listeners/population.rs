@@ -53,6 +53,7 @@ pub(crate) fn population() -> Vec<Profile> {
         tracks,
         moods,
         tolerance,
+        fading: false,
         noise: 0.0,
         change_at: None,
         sequences: 0,
