@@ -225,7 +225,7 @@ options! {
     /// In a history, a silence longer than this (ms) between two plays starts a new session.
     session_gap_ms: u64 = 1_800_000, "sessionGapMs", Kind::Integer { min: 0.0, max: MAX_SAFE };
     /// Adaptive: answers older by this many lessons weigh half as much.
-    memory_half_life: f64 = 200.0, "memoryHalfLife", Kind::Number { min: 1.0, max: 1e9 };
+    memory_half_life: f64 = 500.0, "memoryHalfLife", Kind::Number { min: 1.0, max: 1e9 };
     /// Adaptive: how far uncertainty raises a candidate (0: never explore on purpose).
     exploration: f64 = 1.0, "exploration", Kind::Number { min: 0.0, max: 10.0 };
 }

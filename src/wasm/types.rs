@@ -43,7 +43,7 @@ export interface Options {
   choiceAmount?: number;
   /** In a history (learnHistory), a silence longer than this (ms) between two plays starts a new session (default 1800000). */
   sessionGapMs?: number;
-  /** Adaptive: answers older by this many lessons weigh half as much (default 200). */
+  /** Adaptive: answers older by this many lessons weigh half as much (default 500). */
   memoryHalfLife?: number;
   /** Adaptive: how far uncertainty raises a candidate (0: never explore on purpose) (default 1). */
   exploration?: number;
