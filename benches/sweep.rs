@@ -5,7 +5,8 @@
 //! fades (`e^(-gap / τ)`, τ = 8, 20 or 40), noise, and a change of taste half-way. Each
 //! setting runs over a few seeds (`SWEEP_SEEDS`, 3 by default) against a plain shuffle and the
 //! oracle; `SWEEP_ONLY=text` keeps the settings whose name holds it. Prints a table and, per
-//! kind of tolerance, the mean late skip and how many settings are over half the shuffle's.
+//! kind of tolerance, the mean late skip, how many settings are over half the shuffle's and
+//! how many are within 0.05 of the oracle.
 
 #[path = "../tests/listeners/mod.rs"]
 mod listeners;
@@ -97,8 +98,9 @@ fn main() {
     println!("Late skip rate over the last third of each session, mean over seeds 1-{seeds}; command: npm run bench:sweep\n");
     println!("| setting | adaptive (default) | shuffle | oracle | over half the shuffle's |");
     println!("|---|---|---|---|---|");
-    // Per kind of tolerance (strict, fading): settings, sum of the adaptive rates, flagged.
-    let mut totals = [(0usize, 0.0, 0usize); 2];
+    // Per kind of tolerance (strict, fading): settings, sum of the adaptive rates, flagged,
+    // within 0.05 of the oracle.
+    let mut totals = [(0usize, 0.0, 0usize, 0usize); 2];
     for setting in grid() {
         let name = setting.name();
         if !name.contains(&only) {
@@ -119,8 +121,14 @@ fn main() {
         }
         let [adaptive, shuffle, oracle] = sums.map(|s| s / seeds.max(1) as f64);
         let over = adaptive > shuffle / 2.0;
-        if let Some(total) = totals.get_mut(usize::from(setting.fading)) {
-            *total = (total.0 + 1, total.1 + adaptive, total.2 + usize::from(over));
+        let near = adaptive - oracle <= 0.05;
+        if let Some(t) = totals.get_mut(usize::from(setting.fading)) {
+            *t = (
+                t.0 + 1,
+                t.1 + adaptive,
+                t.2 + usize::from(over),
+                t.3 + usize::from(near),
+            );
         }
         println!(
             "| {name} | {adaptive:.3} | {shuffle:.3} | {oracle:.3} | {} |",
@@ -128,10 +136,10 @@ fn main() {
         );
     }
     println!();
-    for (kind, (n, sum, over)) in ["strict", "fading"].iter().zip(totals) {
+    for (kind, (n, sum, over, near)) in ["strict", "fading"].iter().zip(totals) {
         if n > 0 {
             println!(
-                "{kind} tolerances: mean adaptive late skip {:.3} over {n} settings; over half the shuffle's in {over}",
+                "{kind} tolerances: mean adaptive late skip {:.3} over {n} settings; over half the shuffle's in {over}; within 0.05 of the oracle in {near}",
                 sum / n as f64
             );
         }

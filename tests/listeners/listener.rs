@@ -22,7 +22,8 @@ pub(crate) struct Profile {
     pub(crate) tracks: u32,
     /// Moods in the catalogue (tastes by mood), or 0 for tastes per track.
     pub(crate) moods: u32,
-    /// A track heard again within this many plays is skipped.
+    /// A track heard again within this many plays is skipped (with `fading`, the scale of
+    /// the intolerance instead).
     pub(crate) tolerance: u64,
     /// The intolerance fades instead: a replay after `g` plays is skipped for it with chance
     /// `e^(-g / tolerance)`, at any gap.

@@ -12,9 +12,9 @@ use super::Taste;
 /// Once the decay factor passes this, it is folded into the sums. A fold touches every stored
 /// sum (each track and each transition answered), so it is kept rare: with the default
 /// half-life of 500 lessons, once in about 332 000 lessons (133 000 at a half-life of 200; at
-/// 1e30 it was once in 20 000, and 5 % of the instructions of lessons piling up). A fold divides every sum by at most 2e200:
-/// a sum is stored at most that large and f64 reads down to 1e-308, so only what was stored
-/// two folds ago, faded by 2^-1300 since, rounds to 0.
+/// 1e30 it was once in 20 000, and 5 % of the instructions of lessons piling up). A fold
+/// divides every sum by at most 2e200: a sum is stored at most that large and f64 reads down
+/// to 1e-308, so only what was stored two folds ago, faded by 2^-1300 since, rounds to 0.
 pub(super) const RESCALE_AT: f64 = 1e200;
 
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -134,12 +134,14 @@ impl Taste {
         }
     }
 
-    /// Counts the saved ring's entries in, for a taste restored from its parts.
+    /// Counts the saved ring's entries in, for a taste restored from its parts. The rings
+    /// are set aside meanwhile: counting changes the tracks' slots, not the rings.
     pub(super) fn recount_ring(&mut self) {
-        let heard: Vec<TrackId> = self.rings.heard().collect();
-        for id in heard {
+        let rings = std::mem::take(&mut self.rings);
+        for id in rings.heard() {
             self.count_in_ring(id, true);
         }
+        self.rings = rings;
     }
 
     /// Empties the rings (a change of taste).
