@@ -78,8 +78,9 @@ pub(super) fn shifted(m: f64, z: f64) -> f64 {
 /// other's, so from near 0 they take long to move apart. At 0.2 the context listener of
 /// `bench/blind-listeners.mjs` (row 8) opened the gate late (seed 1: between plays 1 200 and
 /// 1 500 of 2 400) or never (seed 7); at 0.6, over seeds 1-30, its late skip went 0.318 ->
-/// 0.259 (-0.059 ± 0.016), every other row within 0.004. At 0.8 and 1.0 the gate also opened
-/// for a listener whose answers the track level explains (row 1b +0.020 ± 0.005 at 0.8).
+/// 0.259 (-0.059 ± 0.016), every other row within 0.004. At 0.8 the gate also opened for a
+/// listener whose taste is per track (row 1b: 0.75-1.0 in four of eight sessions, at most 0.21
+/// at 0.6; its late skip +0.020 ± 0.005).
 const START_SCALE: f32 = 0.6;
 
 /// A track's starting numbers: a bias of 0 and a small vector drawn from its id (xorshift).
