@@ -89,6 +89,18 @@ fn grid() -> Vec<Setting> {
     grid
 }
 
+/// One kind of tolerance's settings, summed.
+#[derive(Clone, Copy, Default)]
+struct Totals {
+    settings: usize,
+    /// The sum of the adaptive policy's late skip rates.
+    late_skip: f64,
+    /// Settings over half the shuffle's rate.
+    over: usize,
+    /// Settings within 0.05 of the oracle's rate.
+    near: usize,
+}
+
 fn main() {
     let seeds: u64 = std::env::var("SWEEP_SEEDS")
         .ok()
@@ -98,9 +110,8 @@ fn main() {
     println!("Late skip rate over the last third of each session, mean over seeds 1-{seeds}; command: npm run bench:sweep\n");
     println!("| setting | adaptive (default) | shuffle | oracle | over half the shuffle's |");
     println!("|---|---|---|---|---|");
-    // Per kind of tolerance (strict, fading): settings, sum of the adaptive rates, flagged,
-    // within 0.05 of the oracle.
-    let mut totals = [(0usize, 0.0, 0usize, 0usize); 2];
+    // Per kind of tolerance: strict, fading.
+    let mut totals = [Totals::default(); 2];
     for setting in grid() {
         let name = setting.name();
         if !name.contains(&only) {
@@ -123,12 +134,10 @@ fn main() {
         let over = adaptive > shuffle / 2.0;
         let near = adaptive - oracle <= 0.05;
         if let Some(t) = totals.get_mut(usize::from(setting.fading)) {
-            *t = (
-                t.0 + 1,
-                t.1 + adaptive,
-                t.2 + usize::from(over),
-                t.3 + usize::from(near),
-            );
+            t.settings += 1;
+            t.late_skip += adaptive;
+            t.over += usize::from(over);
+            t.near += usize::from(near);
         }
         println!(
             "| {name} | {adaptive:.3} | {shuffle:.3} | {oracle:.3} | {} |",
@@ -136,11 +145,14 @@ fn main() {
         );
     }
     println!();
-    for (kind, (n, sum, over, near)) in ["strict", "fading"].iter().zip(totals) {
-        if n > 0 {
+    for (kind, t) in ["strict", "fading"].iter().zip(totals) {
+        if t.settings > 0 {
             println!(
-                "{kind} tolerances: mean adaptive late skip {:.3} over {n} settings; over half the shuffle's in {over}; within 0.05 of the oracle in {near}",
-                sum / n as f64
+                "{kind} tolerances: mean adaptive late skip {:.3} over {} settings; over half the shuffle's in {}; within 0.05 of the oracle in {}",
+                t.late_skip / t.settings as f64,
+                t.settings,
+                t.over,
+                t.near
             );
         }
     }
