@@ -12,6 +12,8 @@
 //
 //   node bench/blind-listeners.mjs     # every listener, seeds 1-5 (expects `bash scripts/build.sh`)
 //   options: --seeds=5 --only=needle --out=bench/blind-results.json
+//            --set=holdout (the hold-out listeners of bench/blind/holdout.mjs instead, written
+//            to bench/holdout-results.json: measured, never tuned on)
 //            --against=earlier.json (each row against an earlier run, paired by seed: see
 //            bench/blind/compare.mjs; to judge a change, 30 seeds on each side)
 
@@ -20,6 +22,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { compare, mean } from "./blind/compare.mjs";
+import { HOLDOUT } from "./blind/holdout.mjs";
 import { LISTENERS } from "./blind/listeners.mjs";
 import { PICKERS, session } from "./blind/session.mjs";
 
@@ -30,7 +33,8 @@ const opt = (name, dflt) => {
 };
 const SEEDS = Number(opt("seeds", "5"));
 const ONLY = opt("only", "");
-const OUT = opt("out", join(here, "blind-results.json"));
+const HOLDING_OUT = opt("set", "blind") === "holdout";
+const OUT = opt("out", join(here, HOLDING_OUT ? "holdout-results.json" : "blind-results.json"));
 const AGAINST = opt("against", "");
 
 /** Why a row is flagged: the targets the learning benchmark holds the tuned population to. */
@@ -100,7 +104,7 @@ const started = performance.now();
 const rows = [];
 console.log(`seeds 1-${SEEDS}; late skip rate (heard < 10 %, last third), mean over seeds\n`);
 console.log(`| ${HEADER.join(" | ")} |\n|${"---|".repeat(HEADER.length)}`);
-for (const spec of LISTENERS.filter((l) => l.name.includes(ONLY))) {
+for (const spec of (HOLDING_OUT ? HOLDOUT : LISTENERS).filter((l) => l.name.includes(ONLY))) {
   const row = await run(spec);
   rows.push(row);
   console.log(`| ${cells(row).join(" | ")} |`);

@@ -66,7 +66,7 @@ step "wasm-pack test --node" wasm-pack test --node
 step "wasm-pack test --headless --chrome" wasm_test_chrome
 step "npm run build (release package)" env MEMORY_PLAYER_SETUP_DONE=1 bash scripts/build.sh
 step "tsc --noEmit -p tests/types" tsc --noEmit -p tests/types
-step "README examples, the benchmark's plain-JS reference and blind comparison, the importer, free(), the fast path for numbers" node --test tests/readme/readme.test.mjs bench/plain.test.mjs bench/blind/compare.test.mjs tests/import/import.test.mjs tests/lifecycle/free.test.mjs tests/lifecycle/numbers.test.mjs
+step "README examples, the benchmark's plain-JS reference, blind comparison and hold-out listeners, the importer, free(), the fast path for numbers" node --test tests/readme/readme.test.mjs bench/plain.test.mjs bench/blind/compare.test.mjs bench/blind/holdout.test.mjs tests/import/import.test.mjs tests/lifecycle/free.test.mjs tests/lifecycle/numbers.test.mjs
 step "profiles in Node: the state's parts; directory profiles (two processes, a writer killed mid-write)" node --test tests/node/profile-state.test.mjs tests/node/profile-files.test.mjs
 step "consumer matrix (packed tarball in Node, Bun, Deno, TypeScript, five bundlers, workers, Chromium)" node --test tests/consumer/run.mjs
 step "demo end-to-end tests (tests/e2e)" e2e

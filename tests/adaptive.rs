@@ -351,6 +351,42 @@ fn a_restored_engine_draws_and_picks_exactly_as_the_original() {
 }
 
 #[test]
+fn only_first_plays_along_the_apps_links_teach_what_links_are_worth() {
+    let h = catalogue(10);
+    h.teach_all(&[(1, 2, 1.0), (1, 3, 1.0), (2, 5, 1.0)]);
+    let linked = |o: &Orchestrator| o.snapshot().taste.unwrap().linked;
+    // A first play drawn from the catalogue (the start row) is not along a link.
+    h.o.play_track(1).unwrap();
+    heard(&h.o, START, 1);
+    assert_eq!(linked(&h.o).weight(), 0.0);
+    // One along track 1's link is: skipped, it says the app's links lead astray.
+    h.o.play_track(2).unwrap();
+    skipped(&h.o, 1, 2);
+    let along = linked(&h.o);
+    assert!(along.heard == 0.0 && along.skipped > 0.0, "{along:?}");
+    // A first play off the links, and a replay along one, are not.
+    h.o.play_track(4).unwrap();
+    heard(&h.o, 2, 4);
+    h.o.play_track(1).unwrap();
+    heard(&h.o, 4, 1);
+    h.o.play_track(2).unwrap();
+    heard(&h.o, 1, 2);
+    assert_eq!(linked(&h.o), along);
+    // A history imported teaches it as live plays do: 5, never played, after 2, which links
+    // to it.
+    let history = [(2, 0.0), (5, 400_000.0)].map(|(id, at_ms)| {
+        Ok(HistoryPlay {
+            id,
+            listened_secs: 200.0,
+            duration_secs: 200.0,
+            at_ms,
+        })
+    });
+    assert_eq!(h.o.learn_history(history).transitions, 1);
+    assert!(linked(&h.o).heard > 0.0, "{:?}", linked(&h.o));
+}
+
+#[test]
 fn the_seed_rules_keep_no_taste_and_save_a_restored_one_as_it_was() {
     // Under the default policy an answer reaches the taste at once.
     let h = catalogue(5);

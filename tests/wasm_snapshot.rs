@@ -304,6 +304,41 @@ fn the_latest_change_of_taste_travels_and_an_older_version_2_snapshot_has_none()
 }
 
 #[wasm_bindgen_test]
+fn answers_along_links_travel_and_an_older_version_2_snapshot_has_none() {
+    let o = session();
+    let s = o.snapshot().unwrap();
+    let first: Vec<f64> = Array::from(&get(&get(&s, "taste"), "first"))
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    // [heard, skipped] of first plays, then of those along the catalogue's ring: the session's
+    // picks from a track follow its links, so some first plays did.
+    assert_eq!(first.len(), 4);
+    assert!(first[2] + first[3] > 0.0, "{first:?}");
+    assert!(first[2] <= first[0] && first[3] <= first[1], "{first:?}");
+    let first_of = |r: &Orchestrator| {
+        JSON::stringify(&get(&get(&r.snapshot().unwrap(), "taste"), "first")).unwrap()
+    };
+    let json = |v: &[f64]| JSON::stringify(&nums(v)).unwrap();
+    let r = Orchestrator::from_snapshot(through_json(&s), undef()).unwrap();
+    assert_eq!(first_of(&r), json(&first));
+    // A version 2 snapshot made before they were told apart: none known along links.
+    let older = with(&s, &["taste", "first"], nums(&first[..2]));
+    let r = Orchestrator::from_snapshot(older, undef()).unwrap();
+    assert_eq!(first_of(&r), json(&[first[0], first[1], 0.0, 0.0]));
+    assert!(r.play_next().unwrap().is_some());
+    // Malformed ones are refused, naming the part.
+    for (bad, part) in [
+        (nums(&[1.0, 1.0, 0.5]), "snapshot.taste.first"),
+        (nums(&[1.0, 1.0, 0.5, 0.5, 0.5]), "snapshot.taste.first"),
+        (nums(&[1.0, 1.0, -0.5, 0.5]), "first"),
+    ] {
+        let s = with(&s, &["taste", "first"], bad);
+        assert_error(Orchestrator::from_snapshot(s, undef()), "RangeError", part);
+    }
+}
+
+#[wasm_bindgen_test]
 fn learned_affinities_travel_and_an_older_version_2_snapshot_has_none() {
     let o = session();
     let s = o.snapshot().unwrap();

@@ -10,7 +10,7 @@ import { Ear, SKIP, fading, gauss, moodyMinutes, moodyPlays, shuffled, strict } 
 const sigmoid = (x) => 1 / (1 + Math.exp(-x));
 
 /** Every track from the start node, with optional amounts (popularity), then extra edges. */
-function load(base, tracks, { amounts, from = [], to = [] } = {}) {
+export function load(base, tracks, { amounts, from = [], to = [] } = {}) {
   const ids = Uint32Array.from({ length: tracks }, (_, i) => i + 1);
   base.reinforceMany(new Uint32Array(tracks), ids, amounts);
   if (from.length > 0) base.reinforceMany(Uint32Array.from(from), Uint32Array.from(to));
@@ -20,7 +20,7 @@ function load(base, tracks, { amounts, from = [], to = [] } = {}) {
  * Each track linked to `k` random others of its group (what an app knows: genre, artist), or
  * of the group `target(group)`.
  */
-function groupEdges(groupOf, k, rng, target = (g) => g) {
+export function groupEdges(groupOf, k, rng, target = (g) => g) {
   const members = new Map();
   groupOf.forEach((g, id) => {
     if (id > 0) members.set(g, members.get(g) ?? []).get(g).push(id);

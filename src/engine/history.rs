@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::lessons::{answer, judge, lesson_fits, teach};
+use super::lessons::{along_link, answer, judge, lesson_fits, teach};
 use super::orchestrator::State;
 use super::snapshot::HistoryEnd;
 use super::{EngineError, LearnKind, Options, Orchestrator};
@@ -158,8 +158,14 @@ impl Import<'_> {
         }
         state.record_play(p.id);
         let replay = std::mem::replace(&mut state.replay, Replay::Unknown);
+        let linked = along_link(&state.base, from, p.id, replay);
         if let Some(taste) = state.kept_taste() {
-            taste.record_bulk(from, p.id, answer(kind), replay);
+            if linked {
+                // A first play teaches nothing about gaps, where alone a bulk run differs.
+                taste.record_first_along_link(from, p.id, answer(kind));
+            } else {
+                taste.record_bulk(from, p.id, answer(kind), replay);
+            }
         }
         self.last = Some((
             HistoryEnd {

@@ -108,7 +108,9 @@ fn score(
     let heeded = context.heeded();
     for (i, c) in candidates.iter().enumerate() {
         let track = c.track.scaled(decay);
-        let liked = track.mean(priors.of(c.played, c.last), TRACK_PRIOR_WEIGHT);
+        // `c.base` is above 0 only for an edge of the row (never from the start node).
+        let prior = priors.of(c.played, c.last, c.base > 0.0);
+        let liked = track.mean(prior, TRACK_PRIOR_WEIGHT);
         // Most listeners' gate is shut: one test of a local, no call.
         let (liked, affinity) = if heeded {
             context.apply(liked, c.id)

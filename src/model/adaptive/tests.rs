@@ -180,6 +180,60 @@ fn the_start_rows_weights_lead_exploration_to_unheard_popular_tracks() -> Result
 }
 
 #[test]
+fn an_unheard_track_the_row_links_to_is_judged_by_how_such_links_were_answered(
+) -> Result<(), ModelError> {
+    // 40 tracks; track 1 links to 2 (an app's link, say to the same genre).
+    let mut base = BaseGraph::new();
+    for id in 1..=40 {
+        base.reinforce(START, id, 1.0)?;
+    }
+    base.reinforce(1, 2, 1.0)?;
+    let build = RuntimeGraph::new(base, 1, "test", 0.0);
+    let recency = Recency::new();
+    let config = AdaptiveConfig { exploration: 1.0 };
+    // The worth of track 2 after track 1, and that of an unheard track off the row (the
+    // catalogue's draws over 20 picks).
+    let worths = |taste: &Taste| {
+        let (mut linked, mut other) = (0.0, 0.0_f64);
+        for seed in 0..20 {
+            let mut scratch = Vec::new();
+            let mut rng = Rng::new(seed);
+            let g = gather(&build, 1, taste, &recency, &mut rng, &mut scratch);
+            score(&g, taste, &recency, config, &scratch, |i, s| {
+                if s.id == 2 {
+                    linked = s.worth;
+                } else if i >= g.row_len && s.track.weight() == 0.0 {
+                    other = other.max(s.worth);
+                }
+            });
+        }
+        assert!(other > 0.0, "an unheard track off the row was gathered");
+        (linked, other)
+    };
+    // First plays drawn from the catalogue mostly skipped: every unheard track alike.
+    let mut taste = Taste::new(200.0, 8);
+    for id in 3..=22 {
+        let a = if id % 5 == 0 {
+            Answer::Heard
+        } else {
+            Answer::Skipped
+        };
+        taste.record(START, id, a, Replay::First);
+    }
+    let (linked, other) = worths(&taste);
+    // The row's share (1 + 1) is all that sets the link apart.
+    assert!((linked - 2.0 * other).abs() < 1e-9, "{linked} {other}");
+    // Ten first plays along links, heard out: beyond its share, the link's own hope of being
+    // heard out is well above an unheard track's (capped at 1).
+    for id in 23..=32 {
+        taste.record_first_along_link(1, id, Answer::Heard);
+    }
+    let (linked, other) = worths(&taste);
+    assert!(linked / 2.0 > 1.3 * other, "{linked} {other}");
+    Ok(())
+}
+
+#[test]
 fn picks_draw_wide_and_teach_neither_way_for_a_while_after_a_change_of_taste() {
     let (mut taste, mut recency) = after_a_change();
     // Before it, picks drawn narrow were heard out and picks drawn wide skipped.

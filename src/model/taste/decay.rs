@@ -90,6 +90,7 @@ impl Taste {
     pub(super) fn fold(&mut self, by: f64) {
         self.scale_items(by);
         self.first = self.first.scaled(by);
+        self.linked = self.linked.scaled(by);
         self.stale = self.stale.map(|e| e.scaled(by));
     }
 

@@ -64,6 +64,10 @@ pub struct Taste {
     gaps: Gaps,
     /// Answers to tracks heard for the first time: the prior of every unheard track.
     first: Evidence,
+    /// The part of those answers to first plays along one of the base graph's edges from the
+    /// track before (see [`Taste::record_first_along_link`]): the prior of an unheard track
+    /// the current track links to.
+    linked: Evidence,
     rings: Rings,
     /// How many distinct tracks the ring of tracks last heard out holds.
     heard_tracks: usize,
@@ -96,6 +100,7 @@ impl Taste {
             from_start: Vec::new(),
             gaps: Gaps::new(half_life, start_window),
             first: Evidence::default(),
+            linked: Evidence::default(),
             rings: Rings::default(),
             heard_tracks: 0,
             surprise: Surprise::default(),
@@ -179,6 +184,7 @@ impl Taste {
         };
         Priors {
             first,
+            linked: self.now(self.linked).mean(first, 2.0),
             stale,
             changed_at: self.changed_at,
         }
@@ -364,6 +370,21 @@ impl Taste {
             }
         }
         (track_blame, stale)
+    }
+
+    /// Records the answer to the first play of `to`, after `from`, which links to it: as
+    /// [`Taste::record`] with [`Replay::First`], and among the answers to first plays along
+    /// links. Such an edge of the base graph was made by no play of the listener's (none leads
+    /// to a track never played): the app gave it, such as a genre or artist link. Those
+    /// answers are the prior of the unheard tracks a row links to. An app's links may lead to
+    /// what the listener likes, or away from it (to the same artist, for a listener who tires
+    /// of one): learned rather than assumed, so a sparse row borrows what its links are worth
+    /// to this listener.
+    pub fn record_first_along_link(&mut self, from: TrackId, to: TrackId, answer: Answer) {
+        // Before `record`, whose last step moves the clock on: the same weight as its own.
+        let (v, f) = (answer.value(), self.decay.factor);
+        self.linked.add(v * f, (1.0 - v) * f);
+        self.record(from, to, answer, Replay::First);
     }
 
     /// Forgets a track: its answers, and every transition to or from it.

@@ -22,6 +22,8 @@ pub struct TasteParts {
     pub transitions: Vec<(TrackId, TrackId, Evidence)>,
     pub gaps: Vec<Evidence>,
     pub first: Evidence,
+    /// The part of `first` along the base graph's edges (see [`Taste::record_first_along_link`]).
+    pub linked: Evidence,
     /// The rings of recent answers heard out, and partly heard, oldest first.
     pub heard: Vec<TrackId>,
     pub partly: Vec<TrackId>,
@@ -72,6 +74,7 @@ impl Taste {
             transitions,
             gaps,
             first: self.first,
+            linked: self.linked,
             heard,
             partly,
             surprise: self.surprise.rate(),
@@ -90,10 +93,11 @@ impl Taste {
     ) -> Result<Self, &'static str> {
         let mut taste = Self::new(half_life, start_window);
         taste.decay = Decay::restore(half_life, parts.lessons, parts.factor).ok_or("factor")?;
-        if !parts.first.is_finite_non_negative() {
+        if !parts.first.is_finite_non_negative() || !parts.linked.is_finite_non_negative() {
             return Err("first");
         }
         taste.first = parts.first;
+        taste.linked = parts.linked;
         taste.gaps = Gaps::restore(
             half_life,
             start_window,

@@ -143,15 +143,17 @@ fn a_fade_weighs_every_item_less_but_keeps_the_first_plays_prior() {
     for near_limit in [false, true] {
         let mut t = Taste::new(50.0, 8);
         t.record(crate::model::START, 1, Answer::Heard, Replay::First);
-        t.record(1, 2, Answer::Skipped, Replay::First);
+        t.record_first_along_link(1, 2, Answer::Skipped);
         if near_limit {
             // The clock as if many lessons had passed, every sum stored to match.
             let factor = decay::RESCALE_AT / 2.0;
             t.scale_items(factor);
             t.first = t.first.scaled(factor);
+            t.linked = t.linked.scaled(factor);
             t.decay.factor = factor;
         }
         let (track, transition, prior) = (t.track(2), t.transition(1, 2), t.prior_mean());
+        let linked = t.priors().linked;
         t.fade_items(KEPT_AFTER_CHANGE);
         assert!(close(t.track(2).skipped, track.skipped * KEPT_AFTER_CHANGE));
         assert!(close(
@@ -159,8 +161,47 @@ fn a_fade_weighs_every_item_less_but_keeps_the_first_plays_prior() {
             transition.skipped * KEPT_AFTER_CHANGE
         ));
         assert!(close(t.prior_mean(), prior));
+        assert!(close(t.priors().linked, linked));
         assert!(t.decay.factor <= decay::RESCALE_AT);
     }
+}
+
+#[test]
+fn first_plays_along_links_teach_the_prior_of_the_unheard_tracks_a_row_links_to() {
+    let mut t = Taste::new(200.0, 8);
+    assert_eq!(
+        t.priors().linked,
+        t.priors().first,
+        "no answer along a link yet"
+    );
+    // Twenty first plays drawn from the catalogue skipped, ten along links heard out.
+    for id in 1..=20 {
+        t.record(START, id, Answer::Skipped, Replay::First);
+    }
+    for id in 21..=30 {
+        t.record_first_along_link(1, id, Answer::Heard);
+    }
+    // Counted among the first plays too, at the same weight.
+    assert_eq!(t.linked.heard, t.first.heard);
+    let p = t.priors();
+    assert!(p.first < 0.4 && p.linked > 0.8, "{p:?}");
+    assert_eq!(
+        p.of(0, Answer::Skipped, true),
+        p.linked,
+        "unheard, linked to"
+    );
+    assert_eq!(
+        p.of(0, Answer::Skipped, false),
+        p.first,
+        "unheard, not linked to"
+    );
+    assert_eq!(
+        p.of(5, Answer::Heard, true),
+        p.first,
+        "heard before: judged by its answers"
+    );
+    let restored = Taste::restore(&t.parts(), 200.0, 8).unwrap();
+    assert_eq!(restored.priors(), p);
 }
 
 #[test]
@@ -234,7 +275,7 @@ fn changed_taste() -> (Taste, Listening) {
     assert_eq!(t.changed_at, 0);
     let first = t.priors().first;
     assert_eq!(
-        t.priors().of(5, Answer::Heard),
+        t.priors().of(5, Answer::Heard, false),
         first,
         "no change: one prior"
     );
@@ -256,16 +297,16 @@ fn after_a_change_tracks_not_heard_since_take_the_prior_of_their_kind() {
     let at = t.changed_at;
     let p = t.priors();
     assert!(
-        p.of(1, Answer::Heard) < p.first,
+        p.of(1, Answer::Heard, false) < p.first,
         "an old favourite waits: {p:?}"
     );
     assert_eq!(
-        p.of(1, Answer::Skipped),
+        p.of(1, Answer::Skipped, false),
         p.first,
         "nothing known yet of the old dislikes"
     );
     assert_eq!(
-        p.of(at, Answer::Heard),
+        p.of(at, Answer::Heard, false),
         p.first,
         "a track played since is judged as any"
     );
@@ -275,7 +316,7 @@ fn after_a_change_tracks_not_heard_since_take_the_prior_of_their_kind() {
         l.answer(&mut t, id, Answer::Heard);
     }
     let p = t.priors();
-    assert!(p.of(1, Answer::Skipped) > p.first, "{p:?}");
+    assert!(p.of(1, Answer::Skipped, false) > p.first, "{p:?}");
     let heard = t.track(11);
     assert!(heard.skipped == 0.0 && heard.heard > 0.0, "{heard:?}");
     // The change travels in the parts.

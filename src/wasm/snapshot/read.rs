@@ -156,7 +156,7 @@ fn taste(value: &JsValue) -> Result<TasteParts, JsValue> {
     while !c.done() {
         gaps.push(evidence(&mut c)?);
     }
-    let first = evidence(&mut Cursor::of(&t, "first", "snapshot.taste.first")?)?;
+    let (first, linked) = first_plays(&t)?;
     let decimal = |key: &str, path: &str| number(&field(&t, key)?, path);
     let (changed_at, stale) = change(&t)?;
     Ok(TasteParts {
@@ -168,6 +168,7 @@ fn taste(value: &JsValue) -> Result<TasteParts, JsValue> {
         transitions,
         gaps,
         first,
+        linked,
         heard: id_list(&t, "heard", "snapshot.taste.heard")?,
         partly: id_list(&t, "partly", "snapshot.taste.partly")?,
         surprise: decimal("surprise", "snapshot.taste.surprise")?,
@@ -176,6 +177,22 @@ fn taste(value: &JsValue) -> Result<TasteParts, JsValue> {
         affinity: affinity(&t)?,
         breadths: draws(&t)?,
     })
+}
+
+/// `[heard, skipped, heard, skipped]`: the answers to first plays, then the part of them along
+/// the base graph's edges. With the first pair only in snapshots made before those were told
+/// apart: none known then.
+fn first_plays(t: &JsValue) -> Result<(Evidence, Evidence), JsValue> {
+    let mut c = Cursor::of(t, "first", "snapshot.taste.first")?;
+    let first = evidence(&mut c)?;
+    if c.done() {
+        return Ok((first, Evidence::default()));
+    }
+    let linked = evidence(&mut c)?;
+    if !c.done() {
+        return Err(range_error("snapshot.taste.first must hold 2 or 4 numbers"));
+    }
+    Ok((first, linked))
 }
 
 /// `[heard, skipped, heard, skipped]`: the answers to picks drawn among the best five, then

@@ -246,7 +246,12 @@ fn taste(t: &TasteParts, flavor: Flavor) -> TasteJs<'_> {
         tracks: flavor.flat(&tracks),
         transitions: flavor.flat(&transitions),
         gaps: flavor.flat(&gaps),
-        first: flavor.flat(&[t.first.heard, t.first.skipped]),
+        first: flavor.flat(&[
+            t.first.heard,
+            t.first.skipped,
+            t.linked.heard,
+            t.linked.skipped,
+        ]),
         heard: &t.heard,
         partly: &t.partly,
         surprise: t.surprise,
