@@ -100,9 +100,9 @@ impl Taste {
     }
 
     /// Every answer about tracks and transitions weighs `keep` times what it did; the answers
-    /// to first plays (and those along links) keep theirs. O(1) through the decay factor (a history with many changes
-    /// of taste would otherwise rescale every answer at each), except when the factor must be
-    /// folded back.
+    /// to first plays (and those along links) keep theirs. O(1) through the decay factor (a
+    /// history with many changes of taste would otherwise rescale every answer at each),
+    /// except when the factor must be folded back.
     pub(super) fn fade_items(&mut self, keep: f64) {
         self.first = self.first.scaled(1.0 / keep);
         self.linked = self.linked.scaled(1.0 / keep);

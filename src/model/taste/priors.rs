@@ -21,9 +21,10 @@ pub(crate) struct Priors {
 impl Priors {
     /// The prior of a track last played at play `played` (0: never), last answered `last`,
     /// `linked` when the row's track links to it (an unheard one is judged by how such first
-    /// plays were answered: [`Taste::record_first_along_link`](super::Taste::record_first_along_link)).
-    /// A track not heard since a change of taste is judged by how the tracks last answered as
-    /// it was have fared since: once a few old favourites were skipped, the others wait behind unheard
+    /// plays were answered: see
+    /// [`Taste::record_first_along_link`](super::Taste::record_first_along_link)). A track not
+    /// heard since a change of taste is judged by how the tracks last answered as it was have
+    /// fared since: once a few old favourites were skipped, the others wait behind unheard
     /// tracks instead of being skipped one by one, and if the tracks skipped before are now
     /// heard out, the others get their turn.
     ///
