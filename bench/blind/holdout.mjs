@@ -30,8 +30,8 @@ class ArtistListener extends Ear {
   constructor({ tracks, seed }) {
     const rng = mulberry32(seed ^ 0xa271);
     super(tracks, fading(30), rng);
-    this.artist = grouping(tracks, Math.floor(tracks / 8), rng);
     const artists = Math.floor(tracks / 8);
+    this.artist = grouping(tracks, artists, rng);
     const likedArtist = Uint8Array.from({ length: artists }, () => (rng() < 0.35 ? 1 : 0));
     this.liked = Uint8Array.from({ length: tracks + 1 }, (_, id) =>
       id > 0 && rng() < (likedArtist[this.artist[id]] ? 0.85 : 0.05) ? 1 : 0,

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::lessons::{along_link, answer, judge, lesson_fits, teach};
+use super::lessons::{answer, judge, lesson_fits, teach};
 use super::orchestrator::State;
 use super::snapshot::HistoryEnd;
 use super::{EngineError, LearnKind, Options, Orchestrator};
@@ -158,15 +158,7 @@ impl Import<'_> {
         }
         state.record_play(p.id);
         let replay = std::mem::replace(&mut state.replay, Replay::Unknown);
-        let linked = along_link(&state.base, from, p.id, replay);
-        if let Some(taste) = state.kept_taste() {
-            if linked {
-                // A first play teaches nothing about gaps, where alone a bulk run differs.
-                taste.record_first_along_link(from, p.id, answer(kind));
-            } else {
-                taste.record_bulk(from, p.id, answer(kind), replay);
-            }
-        }
+        state.record_answer(from, p.id, answer(kind), replay, true);
         self.last = Some((
             HistoryEnd {
                 id: p.id,

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use super::{Build, EngineError, Event, LearnKind, Options, Orchestrator};
 use crate::model::{
     at_most, check_edge, check_target, Answer, BaseGraph, Growth, ModelError, Replay, Room,
-    RuntimeGraph, TrackId, MAX_EDGES, MAX_TRACKS, START,
+    RuntimeGraph, TrackId, MAX_EDGES, MAX_TRACKS,
 };
 
 /// What the graph may still grow by: the limits, less the live base and what the current
@@ -110,13 +110,7 @@ impl Orchestrator {
             } else {
                 (Replay::Unknown, None)
             };
-            let linked = along_link(&state.base, from, to, replay);
-            if let Some(taste) = state.kept_taste() {
-                if linked {
-                    taste.record_first_along_link(from, to, answer(kind));
-                } else {
-                    taste.record(from, to, answer(kind), replay);
-                }
+            if let Some(taste) = state.record_answer(from, to, answer(kind), replay, false) {
                 if let Some(way) = drawn {
                     taste.answer_breadth(way, answer(kind));
                 }
@@ -196,14 +190,6 @@ pub(super) fn teach(
             build.penalty_and_cooldown(from, to, amount, cooldown)
         }
     }
-}
-
-/// True when `to`, on its first play (`replay`), follows `from` along an edge of the base
-/// graph, whose answer also teaches what such links are worth to the listener
-/// ([`Taste::record_first_along_link`](crate::model::Taste::record_first_along_link)). The
-/// start node's row, the catalogue itself, links nothing.
-pub(super) fn along_link(base: &BaseGraph, from: TrackId, to: TrackId, replay: Replay) -> bool {
-    replay == Replay::First && from != START && base.weight(from, to) > 0.0
 }
 
 /// The answer a lesson gives the listener's taste.

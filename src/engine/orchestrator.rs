@@ -15,8 +15,8 @@ use super::lifecycle::Lifecycle;
 use super::snapshot::HistoryEnd;
 use super::{Clock, Event, OptionError, Options, Subscription};
 use crate::model::{
-    BaseGraph, Breadth, Candidate, Pick, PlaybackChain, Recency, Replay, Rng, Rules, RuntimeGraph,
-    Taste, TrackId,
+    Answer, BaseGraph, Breadth, Candidate, Pick, PlaybackChain, Recency, Replay, Rng, Rules,
+    RuntimeGraph, Taste, TrackId, START,
 };
 
 /// One build of the runtime graph, shared: whoever holds a build keeps a consistent view of it
@@ -104,6 +104,33 @@ impl State {
         if let Some(taste) = self.kept_taste() {
             taste.note_play(id, play);
         }
+    }
+
+    /// Records the answer `a` to `to`, played after `from`, in the taste when this policy keeps
+    /// it (`bulk`: one of a history's run, see [`Taste::record_bulk`]); returns the taste then.
+    /// A first play along an edge of the base graph also teaches what such links are worth
+    /// ([`Taste::record_first_along_link`]): no play of the listener's leads to a track never
+    /// played, so the app gave that edge. The start node's row, the catalogue itself, links
+    /// nothing.
+    pub(super) fn record_answer(
+        &mut self,
+        from: TrackId,
+        to: TrackId,
+        a: Answer,
+        replay: Replay,
+        bulk: bool,
+    ) -> Option<&mut Taste> {
+        let linked = replay == Replay::First && from != START && self.base.weight(from, to) > 0.0;
+        let taste = self.kept_taste()?;
+        if linked {
+            // A first play teaches nothing about gaps, where alone a bulk run differs.
+            taste.record_first_along_link(from, to, a);
+        } else if bulk {
+            taste.record_bulk(from, to, a, replay);
+        } else {
+            taste.record(from, to, a, replay);
+        }
+        Some(taste)
     }
 
     /// The taste, to record a play or an answer in, when this policy keeps it.

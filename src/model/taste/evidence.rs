@@ -13,6 +13,11 @@ impl Evidence {
         self.skipped += skipped;
     }
 
+    /// Adds one answer `v` (1 heard out, 0 skipped) weighing `weight`.
+    pub(super) fn add_answer(&mut self, v: f64, weight: f64) {
+        self.add(v * weight, (1.0 - v) * weight);
+    }
+
     #[inline]
     pub(crate) fn scaled(self, by: f64) -> Self {
         Self {

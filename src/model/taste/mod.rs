@@ -50,6 +50,9 @@ pub(crate) const TRANSITION_PRIOR_WEIGHT: f64 = 2.0;
 const ITEM_MEMORY: f64 = 0.8;
 /// What a change of taste leaves of the answers given before it.
 const KEPT_AFTER_CHANGE: f64 = 0.2;
+/// The weight, in answers, of the prior of a kind of answers (first plays, first plays along
+/// links, replays since a change of taste of tracks answered alike before it).
+const KIND_PRIOR_WEIGHT: f64 = 2.0;
 
 /// What the adaptive policy knows of the listener.
 #[derive(Clone, Debug)]
@@ -168,23 +171,23 @@ impl Taste {
 
     /// The mean answer to a track heard for the first time: the prior of every unheard track.
     pub fn prior_mean(&self) -> f64 {
-        self.now(self.first).mean(0.5, 2.0)
+        self.now(self.first).mean(0.5, KIND_PRIOR_WEIGHT)
     }
 
     /// The track-level priors as of now, read once per pick.
     pub(crate) fn priors(&self) -> Priors {
         let first = self.prior_mean();
+        let mean = |e| self.now(e).mean(first, KIND_PRIOR_WEIGHT);
         let stale = if self.changed_at == 0 {
             [first; 3]
         } else {
             // Written out: `array::map` is a `try_map` with copies in the size-optimised wasm.
-            let mean = |e| self.now(e).mean(first, 2.0);
             let [heard, partly, skipped] = self.stale;
             [mean(heard), mean(partly), mean(skipped)]
         };
         Priors {
             first,
-            linked: self.now(self.linked).mean(first, 2.0),
+            linked: mean(self.linked),
             stale,
             changed_at: self.changed_at,
         }
@@ -304,7 +307,7 @@ impl Taste {
         let f = self.decay.factor;
         let (track_blame, fresh) = match replay {
             Replay::First => {
-                self.first.add(v * f, (1.0 - v) * f);
+                self.first.add_answer(v, f);
                 (1.0, false)
             }
             Replay::After(g) => self.replayed(to, g, v),
@@ -366,7 +369,7 @@ impl Taste {
         if stale {
             let f = self.decay.factor;
             if let Some(s) = self.stale.get_mut(t.last.index()) {
-                s.add(v * f, (1.0 - v) * f);
+                s.add_answer(v, f);
             }
         }
         (track_blame, stale)
@@ -383,7 +386,7 @@ impl Taste {
     pub fn record_first_along_link(&mut self, from: TrackId, to: TrackId, answer: Answer) {
         // Before `record`, whose last step moves the clock on: the same weight as its own.
         let (v, f) = (answer.value(), self.decay.factor);
-        self.linked.add(v * f, (1.0 - v) * f);
+        self.linked.add_answer(v, f);
         self.record(from, to, answer, Replay::First);
     }
 
