@@ -1,0 +1,137 @@
+//! After a change of taste: the priors of the tracks not heard since, and the tracks skipped
+//! before it drawn again.
+
+use std::collections::HashMap;
+
+use super::*;
+
+/// A listener's plays, each answered: the play numbers and replay gaps as the engine keeps them.
+#[derive(Default)]
+struct Listening {
+    play: u64,
+    last: HashMap<TrackId, u64>,
+}
+
+impl Listening {
+    fn answer(&mut self, t: &mut Taste, id: TrackId, a: Answer) {
+        self.play += 1;
+        let play = self.play;
+        let replay = self
+            .last
+            .insert(id, play)
+            .map_or(Replay::First, |p| Replay::After(play - p));
+        t.note_play(id, play);
+        t.record(0, id, a, replay);
+    }
+}
+
+/// Loves 1..=10 and dislikes 11..=20 for 200 plays (no change), then skips the favourites:
+/// a change is noticed part-way, and the skips after it are answers about old favourites.
+fn changed_taste() -> (Taste, Listening) {
+    let mut t = Taste::new(200.0, 8);
+    let mut l = Listening::default();
+    for _ in 0..10 {
+        for id in 1..=20 {
+            let a = if id <= 10 {
+                Answer::Heard
+            } else {
+                Answer::Skipped
+            };
+            l.answer(&mut t, id, a);
+        }
+    }
+    assert_eq!(t.changed_at, 0);
+    let first = t.priors().first;
+    assert_eq!(
+        t.priors().of(5, Answer::Heard, false),
+        first,
+        "no change: one prior"
+    );
+    assert_eq!(
+        t.draw_stale(&mut Rng::new(1)),
+        None,
+        "no change: no stale draw"
+    );
+    for id in 1..=10 {
+        l.answer(&mut t, id, Answer::Skipped);
+    }
+    assert!(t.changed_at > 200, "the change was noticed");
+    (t, l)
+}
+
+#[test]
+fn after_a_change_tracks_not_heard_since_take_the_prior_of_their_kind() {
+    let (mut t, mut l) = changed_taste();
+    let at = t.changed_at;
+    let p = t.priors();
+    assert!(
+        p.of(1, Answer::Heard, false) < p.first,
+        "an old favourite waits: {p:?}"
+    );
+    assert_eq!(
+        p.of(1, Answer::Skipped, false),
+        p.first,
+        "nothing known yet of the old dislikes"
+    );
+    assert_eq!(
+        p.of(at, Answer::Heard, false),
+        p.first,
+        "a track played since is judged as any"
+    );
+    // Old dislikes heard out now: the others get their turn. Each is judged on its answers
+    // since the change alone.
+    for id in 11..=13 {
+        l.answer(&mut t, id, Answer::Heard);
+    }
+    let p = t.priors();
+    assert!(p.of(1, Answer::Skipped, false) > p.first, "{p:?}");
+    let heard = t.track(11);
+    assert!(heard.skipped == 0.0 && heard.heard > 0.0, "{heard:?}");
+    // The change travels in the parts.
+    let restored = Taste::restore(&t.parts(), 200.0, 8).unwrap();
+    assert_eq!(restored.priors(), t.priors());
+}
+
+#[test]
+fn after_a_change_the_tracks_skipped_before_it_are_drawn_until_played_again() {
+    let (mut t, mut l) = changed_taste();
+    // Drawn for a pick: the old dislikes, and the favourites skipped before the change was
+    // noticed (at play `at`, the skip of favourite `at - 200`), not those skipped after it.
+    let noticed = TrackId::try_from(t.changed_at - 200).unwrap();
+    let stale: Vec<TrackId> = (1..noticed).chain(11..=20).collect();
+    assert!(t.stale_ids.get().is_none(), "found on the first draw");
+    assert!(stale.contains(&t.draw_stale(&mut Rng::new(2)).unwrap()));
+    assert_eq!(t.stale_ids.get(), Some(&stale));
+    for id in 11..=13 {
+        l.answer(&mut t, id, Answer::Heard);
+    }
+    let stale: Vec<TrackId> = (1..noticed).chain(14..=20).collect();
+    assert_eq!(
+        t.stale_ids.get(),
+        Some(&stale),
+        "played since: no longer drawn"
+    );
+    let mut rng = Rng::new(3);
+    for _ in 0..50 {
+        let id = t.draw_stale(&mut rng).unwrap();
+        assert!(stale.contains(&id), "{id}");
+    }
+    // A memory restored from its parts and the plays draws the same.
+    let mut restored = Taste::restore(&t.parts(), 200.0, 8).unwrap();
+    restored.note_plays(l.last.iter().map(|(id, at)| (*id, *at)));
+    let mut rng = Rng::new(4);
+    assert_eq!(
+        restored.draw_stale(&mut rng.clone()),
+        t.draw_stale(&mut rng)
+    );
+    assert_eq!(restored.stale_ids, t.stale_ids);
+    t.forget(15);
+    assert!(
+        !stale_list(&t).contains(&15),
+        "a forgotten track is not drawn"
+    );
+}
+
+fn stale_list(t: &Taste) -> Vec<TrackId> {
+    t.stale_ids.get().cloned().unwrap_or_default()
+}
