@@ -45,10 +45,10 @@ impl Setting {
         name
     }
 
-    fn profile(&self, name: &'static str, seed: u64) -> Profile {
+    fn profile(&self, name: &str, seed: u64) -> Profile {
         let plays = (self.tracks as usize * 2).clamp(600, 3_000);
         Profile {
-            name,
+            name: name.to_owned(),
             tracks: self.tracks,
             moods: self.moods,
             tolerance: self.tolerance,
@@ -117,10 +117,9 @@ fn main() {
         if !name.contains(&only) {
             continue;
         }
-        let name: &'static str = Box::leak(name.into_boxed_str());
         let mut sums = [0.0; 3];
         for seed in 1..=seeds {
-            let p = setting.profile(name, seed);
+            let p = setting.profile(&name, seed);
             let pickers = [
                 Picker::Engine(Policy::Adaptive),
                 Picker::Shuffle,

@@ -18,7 +18,7 @@ pub(crate) enum Loading {
 /// A listener's hidden tastes and the session it listens to.
 #[derive(Clone, Debug)]
 pub(crate) struct Profile {
-    pub(crate) name: &'static str,
+    pub(crate) name: String,
     pub(crate) tracks: u32,
     /// Moods in the catalogue (tastes by mood), or 0 for tastes per track.
     pub(crate) moods: u32,

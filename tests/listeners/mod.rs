@@ -249,7 +249,7 @@ pub(crate) fn run(profile: &Profile, picker: Picker) -> Session {
         chooser.answer(prev, id, heard);
         prev = Some(id);
     }
-    kinds.print(profile.name);
+    kinds.print(&profile.name);
     let final_window = chooser.finish(profile);
     let third = skips.len() - skips.len() * 2 / 3;
     let late = skips.get(skips.len() - third..).unwrap_or_default();

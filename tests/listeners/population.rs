@@ -48,8 +48,8 @@ pub(crate) fn load(o: &Orchestrator, p: &Profile) {
 /// The population: varied on purpose in catalogue size, tolerance, noise, change, sequences,
 /// tastes by mood, per track or for flow between moods, and how the catalogue is loaded.
 pub(crate) fn population() -> Vec<Profile> {
-    let p = |name, tracks, moods, tolerance, plays, loading| Profile {
-        name,
+    let p = |name: &str, tracks, moods, tolerance, plays, loading| Profile {
+        name: name.to_owned(),
         tracks,
         moods,
         tolerance,
