@@ -2,6 +2,7 @@
 //! with `?`: a test that cannot build its fixed catalogue fails with the model's error.
 
 use super::*;
+use crate::model::taste::tests::change::changed_taste;
 use crate::model::taste::Replay;
 use crate::model::{BaseGraph, ModelError};
 
@@ -79,37 +80,9 @@ fn the_wait_is_at_most_eight_windows() {
     );
 }
 
-/// A listener who heard 1..=10 out and skipped 11..=20 for 200 plays, then skipped the
-/// favourites until a change of taste was noticed.
-fn after_a_change() -> (Taste, Recency) {
-    let (mut taste, mut recency) = (Taste::new(200.0, 8), Recency::new());
-    let answer = |taste: &mut Taste, recency: &mut Recency, id: TrackId, a: Answer| {
-        let replay = recency
-            .record(id)
-            .map_or(Replay::First, |at| Replay::After(recency.plays() - at));
-        taste.note_play(id, recency.plays());
-        taste.record(START, id, a, replay);
-    };
-    for _ in 0..10 {
-        for id in 1..=20 {
-            let a = if id <= 10 {
-                Answer::Heard
-            } else {
-                Answer::Skipped
-            };
-            answer(&mut taste, &mut recency, id, a);
-        }
-    }
-    for id in 1..=10 {
-        answer(&mut taste, &mut recency, id, Answer::Skipped);
-    }
-    assert!(taste.changed_at() > 200, "a change was noticed");
-    (taste, recency)
-}
-
 #[test]
 fn tracks_skipped_before_a_change_are_drawn_for_a_while_after_it() -> Result<(), ModelError> {
-    let (taste, mut recency) = after_a_change();
+    let (taste, mut recency) = changed_taste();
     let mut base = BaseGraph::new();
     for id in 1..=200 {
         base.reinforce(START, id, 1.0)?;
@@ -235,7 +208,7 @@ fn an_unheard_track_the_row_links_to_is_judged_by_how_such_links_were_answered(
 
 #[test]
 fn picks_draw_wide_and_teach_neither_way_for_a_while_after_a_change_of_taste() {
-    let (mut taste, mut recency) = after_a_change();
+    let (mut taste, mut recency) = changed_taste();
     // Before it, picks drawn narrow were heard out and picks drawn wide skipped.
     for _ in 0..50 {
         taste.answer_breadth(Breadth::Narrow, Answer::Heard);

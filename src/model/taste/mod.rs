@@ -309,4 +309,4 @@ impl PartialEq for Taste {
 
 // Tests only: their unwraps assert on fixed inputs; no caller input reaches them.
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

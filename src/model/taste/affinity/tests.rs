@@ -1,4 +1,7 @@
 //! The affinities: carried over to pairs never answered, gated, saved and bounded.
+//!
+//! Compiled for `cargo test` only: its `unwrap`s assert on the fixed inputs written here, and
+//! no caller's input reaches them.
 
 use super::super::{Answer, Replay, Taste};
 use super::*;

@@ -1,35 +1,27 @@
 //! After a change of taste: the priors of the tracks not heard since, and the tracks skipped
-//! before it drawn again.
-
-use std::collections::HashMap;
+//! before it drawn again. `changed_taste` is also the adaptive pick's fixture.
+//!
+//! Compiled for `cargo test` only: its `unwrap`s assert on the fixed inputs written here, and
+//! no caller's input reaches them.
 
 use super::*;
+use crate::model::Recency;
 
-/// A listener's plays, each answered: the play numbers and replay gaps as the engine keeps them.
-#[derive(Default)]
-struct Listening {
-    play: u64,
-    last: HashMap<TrackId, u64>,
-}
-
-impl Listening {
-    fn answer(&mut self, t: &mut Taste, id: TrackId, a: Answer) {
-        self.play += 1;
-        let play = self.play;
-        let replay = self
-            .last
-            .insert(id, play)
-            .map_or(Replay::First, |p| Replay::After(play - p));
-        t.note_play(id, play);
-        t.record(0, id, a, replay);
-    }
+/// Plays `id` and answers it `a`, with the play numbers and replay gaps as the engine keeps
+/// them (its [`Recency`]).
+fn answer(t: &mut Taste, plays: &mut Recency, id: TrackId, a: Answer) {
+    let replay = plays
+        .record(id)
+        .map_or(Replay::First, |at| Replay::After(plays.plays() - at));
+    t.note_play(id, plays.plays());
+    t.record(START, id, a, replay);
 }
 
 /// Loves 1..=10 and dislikes 11..=20 for 200 plays (no change), then skips the favourites:
 /// a change is noticed part-way, and the skips after it are answers about old favourites.
-fn changed_taste() -> (Taste, Listening) {
+pub(crate) fn changed_taste() -> (Taste, Recency) {
     let mut t = Taste::new(200.0, 8);
-    let mut l = Listening::default();
+    let mut l = Recency::new();
     for _ in 0..10 {
         for id in 1..=20 {
             let a = if id <= 10 {
@@ -37,7 +29,7 @@ fn changed_taste() -> (Taste, Listening) {
             } else {
                 Answer::Skipped
             };
-            l.answer(&mut t, id, a);
+            answer(&mut t, &mut l, id, a);
         }
     }
     assert_eq!(t.changed_at, 0);
@@ -53,7 +45,7 @@ fn changed_taste() -> (Taste, Listening) {
         "no change: no stale draw"
     );
     for id in 1..=10 {
-        l.answer(&mut t, id, Answer::Skipped);
+        answer(&mut t, &mut l, id, Answer::Skipped);
     }
     assert!(t.changed_at > 200, "the change was noticed");
     (t, l)
@@ -81,7 +73,7 @@ fn after_a_change_tracks_not_heard_since_take_the_prior_of_their_kind() {
     // Old dislikes heard out now: the others get their turn. Each is judged on its answers
     // since the change alone.
     for id in 11..=13 {
-        l.answer(&mut t, id, Answer::Heard);
+        answer(&mut t, &mut l, id, Answer::Heard);
     }
     let p = t.priors();
     assert!(p.of(1, Answer::Skipped, false) > p.first, "{p:?}");
@@ -103,7 +95,7 @@ fn after_a_change_the_tracks_skipped_before_it_are_drawn_until_played_again() {
     assert!(stale.contains(&t.draw_stale(&mut Rng::new(2)).unwrap()));
     assert_eq!(t.stale_ids.get(), Some(&stale));
     for id in 11..=13 {
-        l.answer(&mut t, id, Answer::Heard);
+        answer(&mut t, &mut l, id, Answer::Heard);
     }
     let stale: Vec<TrackId> = (1..noticed).chain(14..=20).collect();
     assert_eq!(
@@ -118,7 +110,7 @@ fn after_a_change_the_tracks_skipped_before_it_are_drawn_until_played_again() {
     }
     // A memory restored from its parts and the plays draws the same.
     let mut restored = Taste::restore(&t.parts(), 200.0, 8).unwrap();
-    restored.note_plays(l.last.iter().map(|(id, at)| (*id, *at)));
+    restored.note_plays(l.entries().into_iter());
     let mut rng = Rng::new(4);
     assert_eq!(
         restored.draw_stale(&mut rng.clone()),

@@ -7,7 +7,7 @@
 
 use super::*;
 
-mod change;
+pub(crate) mod change;
 mod gaps;
 
 #[test]
