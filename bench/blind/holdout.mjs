@@ -22,6 +22,22 @@ function grouping(tracks, groups, rng) {
 }
 
 /**
+ * A listener with a plain taste: each track liked with chance `share`, drawn from its own
+ * generator (seeded by `salt`), the catalogue loaded without links. H2 and H8 add to it how
+ * they skip.
+ */
+class LikingListener extends Ear {
+  constructor({ tracks, seed }, salt, tiring, share) {
+    const rng = mulberry32(seed ^ salt);
+    super(tracks, tiring, rng);
+    this.liked = Uint8Array.from({ length: tracks + 1 }, () => (rng() < share ? 1 : 0));
+  }
+  load(base) {
+    load(base, this.tracks);
+  }
+}
+
+/**
  * H1. Tires of an artist, not a track: a track by an artist heard in the last five plays is
  * skipped four times in five. Artists are liked or not (a liked artist's tracks mostly liked),
  * and the app links each track to others by its artist.
@@ -58,14 +74,9 @@ class ArtistListener extends Ear {
  * H2. Prefers what is new: most of the catalogue is liked, but any replay, at any gap, is
  * skipped half the time on top of the taste (and always within ten plays).
  */
-class NoveltyListener extends Ear {
-  constructor({ tracks, seed }) {
-    const rng = mulberry32(seed ^ 0x7e11);
-    super(tracks, strict(10), rng);
-    this.liked = Uint8Array.from({ length: tracks + 1 }, () => (rng() < 0.6 ? 1 : 0));
-  }
-  load(base) {
-    load(base, this.tracks);
+class NoveltyListener extends LikingListener {
+  constructor(o) {
+    super(o, 0x7e11, strict(10), 0.6);
   }
   tasteSkip(id) {
     const bored = this.lastAt[id] >= 0 ? 0.5 : 0;
@@ -164,14 +175,9 @@ class RareGenreListener extends Ear {
 }
 
 /** H8. Skips three plays in ten whatever it is, on top of a plain taste. */
-class RestlessListener extends Ear {
-  constructor({ tracks, seed }) {
-    const rng = mulberry32(seed ^ 0x2e57);
-    super(tracks, fading(10), rng);
-    this.liked = Uint8Array.from({ length: tracks + 1 }, () => (rng() < 0.5 ? 1 : 0));
-  }
-  load(base) {
-    load(base, this.tracks);
+class RestlessListener extends LikingListener {
+  constructor(o) {
+    super(o, 0x2e57, fading(10), 0.5);
   }
   tasteSkip(id) {
     return 1 - 0.7 * (this.liked[id] ? 0.95 : 0.1);
