@@ -307,6 +307,5 @@ impl PartialEq for Taste {
     }
 }
 
-// Tests only: their unwraps assert on fixed inputs; no caller input reaches them.
 #[cfg(test)]
 pub(crate) mod tests;

@@ -274,7 +274,5 @@ pub struct AffinityParts {
     pub factors: Vec<(f32, [f32; DIM])>,
 }
 
-// Tests only: their unwraps assert on fixed inputs; no caller input reaches them.
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests;

@@ -1,8 +1,6 @@
 //! The affinities: carried over to pairs never answered, gated, saved and bounded.
-//!
-//! Compiled for `cargo test` only: its `unwrap`s assert on the fixed inputs written here, and
-//! no caller's input reaches them.
 
+use super::super::tests::Outcome;
 use super::super::{Answer, Replay, Taste};
 use super::*;
 use crate::model::Rng;
@@ -87,11 +85,11 @@ fn answers_the_track_level_explains_keep_the_gate_shut() {
 }
 
 #[test]
-fn affinities_are_saved_restored_and_forgotten_with_their_track() {
+fn affinities_are_saved_restored_and_forgotten_with_their_track() -> Outcome {
     let mut t = listen(3000, |from, to| genre(from) == genre(to), |_, _| false);
     let parts = t.parts();
     assert_eq!(parts.affinity.ids.len(), TRACKS as usize);
-    let restored = Taste::restore(&parts, 1000.0, 8).unwrap();
+    let restored = Taste::restore(&parts, 1000.0, 8)?;
     assert_eq!(restored, t);
     assert_eq!(
         restored.context(1).apply(0.5, 2),
@@ -101,6 +99,7 @@ fn affinities_are_saved_restored_and_forgotten_with_their_track() {
     let ids = t.parts().affinity.ids;
     assert!(!ids.contains(&2) && ids.len() == TRACKS as usize - 1);
     assert_eq!(t.context(1).apply(0.5, 2), (0.5, 0.0));
+    Ok(())
 }
 
 #[test]

@@ -1,11 +1,11 @@
 //! After a change of taste: the priors of the tracks not heard since, and the tracks skipped
 //! before it drawn again. `changed_taste` is also the adaptive pick's fixture.
-//!
-//! Compiled for `cargo test` only: its `unwrap`s assert on the fixed inputs written here, and
-//! no caller's input reaches them.
 
 use super::*;
 use crate::model::Recency;
+
+/// No track skipped before a change of taste was there to draw.
+const NONE_STALE: &str = "no track skipped before the change to draw";
 
 /// Plays `id` and answers it `a`, with the play numbers and replay gaps as the engine keeps
 /// them (its [`Recency`]).
@@ -52,7 +52,7 @@ pub(crate) fn changed_taste() -> (Taste, Recency) {
 }
 
 #[test]
-fn after_a_change_tracks_not_heard_since_take_the_prior_of_their_kind() {
+fn after_a_change_tracks_not_heard_since_take_the_prior_of_their_kind() -> Outcome {
     let (mut t, mut l) = changed_taste();
     let at = t.changed_at;
     let p = t.priors();
@@ -80,19 +80,20 @@ fn after_a_change_tracks_not_heard_since_take_the_prior_of_their_kind() {
     let heard = t.track(11);
     assert!(heard.skipped == 0.0 && heard.heard > 0.0, "{heard:?}");
     // The change travels in the parts.
-    let restored = Taste::restore(&t.parts(), 200.0, 8).unwrap();
+    let restored = Taste::restore(&t.parts(), 200.0, 8)?;
     assert_eq!(restored.priors(), t.priors());
+    Ok(())
 }
 
 #[test]
-fn after_a_change_the_tracks_skipped_before_it_are_drawn_until_played_again() {
+fn after_a_change_the_tracks_skipped_before_it_are_drawn_until_played_again() -> Outcome {
     let (mut t, mut l) = changed_taste();
     // Drawn for a pick: the old dislikes, and the favourites skipped before the change was
     // noticed (at play `at`, the skip of favourite `at - 200`), not those skipped after it.
-    let noticed = TrackId::try_from(t.changed_at - 200).unwrap();
+    let noticed = TrackId::try_from(t.changed_at - 200)?;
     let stale: Vec<TrackId> = (1..noticed).chain(11..=20).collect();
     assert!(t.stale_ids.get().is_none(), "found on the first draw");
-    assert!(stale.contains(&t.draw_stale(&mut Rng::new(2)).unwrap()));
+    assert!(stale.contains(&t.draw_stale(&mut Rng::new(2)).ok_or(NONE_STALE)?));
     assert_eq!(t.stale_ids.get(), Some(&stale));
     for id in 11..=13 {
         answer(&mut t, &mut l, id, Answer::Heard);
@@ -105,11 +106,11 @@ fn after_a_change_the_tracks_skipped_before_it_are_drawn_until_played_again() {
     );
     let mut rng = Rng::new(3);
     for _ in 0..50 {
-        let id = t.draw_stale(&mut rng).unwrap();
+        let id = t.draw_stale(&mut rng).ok_or(NONE_STALE)?;
         assert!(stale.contains(&id), "{id}");
     }
     // A memory restored from its parts and the plays draws the same.
-    let mut restored = Taste::restore(&t.parts(), 200.0, 8).unwrap();
+    let mut restored = Taste::restore(&t.parts(), 200.0, 8)?;
     restored.note_plays(l.entries().into_iter());
     let mut rng = Rng::new(4);
     assert_eq!(
@@ -122,6 +123,7 @@ fn after_a_change_the_tracks_skipped_before_it_are_drawn_until_played_again() {
         !stale_list(&t).contains(&15),
         "a forgotten track is not drawn"
     );
+    Ok(())
 }
 
 fn stale_list(t: &Taste) -> Vec<TrackId> {

@@ -2,10 +2,13 @@
 //! count of tracks heard out; the repeat window's in `gaps.rs`, a change of taste's in
 //! `change.rs`.
 //!
-//! Compiled for `cargo test` only (`#[cfg(test)] mod tests` in `mod.rs`): its `unwrap`s assert
-//! on the fixed inputs written here, and no caller's input reaches them.
+//! A test that restores or draws returns an [`Outcome`]: a refusal fails it with the reason
+//! given, and no test panics but by its assertions.
 
 use super::*;
+
+/// What a test that restores or draws returns.
+pub(crate) type Outcome = Result<(), Box<dyn std::error::Error>>;
 
 pub(crate) mod change;
 mod gaps;
@@ -38,19 +41,20 @@ fn old_answers_fade() {
 }
 
 #[test]
-fn a_long_memory_without_answers_about_gaps_still_restores() {
+fn a_long_memory_without_answers_about_gaps_still_restores() -> Outcome {
     // A half-life of 1 lesson folds the decay factors back many times over.
     let mut t = Taste::new(1.0, 8);
     for i in 0..20_000 {
         t.record(0, 1 + i % 5, Answer::Heard, Replay::Unknown);
     }
-    let restored = Taste::restore(&t.parts(), 1.0, 8).unwrap();
+    let restored = Taste::restore(&t.parts(), 1.0, 8)?;
     assert_eq!(restored.parts(), t.parts());
     assert_eq!(restored.window(), t.window());
+    Ok(())
 }
 
 #[test]
-fn rescaling_keeps_what_is_read() {
+fn rescaling_keeps_what_is_read() -> Outcome {
     let mut t = Taste::new(1.0, 8);
     for i in 0..200 {
         t.record(0, 1 + i % 3, Answer::Heard, Replay::First);
@@ -60,11 +64,12 @@ fn rescaling_keeps_what_is_read() {
         u.record(0, 1 + i % 3, Answer::Heard, Replay::First);
         if i == 150 {
             let parts = u.parts();
-            u = Taste::restore(&parts, 1.0, 8).unwrap();
+            u = Taste::restore(&parts, 1.0, 8)?;
         }
     }
     assert_eq!(t.parts(), u.parts());
     assert!(t.track(3).heard.is_finite());
+    Ok(())
 }
 
 #[test]
@@ -99,7 +104,7 @@ fn a_fade_weighs_every_item_less_but_keeps_the_first_plays_prior() {
 }
 
 #[test]
-fn first_plays_along_links_teach_the_prior_of_the_unheard_tracks_a_row_links_to() {
+fn first_plays_along_links_teach_the_prior_of_the_unheard_tracks_a_row_links_to() -> Outcome {
     let mut t = Taste::new(200.0, 8);
     assert_eq!(
         t.priors().linked,
@@ -132,12 +137,13 @@ fn first_plays_along_links_teach_the_prior_of_the_unheard_tracks_a_row_links_to(
         p.first,
         "heard before: judged by its answers"
     );
-    let restored = Taste::restore(&t.parts(), 200.0, 8).unwrap();
+    let restored = Taste::restore(&t.parts(), 200.0, 8)?;
     assert_eq!(restored.priors(), p);
+    Ok(())
 }
 
 #[test]
-fn the_start_nodes_row_is_faded_saved_and_forgotten_as_any_other() {
+fn the_start_nodes_row_is_faded_saved_and_forgotten_as_any_other() -> Outcome {
     use crate::model::START;
     let mut t = Taste::new(50.0, 8);
     for (from, to) in [(START, 2), (START, 1), (1, 2), (2, 1), (START, 3)] {
@@ -155,7 +161,7 @@ fn the_start_nodes_row_is_faded_saved_and_forgotten_as_any_other() {
     };
     assert_eq!(targets(&t, START), [1, 2, 3]);
     assert_eq!(pairs(&t), [(0, 1), (0, 2), (0, 3), (1, 2), (2, 1)]);
-    assert_eq!(Taste::restore(&t.parts(), 50.0, 8).unwrap(), t);
+    assert_eq!(Taste::restore(&t.parts(), 50.0, 8)?, t);
 
     let heard = t.transition(START, 1).heard;
     t.fade_items(KEPT_AFTER_CHANGE);
@@ -167,6 +173,7 @@ fn the_start_nodes_row_is_faded_saved_and_forgotten_as_any_other() {
     assert_eq!(pairs(&t), [(0, 1), (0, 3)]);
     t.forget(START);
     assert_eq!(pairs(&t), []);
+    Ok(())
 }
 
 #[test]
@@ -185,7 +192,7 @@ fn exploration_eases_once_enough_tracks_were_heard_out() {
 }
 
 #[test]
-fn the_tracks_heard_out_are_counted_as_the_ring_keeps_them() {
+fn the_tracks_heard_out_are_counted_as_the_ring_keeps_them() -> Outcome {
     let mut t = Taste::new(200.0, 8);
     for id in 1..=300 {
         t.record(0, id, Answer::Heard, Replay::First);
@@ -201,7 +208,7 @@ fn the_tracks_heard_out_are_counted_as_the_ring_keeps_them() {
     assert_eq!(t.heard_tracks(), 255, "a skip leaves the ring as it is");
     t.forget(300);
     assert_eq!(t.heard_tracks(), 254);
-    let restored = Taste::restore(&t.parts(), 200.0, 8).unwrap();
+    let restored = Taste::restore(&t.parts(), 200.0, 8)?;
     assert_eq!(
         restored.heard_tracks(),
         254,
@@ -216,4 +223,5 @@ fn the_tracks_heard_out_are_counted_as_the_ring_keeps_them() {
         1,
         "no count left behind by the cleared ring"
     );
+    Ok(())
 }
