@@ -603,3 +603,30 @@ fn the_chain_has_one_shape_in_play_back_chain_and_snapshots() {
     let restored = Orchestrator::from_snapshot(older, undef()).unwrap();
     assert!(get(&restored.playback_chain().unwrap(), "current").is_undefined());
 }
+
+#[wasm_bindgen_test]
+fn the_usual_surprise_rate_travels_and_an_older_version_2_snapshot_starts_it_at_0() {
+    let o = session();
+    let s = o.snapshot().unwrap();
+    let usual = |s: &JsValue| get(&get(s, "taste"), "surpriseUsual").as_f64();
+    let rate = usual(&s).unwrap();
+    assert!((0.0..=1.0).contains(&rate), "usual {rate}");
+    let r = Orchestrator::from_snapshot(through_json(&s), undef()).unwrap();
+    assert_eq!(usual(&r.snapshot().unwrap()), Some(rate));
+    // Made before the usual rate was kept: 0, and picks go on.
+    let r = Orchestrator::from_snapshot(without(&s, &["taste", "surpriseUsual"]), undef()).unwrap();
+    assert_eq!(usual(&r.snapshot().unwrap()), Some(0.0));
+    assert!(r.play_next().unwrap().is_some());
+    for (bad, error, part) in [
+        (n(1.5), "RangeError", "surprise"),
+        (n(-0.1), "RangeError", "surprise"),
+        (
+            JsValue::from_str("x"),
+            "TypeError",
+            "snapshot.taste.surpriseUsual",
+        ),
+    ] {
+        let s = with(&s, &["taste", "surpriseUsual"], bad);
+        assert_error(Orchestrator::from_snapshot(s, undef()), error, part);
+    }
+}

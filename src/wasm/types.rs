@@ -155,6 +155,8 @@ export interface Snapshot<Flat extends ArrayLike<number> = number[]> {
     partly: number[];
     /** The recent rate of confident predictions missed. */
     surprise: number;
+    /** The usual rate of confident predictions missed, over a longer span. Absent in snapshots made before it was kept. */
+    surpriseUsual?: number;
     /** [play, heard, skipped, heard, skipped, heard, skipped]: the play at which the latest change of taste was noticed (0: none), and the answers since to tracks last played before it, by their last answer then (heard out, partly heard, skipped). Snapshots made before the three were told apart have two pairs (not last heard out, then last heard out). */
     change?: Flat;
     /** Which tracks go well after which: the gate's measure, the tracks with learned numbers (ascending), and per track its bias and 8 vector numbers in turn (32-bit floats: a `Float32Array` in what a profile store writes). Absent in snapshots made before they were learned. */

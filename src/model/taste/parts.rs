@@ -28,6 +28,8 @@ pub struct TasteParts {
     pub heard: Vec<TrackId>,
     pub partly: Vec<TrackId>,
     pub surprise: f64,
+    /// The usual rate of confident predictions missed, over a longer span.
+    pub surprise_usual: f64,
     /// The play at which the latest change of taste was noticed (0: none), and the answers
     /// since to tracks last played before it, by their last answer then (`Answer::index`).
     pub changed_at: u64,
@@ -65,6 +67,7 @@ impl Taste {
             })
             .collect();
         let (heard, partly) = self.rings.parts();
+        let (surprise, surprise_usual) = self.surprise.rates();
         TasteParts {
             lessons: self.decay.lessons,
             factor: self.decay.factor,
@@ -77,7 +80,8 @@ impl Taste {
             linked: self.linked,
             heard,
             partly,
-            surprise: self.surprise.rate(),
+            surprise,
+            surprise_usual,
             changed_at: self.changed_at,
             stale: self.stale,
             affinity: self.affinity.parts(),
@@ -125,7 +129,8 @@ impl Taste {
         taste.rings = Rings::restore(&parts.heard, &parts.partly, |id| tracks.contains_key(id))
             .ok_or("rings")?;
         taste.recount_ring();
-        taste.surprise = Surprise::restore(parts.surprise).ok_or("surprise")?;
+        taste.surprise =
+            Surprise::restore(parts.surprise, parts.surprise_usual).ok_or("surprise")?;
         if !parts.stale.iter().all(|e| e.is_finite_non_negative()) {
             return Err("change");
         }

@@ -12,7 +12,7 @@
 //!   taste: { lessons, factor, gapDecay, fitDecay, tracks: [id, heard, skipped, last 0 | 1 | 2, ...],
 //!            transitions: [from, to, heard, skipped, ...], gaps: [heard, skipped, ...],
 //!            first: [heard, skipped, heard, skipped], heard: [id, ...], partly: [id, ...],
-//!            surprise,
+//!            surprise, surpriseUsual,
 //!            change: [at, heard, skipped, heard, skipped, heard, skipped],
 //!            affinity: { gain, ids: [id, ...], numbers: [bias, v1, ..., v8, bias, ...] },
 //!            draws: [heard, skipped, heard, skipped] },
@@ -21,10 +21,10 @@
 //! ```
 //!
 //! Version 1 (no `taste`, no `replay`) still restores, with nothing learned per track yet.
-//! `queue`, `history`, `drawn`, `taste.change`, `taste.affinity` and `taste.draws` may be
-//! absent (snapshots of version 2 made before they existed), `taste.first` may hold its first
-//! pair only (made before first plays along links were told apart), and `chain.current` `null`
-//! (snapshots made before it became `undefined` when nothing plays).
+//! `queue`, `history`, `drawn`, `taste.surpriseUsual`, `taste.change`, `taste.affinity` and
+//! `taste.draws` may be absent (snapshots of version 2 made before they existed), `taste.first`
+//! may hold its first pair only (made before first plays along links were told apart), and
+//! `chain.current` `null` (snapshots made before it became `undefined` when nothing plays).
 
 mod cursor;
 mod read;

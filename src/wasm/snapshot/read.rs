@@ -172,6 +172,7 @@ fn taste(value: &JsValue) -> Result<TasteParts, JsValue> {
         heard: id_list(&t, "heard", "snapshot.taste.heard")?,
         partly: id_list(&t, "partly", "snapshot.taste.partly")?,
         surprise: decimal("surprise", "snapshot.taste.surprise")?,
+        surprise_usual: usual_surprise(&t)?,
         changed_at,
         stale,
         affinity: affinity(&t)?,
@@ -193,6 +194,16 @@ fn first_plays(t: &JsValue) -> Result<(Evidence, Evidence), JsValue> {
         return Err(range_error("snapshot.taste.first must hold 2 or 4 numbers"));
     }
     Ok((first, linked))
+}
+
+/// The usual rate of confident predictions missed. Absent in snapshots made before it was
+/// kept: 0 then, so a change is noticed as it was before.
+fn usual_surprise(t: &JsValue) -> Result<f64, JsValue> {
+    let v = field(t, "surpriseUsual")?;
+    if v.is_undefined() {
+        return Ok(0.0);
+    }
+    number(&v, "snapshot.taste.surpriseUsual")
 }
 
 /// `[heard, skipped, heard, skipped]`: the answers to picks drawn among the best five, then

@@ -121,6 +121,7 @@ struct TasteJs<'a> {
     #[serde(serialize_with = "values::ids")]
     partly: &'a [TrackId],
     surprise: f64,
+    surprise_usual: f64,
     #[serde(with = "preserve")]
     change: JsValue,
     affinity: AffinityJs,
@@ -255,6 +256,7 @@ fn taste(t: &TasteParts, flavor: Flavor) -> TasteJs<'_> {
         heard: &t.heard,
         partly: &t.partly,
         surprise: t.surprise,
+        surprise_usual: t.surprise_usual,
         change: flavor.flat(&[
             t.changed_at as f64,
             t.stale[0].heard,
