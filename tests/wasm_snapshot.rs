@@ -613,6 +613,10 @@ fn the_usual_surprise_rate_travels_and_an_older_version_2_snapshot_starts_it_at_
     assert!((0.0..=1.0).contains(&rate), "usual {rate}");
     let r = Orchestrator::from_snapshot(through_json(&s), undef()).unwrap();
     assert_eq!(usual(&r.snapshot().unwrap()), Some(rate));
+    // A rate the session may not have reached (it starts at 0) travels as well.
+    let set = with(&s, &["taste", "surpriseUsual"], n(0.3));
+    let r = Orchestrator::from_snapshot(through_json(&set), undef()).unwrap();
+    assert_eq!(usual(&r.snapshot().unwrap()), Some(0.3));
     // Made before the usual rate was kept: 0, and picks go on.
     let r = Orchestrator::from_snapshot(without(&s, &["taste", "surpriseUsual"]), undef()).unwrap();
     assert_eq!(usual(&r.snapshot().unwrap()), Some(0.0));
