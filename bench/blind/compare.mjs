@@ -21,8 +21,12 @@ function standardError(xs) {
  * shapes), over the seeds both ran: per row the two means, the mean paired difference and its
  * standard error, and a verdict when the difference is over twice that; then the same for the
  * mean over the rows, over the seeds every compared row ran. Lines of text, for the console.
+ * Runs that began at different seeds (`firstSeed`, 1 when absent) are not paired: one line
+ * says so.
  */
 export function compare(before, now) {
+  const [from, to] = [before.firstSeed ?? 1, now.firstSeed ?? 1];
+  if (from !== to) return [`not paired: the earlier run began at seed ${from}, this one at seed ${to}`];
   const lines = [];
   const rows = []; // each compared row's differences, seed by seed
   for (const row of now.rows) {

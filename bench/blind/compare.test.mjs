@@ -37,3 +37,10 @@ test("fewer skips and more skips are said when the move is clear; rows and seeds
   assert.match(lines[0], /^a: 0\.500 -> 0\.300, -0\.200 ± 0\.00\d \(4 seeds\)  fewer skips$/);
   assert.match(compare(now, before)[0], /more skips$/);
 });
+
+test("runs that began at different seeds are not paired", () => {
+  const before = { firstSeed: 31, ...run([["a", [0.5, 0.4]]]) };
+  const now = run([["a", [0.3, 0.2]]]); // no firstSeed: seeds from 1
+  assert.deepEqual(compare(before, now), ["not paired: the earlier run began at seed 31, this one at seed 1"]);
+  assert.equal(compare(before, { ...now, firstSeed: 31 }).length, 2);
+});
