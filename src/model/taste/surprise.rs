@@ -18,11 +18,11 @@ const USUAL_SPAN: f64 = 200.0;
 /// spans). A change is noticed when the recent rate passes both [`SURPRISE_CHANGE`] and the
 /// usual rate by [`ABOVE_USUAL`]: a listener whose favourites are skipped now and then as a
 /// rule (a taste that drifts slowly, one who tires of an artist) no longer passes for one
-/// whose taste changed, and loses what it taught each time. Over seeds 1-30 of
-/// `bench/blind-listeners.mjs`, paired by seed: mean late skip -0.003 ± 0.001 (the slow drift
-/// -0.026 ± 0.016), no row worse by more than 0.001; hold-out listeners (seeds 1-10): the one
-/// who tires of an artist -0.018 ± 0.009, moods by session -0.008 ± 0.004, none worse by more
-/// than 0.003; `bench:learning` the same to the play, its changes of taste still noticed.
+/// whose taste changed, and loses what it taught each time. Judged on fresh seeds (31-60 of
+/// `bench/blind-listeners.mjs`, paired by seed): mean late skip -0.002 ± 0.001 (1b -0.010,
+/// genre jumps skipped -0.007; the slow drift's -0.026 on seeds 1-30 was luck); hold-out
+/// (seeds 11-30): the one who tires of an artist -0.019 ± 0.006, moods by session -0.011;
+/// `bench:learning` the same to the play, its changes of taste still noticed.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(super) struct Surprise {
     recent: f64,
