@@ -36,6 +36,10 @@ const SEEDS = Number(opt("seeds", "5"));
 // chosen by, a change's gain includes the luck that made it look good there.
 const FIRST = Number(opt("first", "1"));
 const LAST = FIRST + SEEDS - 1;
+// A seed that is no whole number would run no session at all and write an empty table.
+for (const [name, n] of [["seeds", SEEDS], ["first", FIRST]]) {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`--${name} must be a whole number from 1, not ${opt(name, "")}`);
+}
 const ONLY = opt("only", "");
 const HOLDING_OUT = opt("set", "blind") === "holdout";
 const OUT = opt("out", join(here, HOLDING_OUT ? "holdout-results.json" : "blind-results.json"));
