@@ -399,6 +399,40 @@ fn learned_affinities_travel_and_an_older_version_2_snapshot_has_none() {
 }
 
 #[wasm_bindgen_test]
+fn whether_rows_serve_travels_and_an_older_version_2_snapshot_heeds_every_row() {
+    let o = session();
+    let s = o.snapshot().unwrap();
+    let follow_of = |s: &JsValue| JSON::stringify(&get(&get(s, "taste"), "follow")).unwrap();
+    let follow: Vec<f64> = Array::from(&get(&get(&s, "taste"), "follow"))
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    // Six pairs; the session's picks after a track, mostly along the catalogue's rows, counted.
+    assert_eq!(follow.len(), 12);
+    assert!(follow.iter().all(|x| *x >= 0.0) && follow.iter().sum::<f64>() > 5.0);
+    let r = Orchestrator::from_snapshot(through_json(&s), undef()).unwrap();
+    assert_eq!(follow_of(&r.snapshot().unwrap()), follow_of(&s));
+    // A version 2 snapshot made before they were kept: no answers, and picks go on.
+    let r = Orchestrator::from_snapshot(without(&s, &["taste", "follow"]), undef()).unwrap();
+    assert_eq!(
+        follow_of(&r.snapshot().unwrap()),
+        JSON::stringify(&nums(&[0.0; 12])).unwrap()
+    );
+    assert!(r.play_next().unwrap().is_some());
+    // Malformed ones are refused, naming the part.
+    let mut negative = [1.0; 12];
+    negative[7] = -1.0;
+    for (bad, part) in [
+        (nums(&negative), "follow"),
+        (nums(&[1.0; 11]), "snapshot.taste.follow"),
+        (nums(&[1.0; 14]), "snapshot.taste.follow"),
+    ] {
+        let s = with(&s, &["taste", "follow"], bad);
+        assert_error(Orchestrator::from_snapshot(s, undef()), "RangeError", part);
+    }
+}
+
+#[wasm_bindgen_test]
 fn how_picks_draw_travels_and_an_older_version_2_snapshot_draws_wide() {
     let o = session();
     // After `play_back`, the forward step is not drawn; the pick after it is.

@@ -111,7 +111,8 @@ impl State {
     /// A first play along an edge of the base graph also teaches what such links are worth
     /// ([`Taste::record_first_along_link`]): no play of the listener's leads to a track never
     /// played, so the app gave that edge. The start node's row, the catalogue itself, links
-    /// nothing.
+    /// nothing. Every answer after a track also says whether picks on its row serve the
+    /// listener ([`Taste::record_along_row`]).
     pub(super) fn record_answer(
         &mut self,
         from: TrackId,
@@ -120,8 +121,10 @@ impl State {
         replay: Replay,
         bulk: bool,
     ) -> Option<&mut Taste> {
-        let linked = replay == Replay::First && from != START && self.base.weight(from, to) > 0.0;
+        let along = from != START && self.base.weight(from, to) > 0.0;
+        let linked = along && replay == Replay::First;
         let taste = self.kept_taste()?;
+        taste.record_along_row(from, to, a, along);
         if linked {
             // A first play teaches nothing about gaps, where alone a bulk run differs.
             taste.record_first_along_link(from, to, a);

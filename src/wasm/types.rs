@@ -163,6 +163,8 @@ export interface Snapshot<Flat extends ArrayLike<number> = number[]> {
     affinity?: { gain: number; ids: Flat; numbers: Flat extends number[] ? number[] : Float32Array };
     /** [heard, skipped, heard, skipped]: the answers to picks drawn among the best five, then among the best three, each fading by 0.99 an answer. Absent in snapshots made before picks chose how to draw. */
     draws?: Flat;
+    /** Six [heard, skipped] pairs: the answers to picks on the playing track's row, then off it, after a track heard out, then partly heard, then skipped. Absent in snapshots made before they were kept. */
+    follow?: Flat;
   };
   /** How the current track's play relates to its previous play: -1 unknown, 0 first play, else the gap (version 2). */
   replay?: number;

@@ -12,7 +12,8 @@
 //! long-unheard track gets its chance),
 //! multiplied by how welcome a replay after that many plays is ([`Taste::gap_factor`], the
 //! learned repeat window), and by the row's own preference for the edge (the base graph's
-//! share). The optimism eases once the listener has enough tracks heard out
+//! share, heeded as far as the picks on rows fared at least as well as the others after a
+//! track answered as this one was: [`Taste::heed_row`]). The optimism eases once the listener has enough tracks heard out
 //! ([`need_to_explore`]). The pick is a draw weighted by the worth to the power 8 ([`sharpen`])
 //! among the best five candidates, or the best three while the listener's answers favour the
 //! narrower draw ([`Breadth`]: chosen per pick, as a bandit; always the five for a while after
@@ -106,6 +107,7 @@ fn score(
     let context = taste.context(gathered.from);
     let exploration = config.exploration * need_to_explore(taste, context.gate());
     let heeded = context.heeded();
+    let heed_row = taste.heed_row(gathered.from);
     for (i, c) in candidates.iter().enumerate() {
         let track = c.track.scaled(decay);
         // `c.base` is above 0 only for an edge of the row (never from the start node).
@@ -124,7 +126,7 @@ fn score(
         let plays_ago = (c.played > 0).then(|| plays + 1 - c.played);
         let welcome = plays_ago.map_or(1.0, |g| taste.gap_factor(g));
         let share = if i < row_len && row_total > 0.0 {
-            c.base / row_total
+            heed_row * c.base / row_total
         } else {
             0.0
         };

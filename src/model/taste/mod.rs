@@ -11,6 +11,7 @@ mod change;
 mod decay;
 mod entry;
 mod evidence;
+mod follow;
 mod gaps;
 mod parts;
 mod priors;
@@ -28,6 +29,7 @@ pub(crate) use breadth::Breadths;
 use decay::Decay;
 use entry::{TrackEntry, TransitionRow};
 pub use evidence::{Answer, Evidence, Replay};
+use follow::Follow;
 use gaps::Gaps;
 pub use gaps::{gap_bucket, GAP_BOUNDS};
 pub use parts::TasteParts;
@@ -72,6 +74,9 @@ pub struct Taste {
     /// track before (see [`Taste::record_first_along_link`]): the prior of an unheard track
     /// the current track links to.
     linked: Evidence,
+    /// The answers to picks on the playing track's row and off it, per answer to that track:
+    /// how far a pick heeds the row's share ([`Taste::heed_row`]).
+    follow: Follow,
     rings: Rings,
     /// How many distinct tracks the ring of tracks last heard out holds.
     heard_tracks: usize,
@@ -105,6 +110,7 @@ impl Taste {
             gaps: Gaps::new(half_life, start_window),
             first: Evidence::default(),
             linked: Evidence::default(),
+            follow: Follow::default(),
             rings: Rings::default(),
             heard_tracks: 0,
             surprise: Surprise::default(),
@@ -228,6 +234,18 @@ impl Taste {
     #[inline]
     pub(crate) fn context(&self, from: TrackId) -> Context<'_> {
         self.affinity.context(from)
+    }
+
+    /// How far a pick after `from` heeds the share of `from`'s row, from 0 to 1: as far as
+    /// the picks on such a row fared at least as well as those off it, after a track answered
+    /// as `from` last was (see the module `follow`). Fully from the start node.
+    pub(crate) fn heed_row(&self, from: TrackId) -> f64 {
+        if from == START {
+            return 1.0;
+        }
+        self.tracks
+            .get(from)
+            .map_or(1.0, |t| self.follow.heed(t.last, self.decay.now()))
     }
 
     /// The answers to picks drawn each way, which choose how the next pick draws.

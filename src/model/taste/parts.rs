@@ -6,7 +6,7 @@ use super::decay::Decay;
 use super::gaps::Gaps;
 use super::rings::Rings;
 use super::surprise::Surprise;
-use super::{Answer, Evidence, Taste, TrackEntry};
+use super::{Answer, Evidence, Follow, Taste, TrackEntry};
 use crate::model::{TrackId, START};
 
 /// Everything a [`Taste`] holds, as plain data, for saving.
@@ -38,6 +38,9 @@ pub struct TasteParts {
     pub affinity: AffinityParts,
     /// The answers to picks drawn among the best five, then among the best three.
     pub breadths: [Evidence; 2],
+    /// The answers to picks on the playing track's row, then off it, after a track heard
+    /// out, partly heard, then skipped.
+    pub follow: [Evidence; 6],
 }
 
 /// Ids in ascending order. They are sorted as `(id, 0)` pairs: the same code that sorts the
@@ -86,6 +89,7 @@ impl Taste {
             stale: self.stale,
             affinity: self.affinity.parts(),
             breadths: self.breadths.parts(),
+            follow: self.follow.parts(),
         }
     }
 
@@ -138,6 +142,7 @@ impl Taste {
         taste.stale = parts.stale;
         taste.affinity = Affinity::restore(&parts.affinity).ok_or("affinity")?;
         taste.breadths = Breadths::restore(parts.breadths).ok_or("draws")?;
+        taste.follow = Follow::restore(parts.follow).ok_or("follow")?;
         let mut last = None;
         for (from, to, e) in &parts.transitions {
             if *to == 0 || last.is_some_and(|l| l >= (*from, *to)) || !e.is_finite_non_negative() {

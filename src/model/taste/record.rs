@@ -102,6 +102,20 @@ impl Taste {
         (track_blame, stale)
     }
 
+    /// Notes, before [`Taste::record`] of the same answer, whether `to` was an edge of
+    /// `from`'s row in the base graph (`along`): the answers to picks on a row and off it,
+    /// per answer to the track the row is of, say how far picks heed the row's share (see
+    /// [`Taste::heed_row`]).
+    pub fn record_along_row(&mut self, from: TrackId, to: TrackId, answer: Answer, along: bool) {
+        if from == START || from == to {
+            return;
+        }
+        let f = self.decay.factor;
+        if let Some(t) = self.tracks.get(from) {
+            self.follow.add(t.last, along, answer.value(), f);
+        }
+    }
+
     /// Records the answer to the first play of `to`, after `from`, which links to it: as
     /// [`Taste::record`] with [`Replay::First`], and among the answers to first plays along
     /// links. Such an edge of the base graph was made by no play of the listener's (none leads

@@ -15,16 +15,18 @@
 //!            surprise, surpriseUsual,
 //!            change: [at, heard, skipped, heard, skipped, heard, skipped],
 //!            affinity: { gain, ids: [id, ...], numbers: [bias, v1, ..., v8, bias, ...] },
-//!            draws: [heard, skipped, heard, skipped] },
+//!            draws: [heard, skipped, heard, skipped],
+//!            follow: [heard, skipped, ...] (6 pairs) },
 //!   replay: -1 (unknown) | 0 (first play) | gap, drawn: 0 | 3 | 5,
 //!   queue: [id, ...], history: [] | [id, start, end] }
 //! ```
 //!
 //! Version 1 (no `taste`, no `replay`) still restores, with nothing learned per track yet.
-//! `queue`, `history`, `drawn`, `taste.surpriseUsual`, `taste.change`, `taste.affinity` and
-//! `taste.draws` may be absent (snapshots of version 2 made before they existed), `taste.first`
-//! may hold its first pair only (made before first plays along links were told apart), and
-//! `chain.current` `null` (snapshots made before it became `undefined` when nothing plays).
+//! `queue`, `history`, `drawn`, `taste.surpriseUsual`, `taste.change`, `taste.affinity`,
+//! `taste.draws` and `taste.follow` may be absent (snapshots of version 2 made before they
+//! existed), `taste.first` may hold its first pair only (made before first plays along links
+//! were told apart), and `chain.current` `null` (snapshots made before it became `undefined`
+//! when nothing plays).
 
 mod cursor;
 mod read;

@@ -176,7 +176,8 @@ fn taste(value: &JsValue) -> Result<TasteParts, JsValue> {
         changed_at,
         stale,
         affinity: affinity(&t)?,
-        breadths: draws(&t)?,
+        breadths: pairs(&t, "draws", "snapshot.taste.draws")?,
+        follow: pairs(&t, "follow", "snapshot.taste.follow")?,
     })
 }
 
@@ -206,18 +207,23 @@ fn usual_surprise(t: &JsValue) -> Result<f64, JsValue> {
     number(&v, "snapshot.taste.surpriseUsual")
 }
 
-/// `[heard, skipped, heard, skipped]`: the answers to picks drawn among the best five, then
-/// among the best three. Absent in snapshots made before picks chose how to draw: none then.
-fn draws(t: &JsValue) -> Result<[Evidence; 2], JsValue> {
-    if field(t, "draws")?.is_undefined() {
-        return Ok([Evidence::default(); 2]);
+/// `N` pairs `[heard, skipped, ...]` under `key`. Absent in snapshots made before they were
+/// kept: no answers then. For `draws`, the answers to picks drawn among the best five, then
+/// among the best three; for `follow`, those to picks on the playing track's row and off it,
+/// after a track heard out, partly heard, then skipped.
+fn pairs<const N: usize>(t: &JsValue, key: &str, path: &str) -> Result<[Evidence; N], JsValue> {
+    let mut pairs = [Evidence::default(); N];
+    if field(t, key)?.is_undefined() {
+        return Ok(pairs);
     }
-    let mut c = Cursor::of(t, "draws", "snapshot.taste.draws")?;
-    let draws = [evidence(&mut c)?, evidence(&mut c)?];
+    let mut c = Cursor::of(t, key, path)?;
+    for e in &mut pairs {
+        *e = evidence(&mut c)?;
+    }
     if !c.done() {
-        return Err(range_error("snapshot.taste.draws must hold 4 numbers"));
+        return Err(range_error(&format!("{path} must hold {} numbers", 2 * N)));
     }
-    Ok(draws)
+    Ok(pairs)
 }
 
 /// `{ gain, ids, numbers }`: the learned affinities, `numbers` holding each track's bias and

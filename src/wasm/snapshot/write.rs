@@ -127,6 +127,8 @@ struct TasteJs<'a> {
     affinity: AffinityJs,
     #[serde(with = "preserve")]
     draws: JsValue,
+    #[serde(with = "preserve")]
+    follow: JsValue,
 }
 
 /// The learned affinities: `gain`, the track `ids` ascending, and per track its bias and
@@ -277,5 +279,6 @@ fn taste(t: &TasteParts, flavor: Flavor) -> TasteJs<'_> {
             t.breadths[1].heard,
             t.breadths[1].skipped,
         ]),
+        follow: flavor.flat(&t.follow.map(|e| [e.heard, e.skipped]).concat()),
     }
 }

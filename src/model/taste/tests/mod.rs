@@ -143,6 +143,39 @@ fn first_plays_along_links_teach_the_prior_of_the_unheard_tracks_a_row_links_to(
 }
 
 #[test]
+fn picks_heed_a_row_as_far_as_it_served_after_a_track_answered_alike() -> Outcome {
+    let mut t = Taste::new(200.0, 8);
+    // Track 1 heard out, track 2 skipped: each the source of picks, on its row and off it.
+    t.record(START, 1, Answer::Heard, Replay::First);
+    t.record(START, 2, Answer::Skipped, Replay::First);
+    assert_eq!((t.heed_row(1), t.heed_row(2)), (1.0, 1.0), "no answers yet");
+    for id in 10..40 {
+        // After the skip, the row leads to more skips and the picks off it are heard out.
+        t.record_along_row(2, id, Answer::Skipped, true);
+        t.record_along_row(2, id + 100, Answer::Heard, false);
+        // After the listen, the row serves as well as the rest.
+        t.record_along_row(1, id, Answer::Heard, true);
+        t.record_along_row(1, id + 100, Answer::Heard, false);
+    }
+    assert_eq!((t.heed_row(1), t.heed_row(2)), (1.0, 0.0));
+    // Answers from the start node, or of a track after itself, teach nothing of rows.
+    let parts = t.parts().follow;
+    t.record_along_row(START, 5, Answer::Skipped, true);
+    t.record_along_row(2, 2, Answer::Skipped, true);
+    assert_eq!(t.parts().follow, parts);
+    assert_eq!(t.heed_row(START), 1.0);
+    // Once track 2 is heard out, picks after it heed its row as after any listen.
+    t.record(START, 2, Answer::Heard, Replay::After(3));
+    assert_eq!(t.heed_row(2), 1.0);
+    let restored = Taste::restore(&t.parts(), 200.0, 8)?;
+    assert_eq!(restored.parts().follow, t.parts().follow);
+    let mut bad = t.parts();
+    bad.follow[5].skipped = -1.0;
+    assert_eq!(Taste::restore(&bad, 200.0, 8).err(), Some("follow"));
+    Ok(())
+}
+
+#[test]
 fn the_start_nodes_row_is_faded_saved_and_forgotten_as_any_other() -> Outcome {
     use crate::model::START;
     let mut t = Taste::new(50.0, 8);
