@@ -21,10 +21,11 @@ import { gzipSync } from "node:zlib";
 // fast paths for numbers and typed columns (js/numbers.js: feedback and learn twice as fast,
 // reinforceMany 18x faster than reinforce per edge instead of 7-11x) and the priors after a
 // change of taste brought them to 98-99 KB, the affinities between tracks to 102 KB, the draw
-// among the best five or three chosen per pick (with its snapshot parts) to 104 KB. This
-// guard, about 2 KB above the larger of the two sizes checked, keeps them from growing further
-// unnoticed; the README says where they stand.
-const BUDGET_GZIP = 106 * 1000;
+// among the best five or three chosen per pick (with its snapshot parts) to 104 KB, and how
+// far picks heed the playing track's row (with its snapshot parts) to 106 KB. This guard, about
+// 1 KB above the larger of the two sizes checked, keeps them from growing further unnoticed;
+// the README says where they stand.
+const BUDGET_GZIP = 107 * 1000;
 const TARGET_GZIP = 80 * 1000; // the goal: at most 80 KB gzipped, the default entry included
 
 const dir = mkdtempSync(join(tmpdir(), "memory-player-size-"));

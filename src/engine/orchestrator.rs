@@ -124,7 +124,7 @@ impl State {
         let along = from != START && self.base.weight(from, to) > 0.0;
         let linked = along && replay == Replay::First;
         let taste = self.kept_taste()?;
-        taste.record_along_row(from, to, a, along);
+        taste.record_along_row(from, a, along);
         if linked {
             // A first play teaches nothing about gaps, where alone a bulk run differs.
             taste.record_first_along_link(from, to, a);

@@ -91,7 +91,7 @@ impl Taste {
         self.scale_items(by);
         self.first = self.first.scaled(by);
         self.linked = self.linked.scaled(by);
-        self.follow = self.follow.scaled(by);
+        self.follow.scale(by);
         self.stale = self.stale.map(|e| e.scaled(by));
     }
 

@@ -11,6 +11,7 @@
 //! only as far as the picks on the row fared at least as well as those off it.
 
 use super::{Answer, Evidence};
+use crate::model::num::{at_least, at_most};
 
 /// The weight of each side's prior, in answers: both start at the mean of all the answers of
 /// their kind, so a kind with few answers heeds the row fully.
@@ -20,19 +21,18 @@ const PRIOR_WEIGHT: f64 = 2.0;
 const SPAN: f64 = 0.1;
 
 /// Per answer to the followed track ([`Answer::index`]), the answers to the picks on its row
-/// and off it, in the units of forward decay (see the module `taste`).
+/// and off it (at `2 * index` and `2 * index + 1`), in the units of forward decay (see the
+/// module `taste`). Flat, and read by loops: nested arrays mapped cost the size-optimised wasm
+/// a copy per level.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub(super) struct Follow([[Evidence; 2]; 3]);
+pub(super) struct Follow([Evidence; 6]);
 
 impl Follow {
     /// Notes the answer `v`, weighing `weight`, to a pick after a track answered `source`,
     /// `along` when the pick was an edge of that track's row.
     pub(super) fn add(&mut self, source: Answer, along: bool, v: f64, weight: f64) {
-        if let Some(e) = self
-            .0
-            .get_mut(source.index())
-            .and_then(|sides| sides.get_mut(usize::from(!along)))
-        {
+        let at = 2 * source.index() + usize::from(!along);
+        if let Some(e) = self.0.get_mut(at) {
             e.add_answer(v, weight);
         }
     }
@@ -40,7 +40,8 @@ impl Follow {
     /// How far a pick after a track answered `source` heeds its row's share, from 0 to 1,
     /// with `now` the factor that reads a stored sum as of now.
     pub(super) fn heed(&self, source: Answer, now: f64) -> f64 {
-        let Some([along, off]) = self.0.get(source.index()) else {
+        let at = 2 * source.index();
+        let (Some(along), Some(off)) = (self.0.get(at), self.0.get(at + 1)) else {
             return 1.0;
         };
         let (along, off) = (along.scaled(now), off.scaled(now));
@@ -51,28 +52,31 @@ impl Follow {
             0.5
         };
         let worse = off.mean(prior, PRIOR_WEIGHT) - along.mean(prior, PRIOR_WEIGHT);
-        (1.0 - worse / SPAN).clamp(0.0, 1.0)
+        // Not `f64::clamp`, whose assertion would bring the formatting of floats to the wasm.
+        at_least(at_most(1.0 - worse / SPAN, 1.0), 0.0)
     }
 
     /// Every sum multiplied by `by`.
-    pub(super) fn scaled(self, by: f64) -> Self {
-        Self(self.0.map(|sides| sides.map(|e| e.scaled(by))))
+    pub(super) fn scale(&mut self, by: f64) {
+        for e in &mut self.0 {
+            *e = e.scaled(by);
+        }
     }
 
     /// The sums, in stored units: on the row then off it, after a track heard out, partly
     /// heard, then skipped.
     pub(super) fn parts(&self) -> [Evidence; 6] {
-        let [[a, b], [c, d], [e, f]] = self.0;
-        [a, b, c, d, e, f]
+        self.0
     }
 
     /// The sums from [`Follow::parts`], or `None` when one is negative or not finite.
     pub(super) fn restore(parts: [Evidence; 6]) -> Option<Self> {
-        if !parts.iter().all(|e| e.is_finite_non_negative()) {
-            return None;
+        for e in &parts {
+            if !e.is_finite_non_negative() {
+                return None;
+            }
         }
-        let [a, b, c, d, e, f] = parts;
-        Some(Self([[a, b], [c, d], [e, f]]))
+        Some(Self(parts))
     }
 }
 

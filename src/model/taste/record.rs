@@ -102,12 +102,12 @@ impl Taste {
         (track_blame, stale)
     }
 
-    /// Notes, before [`Taste::record`] of the same answer, whether `to` was an edge of
-    /// `from`'s row in the base graph (`along`): the answers to picks on a row and off it,
-    /// per answer to the track the row is of, say how far picks heed the row's share (see
-    /// [`Taste::heed_row`]).
-    pub fn record_along_row(&mut self, from: TrackId, to: TrackId, answer: Answer, along: bool) {
-        if from == START || from == to {
+    /// Notes, before [`Taste::record`] of the same answer, whether the track answered was an
+    /// edge of `from`'s row in the base graph (`along`): the answers to picks on a row and off
+    /// it, per answer to the track the row is of, say how far picks heed the row's share (see
+    /// the module `follow`).
+    pub fn record_along_row(&mut self, from: TrackId, answer: Answer, along: bool) {
+        if from == START {
             return;
         }
         let f = self.decay.factor;

@@ -159,6 +159,18 @@ fn taste(value: &JsValue) -> Result<TasteParts, JsValue> {
     let (first, linked) = first_plays(&t)?;
     let decimal = |key: &str, path: &str| number(&field(&t, key)?, path);
     let (changed_at, stale) = change(&t)?;
+    let mut breadths = [Evidence::default(); 2];
+    let (path, too_long) = (
+        "snapshot.taste.draws",
+        "snapshot.taste.draws must hold 4 numbers",
+    );
+    pairs(&t, "draws", path, too_long, &mut breadths)?;
+    let mut follow = [Evidence::default(); 6];
+    let (path, too_long) = (
+        "snapshot.taste.follow",
+        "snapshot.taste.follow must hold 12 numbers",
+    );
+    pairs(&t, "follow", path, too_long, &mut follow)?;
     Ok(TasteParts {
         lessons: safe_integer(&t, "lessons", "snapshot.taste.lessons")?,
         factor: decimal("factor", "snapshot.taste.factor")?,
@@ -176,8 +188,8 @@ fn taste(value: &JsValue) -> Result<TasteParts, JsValue> {
         changed_at,
         stale,
         affinity: affinity(&t)?,
-        breadths: pairs(&t, "draws", "snapshot.taste.draws")?,
-        follow: pairs(&t, "follow", "snapshot.taste.follow")?,
+        breadths,
+        follow,
     })
 }
 
@@ -207,23 +219,30 @@ fn usual_surprise(t: &JsValue) -> Result<f64, JsValue> {
     number(&v, "snapshot.taste.surpriseUsual")
 }
 
-/// `N` pairs `[heard, skipped, ...]` under `key`. Absent in snapshots made before they were
-/// kept: no answers then. For `draws`, the answers to picks drawn among the best five, then
-/// among the best three; for `follow`, those to picks on the playing track's row and off it,
-/// after a track heard out, partly heard, then skipped.
-fn pairs<const N: usize>(t: &JsValue, key: &str, path: &str) -> Result<[Evidence; N], JsValue> {
-    let mut pairs = [Evidence::default(); N];
+/// Fills `pairs` from the `[heard, skipped, ...]` under `key` (`too_long`: the error when it
+/// holds more). Absent in snapshots made before they were kept: no answers then. For `draws`,
+/// the answers to picks drawn among the best five, then among the best three; for `follow`,
+/// those to picks on the playing track's row and off it, after a track heard out, partly
+/// heard, then skipped. One function for both, filling a slice: the size-optimised wasm
+/// carries it once.
+fn pairs(
+    t: &JsValue,
+    key: &str,
+    path: &str,
+    too_long: &str,
+    pairs: &mut [Evidence],
+) -> Result<(), JsValue> {
     if field(t, key)?.is_undefined() {
-        return Ok(pairs);
+        return Ok(());
     }
     let mut c = Cursor::of(t, key, path)?;
-    for e in &mut pairs {
+    for e in pairs.iter_mut() {
         *e = evidence(&mut c)?;
     }
     if !c.done() {
-        return Err(range_error(&format!("{path} must hold {} numbers", 2 * N)));
+        return Err(range_error(too_long));
     }
-    Ok(pairs)
+    Ok(())
 }
 
 /// `{ gain, ids, numbers }`: the learned affinities, `numbers` holding each track's bias and

@@ -241,6 +241,7 @@ fn taste(t: &TasteParts, flavor: Flavor) -> TasteJs<'_> {
         numbers.push(*bias);
         numbers.extend_from_slice(v);
     }
+    let follow: Vec<f64> = t.follow.iter().flat_map(|e| [e.heard, e.skipped]).collect();
     TasteJs {
         lessons: t.lessons,
         factor: t.factor,
@@ -279,6 +280,6 @@ fn taste(t: &TasteParts, flavor: Flavor) -> TasteJs<'_> {
             t.breadths[1].heard,
             t.breadths[1].skipped,
         ]),
-        follow: flavor.flat(&t.follow.map(|e| [e.heard, e.skipped]).concat()),
+        follow: flavor.flat(&follow),
     }
 }

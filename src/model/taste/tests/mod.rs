@@ -149,19 +149,19 @@ fn picks_heed_a_row_as_far_as_it_served_after_a_track_answered_alike() -> Outcom
     t.record(START, 1, Answer::Heard, Replay::First);
     t.record(START, 2, Answer::Skipped, Replay::First);
     assert_eq!((t.heed_row(1), t.heed_row(2)), (1.0, 1.0), "no answers yet");
-    for id in 10..40 {
+    for _ in 0..30 {
         // After the skip, the row leads to more skips and the picks off it are heard out.
-        t.record_along_row(2, id, Answer::Skipped, true);
-        t.record_along_row(2, id + 100, Answer::Heard, false);
+        t.record_along_row(2, Answer::Skipped, true);
+        t.record_along_row(2, Answer::Heard, false);
         // After the listen, the row serves as well as the rest.
-        t.record_along_row(1, id, Answer::Heard, true);
-        t.record_along_row(1, id + 100, Answer::Heard, false);
+        t.record_along_row(1, Answer::Heard, true);
+        t.record_along_row(1, Answer::Heard, false);
     }
     assert_eq!((t.heed_row(1), t.heed_row(2)), (1.0, 0.0));
-    // Answers from the start node, or of a track after itself, teach nothing of rows.
+    // Answers after the start node, or a track never played, teach nothing of rows.
     let parts = t.parts().follow;
-    t.record_along_row(START, 5, Answer::Skipped, true);
-    t.record_along_row(2, 2, Answer::Skipped, true);
+    t.record_along_row(START, Answer::Skipped, true);
+    t.record_along_row(99, Answer::Skipped, true);
     assert_eq!(t.parts().follow, parts);
     assert_eq!(t.heed_row(START), 1.0);
     // Once track 2 is heard out, picks after it heed its row as after any listen.
