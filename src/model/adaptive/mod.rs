@@ -9,15 +9,15 @@
 //! shifted by the candidate's affinity after the current track
 //! ([`Context`](super::taste::Context)): what the answers to other transitions say of one
 //! never answered. The worth is raised by its uncertainty (optimism: an unheard or
-//! long-unheard track gets its chance),
-//! multiplied by how welcome a replay after that many plays is ([`Taste::gap_factor`], the
-//! learned repeat window), and by the row's own preference for the edge (the base graph's
-//! share, heeded as far as the picks on rows fared at least as well as the others after a
-//! track answered as this one was: [`Taste::heed_row`]). The optimism eases once the listener has enough tracks heard out
-//! ([`need_to_explore`]). The pick is a draw weighted by the worth to the power 8 ([`sharpen`])
-//! among the best five candidates, or the best three while the listener's answers favour the
-//! narrower draw ([`Breadth`]: chosen per pick, as a bandit; always the five for a while after
-//! a change of taste, [`choose_way`]).
+//! long-unheard track gets its chance), multiplied by how welcome a replay after that many
+//! plays is ([`Taste::gap_factor`], the learned repeat window), and by the row's own
+//! preference for the edge (the base graph's share, heeded as far as the picks on rows fared
+//! at least as well as the others after a track answered as this one was:
+//! [`Taste::heed_row`]). The optimism eases once the listener has enough tracks heard out
+//! ([`need_to_explore`]). The pick is a draw weighted by the worth to the power 8
+//! ([`sharpen`]) among the best five candidates, or the best three while the listener's
+//! answers favour the narrower draw ([`Breadth`]: chosen per pick, as a bandit; always the
+//! five for a while after a change of taste, [`choose_way`]).
 //!
 //! Candidates are bounded whatever the catalogue's size: the current track's row, the
 //! transitions out of it that have answers, tracks the listener last heard out (and a few last

@@ -8,7 +8,9 @@
 //! in the genre. One whose taste drifts, or who skips tracks like the one just skipped, is
 //! led by the row back to more of what they skip. So the answers to picks are kept per
 //! answer to the track they followed, on its row and off it, and a pick heeds the row's share
-//! only as far as the picks on the row fared at least as well as those off it.
+//! only as far as the picks on the row fared at least as well as those off it. The sums fade
+//! with the memory, and a change of taste fades them as it fades the answers about tracks:
+//! where the rows lead is learned again with the new favourites.
 
 use super::{Answer, Evidence};
 use crate::model::num::{at_least, at_most};
