@@ -49,6 +49,14 @@ fn with(snapshot: &JsValue, path: &[&str], value: JsValue) -> JsValue {
     copy
 }
 
+/// The flat number array `snapshot.taste[key]`, as numbers.
+fn taste_numbers(snapshot: &JsValue, key: &str) -> Vec<f64> {
+    Array::from(&get(&get(snapshot, "taste"), key))
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect()
+}
+
 /// A copy of `snapshot` without the field at `path`, as a snapshot made before it existed.
 fn without(snapshot: &JsValue, path: &[&str]) -> JsValue {
     let copy = through_json(snapshot);
@@ -307,10 +315,7 @@ fn the_latest_change_of_taste_travels_and_an_older_version_2_snapshot_has_none()
 fn answers_along_links_travel_and_an_older_version_2_snapshot_has_none() {
     let o = session();
     let s = o.snapshot().unwrap();
-    let first: Vec<f64> = Array::from(&get(&get(&s, "taste"), "first"))
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let first = taste_numbers(&s, "first");
     // [heard, skipped] of first plays, then of those along the catalogue's ring: the session's
     // picks from a track follow its links, so some first plays did.
     assert_eq!(first.len(), 4);
@@ -403,10 +408,7 @@ fn whether_rows_serve_travels_and_an_older_version_2_snapshot_heeds_every_row() 
     let o = session();
     let s = o.snapshot().unwrap();
     let follow_of = |s: &JsValue| JSON::stringify(&get(&get(s, "taste"), "follow")).unwrap();
-    let follow: Vec<f64> = Array::from(&get(&get(&s, "taste"), "follow"))
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let follow = taste_numbers(&s, "follow");
     // Six pairs; the session's picks after a track, mostly along the catalogue's rows, counted.
     assert_eq!(follow.len(), 12);
     assert!(follow.iter().all(|x| *x >= 0.0) && follow.iter().sum::<f64>() > 5.0);
@@ -442,10 +444,7 @@ fn how_picks_draw_travels_and_an_older_version_2_snapshot_draws_wide() {
     let s = o.snapshot().unwrap();
     let drawn = get(&s, "drawn").as_f64().unwrap();
     assert!(drawn == 5.0 || drawn == 3.0, "drawn {drawn}");
-    let draws: Vec<f64> = Array::from(&get(&get(&s, "taste"), "draws"))
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let draws = taste_numbers(&s, "draws");
     // The session answered 15 generated picks, each way's answers fading.
     assert_eq!(draws.len(), 4);
     assert!(draws.iter().all(|x| *x >= 0.0) && draws.iter().sum::<f64>() > 10.0);
