@@ -387,6 +387,40 @@ fn only_first_plays_along_the_apps_links_teach_what_links_are_worth() {
 }
 
 #[test]
+fn only_the_answer_to_the_play_teaches_whether_rows_serve() {
+    let h = catalogue(10);
+    h.teach_all(&[(1, 2, 1.0), (1, 3, 1.0)]);
+    let answers = |o: &Orchestrator| {
+        let follow = o.snapshot().taste.unwrap().follow;
+        follow.iter().map(|e| e.weight()).sum::<f64>()
+    };
+    // After the start node: no row to follow.
+    h.o.play_track(1).unwrap();
+    heard(&h.o, START, 1);
+    assert_eq!(answers(&h.o), 0.0);
+    // A pick along track 1's row, answered: once, however often it is answered.
+    h.o.play_track(2).unwrap();
+    skipped(&h.o, 1, 2);
+    let once = h.o.snapshot().taste.unwrap().follow;
+    // After a track heard out (index 0), on its row (0 then 1 off it).
+    assert!(
+        once[0].skipped > 0.0 && answers(&h.o) == once[0].weight(),
+        "{once:?}"
+    );
+    heard(&h.o, 1, 2);
+    assert_eq!(h.o.snapshot().taste.unwrap().follow, once);
+    // A lesson about another pair than the one playing is no answer to a pick either.
+    heard(&h.o, 1, 3);
+    assert_eq!(h.o.snapshot().taste.unwrap().follow, once);
+    // The next play, off track 2's row (it has none), after track 2's last answer (heard
+    // out, the second): counted off the row after a listen.
+    h.o.play_track(5).unwrap();
+    heard(&h.o, 2, 5);
+    let after = h.o.snapshot().taste.unwrap().follow;
+    assert!(after[1].heard > once[1].heard, "{after:?}");
+}
+
+#[test]
 fn the_seed_rules_keep_no_taste_and_save_a_restored_one_as_it_was() {
     // Under the default policy an answer reaches the taste at once.
     let h = catalogue(5);

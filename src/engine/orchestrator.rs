@@ -111,8 +111,8 @@ impl State {
     /// A first play along an edge of the base graph also teaches what such links are worth
     /// ([`Taste::record_first_along_link`]): no play of the listener's leads to a track never
     /// played, so the app gave that edge. The start node's row, the catalogue itself, links
-    /// nothing. Every answer after a track also says whether picks on its row serve the
-    /// listener ([`Taste::record_along_row`]).
+    /// nothing. The answer to a play after a track also says whether picks on its row serve
+    /// the listener ([`Taste::record_along_row`]).
     pub(super) fn record_answer(
         &mut self,
         from: TrackId,
@@ -121,10 +121,16 @@ impl State {
         replay: Replay,
         bulk: bool,
     ) -> Option<&mut Taste> {
-        let along = from != START && self.base.weight(from, to) > 0.0;
+        // Only the answer to the play itself answers a pick after `from`: a second answer to
+        // it, or a lesson about another pair, says nothing of where rows lead (and costs no
+        // lookup in the base graph, nor does any answer under a policy that keeps no taste).
+        let pick = self.keeps_taste && replay != Replay::Unknown && from != START;
+        let along = pick && self.base.weight(from, to) > 0.0;
         let linked = along && replay == Replay::First;
         let taste = self.kept_taste()?;
-        taste.record_along_row(from, a, along);
+        if pick {
+            taste.record_along_row(from, a, along);
+        }
         if linked {
             // A first play teaches nothing about gaps, where alone a bulk run differs.
             taste.record_first_along_link(from, to, a);
